@@ -1,0 +1,71 @@
+"""Exceptions of the library. Pages and the CLI turn them into one clear message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class MonitorError(Exception):
+    """Base class: something the user can act on. `str()` is the message to show."""
+
+
+class InstrumentError(MonitorError):
+    """The instrument file is missing or malformed."""
+
+
+class StoreError(MonitorError):
+    """The database cannot be opened or used."""
+
+
+class NotFoundError(MonitorError):
+    """A named thing (an upload, a partnership) does not exist."""
+
+
+class UnreadableFileError(MonitorError):
+    """The uploaded file cannot be read at all (wrong type, corrupt, empty)."""
+
+
+class DuplicateUploadError(MonitorError):
+    """The same file (same bytes) was imported before."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, located as the user sees the file."""
+
+    message: str
+    fix: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        prefix = ", ".join(where)
+        value = f" (value: {self.value!r})" if self.value is not None else ""
+        head = f"{prefix}: " if prefix else ""
+        return f"{head}{self.message}{value}. {self.fix}"
+
+
+class ValidationError(MonitorError):
+    """The file was read but its content breaks the rules; it is rejected whole."""
+
+    def __init__(self, file_name: str, problems: list[Problem], total: int | None = None):
+        self.file_name = file_name
+        self.problems = problems
+        self.total = total if total is not None else len(problems)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        count = self.total
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{self.file_name} was not imported: {count} {noun} found. Nothing was stored."]
+        lines += [f"  - {p}" for p in self.problems]
+        hidden = self.total - len(self.problems)
+        if hidden > 0:
+            lines.append(f"  ... and {hidden} more (fix the ones above and upload again).")
+        return "\n".join(lines)
