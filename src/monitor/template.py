@@ -1,0 +1,227 @@
+"""The ready-to-fill survey workbook (xlsx) evaluators download, fill and upload.
+
+Everything about items, labels and missing answers comes from the instrument.
+The output is deterministic: the same instrument always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from monitor.instrument import Instrument, load_instrument, normalise_answer
+
+ID_COLUMNS: tuple[str, ...] = ("respondent_id", "partner", "role", "wave")
+"""Columns before the item columns, in template order."""
+
+ANSWER_ROWS = 1000
+"""How many rows (below the header) carry the answer drop-down."""
+
+WAVE_HINT = "e.g. 2025-Q1, 2025-03 or 2025-03-31"
+
+# Missing-answer labels offered in the drop-down, when the instrument has them.
+_PREFERRED_MISSING = ("Don't know", "N/A")
+
+_FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
+_ZIP_TIME = (2025, 1, 1, 0, 0, 0)
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+_ITEM_FILL = PatternFill("solid", fgColor="2E75B6")
+_AUTHOR = "Partnership Monitor"
+
+
+def response_columns(instrument: Instrument | None = None) -> list[str]:
+    """Header of the Responses sheet: the id columns, then every item id."""
+    instrument = instrument or load_instrument()
+    return [*ID_COLUMNS, *instrument.item_ids]
+
+
+def answer_choices(instrument: Instrument | None = None) -> list[str]:
+    """Drop-down entries: the scale labels (low to high), then the missing labels."""
+    instrument = instrument or load_instrument()
+    labels = [instrument.labels[v] for v in sorted(instrument.labels)]
+    return labels + missing_choices(instrument)
+
+
+def missing_choices(instrument: Instrument) -> list[str]:
+    """The missing-answer labels offered in the drop-down (e.g. Don't know, N/A)."""
+    known = {normalise_answer(label): label for label in instrument.missing}
+    chosen = [known[key] for key in map(normalise_answer, _PREFERRED_MISSING) if key in known]
+    return chosen or list(instrument.missing[:2])
+
+
+def build_template(instrument: Instrument | None = None) -> Workbook:
+    """The template as an openpyxl Workbook (Responses, Items, Instructions, hidden Lists)."""
+    instrument = instrument or load_instrument()
+    wb = Workbook()
+    responses = wb.active
+    responses.title = "Responses"
+    _write_responses(responses, instrument)
+    _write_items(wb.create_sheet("Items"), instrument)
+    _write_instructions(wb.create_sheet("Instructions"), instrument)
+    _write_lists(wb.create_sheet("Lists"), instrument)
+    wb.active = 0
+    return wb
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """Serialise a workbook reproducibly: fixed document dates and zip entry times."""
+    wb.properties.creator = _AUTHOR
+    wb.properties.created = _FIXED_TIME
+    wb.properties.modified = _FIXED_TIME
+    raw = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
+    return _restamp_zip(raw.getvalue())
+
+
+def _restamp_zip(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def template_bytes(instrument: Instrument | None = None) -> bytes:
+    """The template workbook as xlsx bytes (for a download button)."""
+    return workbook_bytes(build_template(instrument))
+
+
+def write_template(dest: str | Path | BinaryIO, instrument: Instrument | None = None) -> None:
+    """Write the template to a file path or a binary file object."""
+    data = template_bytes(instrument)
+    if isinstance(dest, str | Path):
+        Path(dest).write_bytes(data)
+    else:
+        dest.write(data)
+
+
+def _style_header(ws: Worksheet, fill: PatternFill = _HEADER_FILL) -> None:
+    for cell in ws[1]:
+        cell.font = _HEADER_FONT
+        cell.fill = fill
+        cell.alignment = Alignment(vertical="center")
+
+
+def _write_responses(ws: Worksheet, instrument: Instrument) -> None:
+    ws.append(response_columns(instrument))
+    _style_header(ws)
+    n_id = len(ID_COLUMNS)
+    for item, cell in zip(instrument.items, ws[1][n_id:], strict=True):
+        cell.fill = _ITEM_FILL
+        text = item.statement + ("\n(reverse-worded)" if item.reverse else "")
+        cell.comment = Comment(text, _AUTHOR, width=300, height=110)
+    widths = {"respondent_id": 16, "partner": 26, "role": 18, "wave": 13}
+    for pos, name in enumerate(ws[1], start=1):
+        ws.column_dimensions[get_column_letter(pos)].width = widths.get(name.value, 14)
+    ws.freeze_panes = f"{get_column_letter(n_id + 1)}2"
+    _add_validations(ws, instrument)
+
+
+def _add_validations(ws: Worksheet, instrument: Instrument) -> None:
+    last_row = ANSWER_ROWS + 1
+    n_id = len(ID_COLUMNS)
+    first = get_column_letter(n_id + 1)
+    last = get_column_letter(n_id + len(instrument.items))
+    n_choices = len(answer_choices(instrument))
+    answers = DataValidation(
+        type="list",
+        formula1=f"Lists!$A$1:$A${n_choices}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Not an answer option",
+        error=_answer_error(instrument),
+        showInputMessage=False,
+    )
+    answers.add(f"{first}2:{last}{last_row}")
+    ws.add_data_validation(answers)
+    hints = {
+        "respondent_id": ("Respondent code", "A stable code such as POL-01. No names."),
+        "partner": ("Partner agency", "The agency this respondent represents."),
+        "wave": ("Survey wave", WAVE_HINT),
+    }
+    for pos, name in enumerate(ID_COLUMNS, start=1):
+        if name in hints:
+            title, prompt = hints[name]
+            hint = DataValidation(
+                allow_blank=True, showInputMessage=True, promptTitle=title, prompt=prompt
+            )
+            col = get_column_letter(pos)
+            hint.add(f"{col}2:{col}{last_row}")
+            ws.add_data_validation(hint)
+
+
+def _answer_error(instrument: Instrument) -> str:
+    labels = [instrument.labels[v] for v in sorted(instrument.labels)]
+    options = ", ".join([f"{labels[0]} ... {labels[-1]}", *missing_choices(instrument)])
+    return f"Pick an answer from the drop-down ({options}), or leave the cell blank."
+
+
+def _write_items(ws: Worksheet, instrument: Instrument) -> None:
+    ws.append(["item_id", "factor", "factor name", "statement", "reverse-worded"])
+    _style_header(ws)
+    names = instrument.factor_names()
+    for item in instrument.items:
+        reverse = "yes" if item.reverse else "no"
+        ws.append([item.id, item.factor, names[item.factor], item.statement, reverse])
+    for col, width in zip("ABCDE", (16, 14, 36, 90, 15), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+
+
+def _instruction_lines(instrument: Instrument) -> list[str]:
+    labels = [instrument.labels[v] for v in sorted(instrument.labels)]
+    lo, hi = instrument.scale_min, instrument.scale_max
+    missing = ", ".join(missing_choices(instrument))
+    return [
+        f"{instrument.name}: how to fill in this workbook",
+        "",
+        "Responses sheet: one row per respondent per wave. Keep the header row as it is.",
+        "respondent_id: a stable pseudonymous code (e.g. POL-01), never a name. Use the same "
+        "code for the same person in every wave so they can be followed over time.",
+        "partner: the agency the respondent represents (e.g. Police, Council, Health).",
+        "role: the respondent's role, in free text (e.g. Senior manager, Practitioner).",
+        "wave: the survey round, as YYYY-Qn (2025-Q1), YYYY-MM (2025-03), an ISO date "
+        "(2025-03-31) or a short label. Use the same wave value on every row of one round.",
+        f"Answers: the labels {labels[0]} ... {labels[-1]}, or the numbers {lo}-{hi} "
+        f"({lo} = {labels[0]}, {hi} = {labels[-1]}). The drop-down offers the labels; "
+        "exports from survey tools may use either.",
+        f"{missing} and blank cells are treated as missing: never scored, never the midpoint.",
+        "Reverse-worded items (see the Items sheet) are flipped automatically when scoring; "
+        "enter the answer exactly as the respondent gave it.",
+        "Items sheet: the statement behind each item column (also shown as a comment on the "
+        "column header).",
+        "Upload: use the Upload page of the dashboard, or run `python -m monitor import FILE`. "
+        "If the file is rejected, fix the rows listed and upload it again.",
+    ]
+
+
+def _write_instructions(ws: Worksheet, instrument: Instrument) -> None:
+    for line in _instruction_lines(instrument):
+        ws.append([line])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.column_dimensions["A"].width = 110
+    for row in ws.iter_rows(min_row=2):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _write_lists(ws: Worksheet, instrument: Instrument) -> None:
+    for choice in answer_choices(instrument):
+        ws.append([choice])
+    ws.sheet_state = "hidden"
