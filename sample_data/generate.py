@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from monitor.instrument import Instrument, load_instrument
+from monitor.sample import SAMPLE_PARTNERSHIPS
 from monitor.template import (
     build_template,
     missing_choices,
@@ -27,8 +28,9 @@ from monitor.template import (
     workbook_bytes,
 )
 
-PARTNERSHIP = "Riverside Community Safety Partnership"
 FILE_STEM = "riverside"
+PARTNERSHIP = SAMPLE_PARTNERSHIPS[FILE_STEM]
+
 DEFAULT_SEED = 2025
 WAVES: tuple[str, ...] = ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")
 AGENCIES: tuple[tuple[str, str], ...] = (

@@ -46,7 +46,7 @@ class Problem:
         if self.column is not None:
             where.append(f"column '{self.column}'")
         prefix = ", ".join(where)
-        value = f" (value: {self.value!r})" if self.value is not None else ""
+        value = f" (value: {self.value!r})" if self.value else ""
         head = f"{prefix}: " if prefix else ""
         return f"{head}{self.message}{value}. {self.fix}"
 

@@ -140,8 +140,9 @@ def _parse_factor(spec: dict) -> Factor:
         )
         for pos, item in enumerate(spec["items"], start=1)
     )
-    return Factor(key=key, name=str(spec["name"]), description=str(spec.get("description", "")),
-                  items=items)
+    return Factor(
+        key=key, name=str(spec["name"]), description=str(spec.get("description", "")), items=items
+    )
 
 
 def _check(instrument: Instrument) -> None:

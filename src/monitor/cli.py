@@ -1,0 +1,169 @@
+"""Command line: `python -m monitor COMMAND ...`.
+
+Exit codes: 0 success, 2 rejected input (the reason on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from monitor import sample, scores
+from monitor.errors import MonitorError
+from monitor.ingest import import_survey
+from monitor.store import close_all, open_database
+from monitor.store import queries as q
+from monitor.template import write_template
+
+EXIT_OK, EXIT_REJECTED = 0, 2
+
+
+def _db_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", help="database file (default: $MONITOR_DB, else data/monitor.duckdb)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m monitor", description="Partnership Monitor: survey store and scores."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    imp = sub.add_parser("import", help="import survey files (xlsx, xls, csv)")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--wave", help="the wave, for files without a wave column (e.g. 2025-Q1)")
+    imp.add_argument("--partnership", help="the partnership, for files without that column")
+    _db_arg(imp)
+
+    sc = sub.add_parser("scores", help="factor scores by wave")
+    sc.add_argument("--by", choices=["partner", "role"], help="also group by partner or role")
+    sc.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    sc.add_argument("--partnership", help="only this partnership")
+    _db_arg(sc)
+
+    up = sub.add_parser("uploads", help="list past uploads")
+    _db_arg(up)
+
+    rm = sub.add_parser("remove", help="remove one upload and all it stored")
+    rm.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+    _db_arg(rm)
+
+    demo = sub.add_parser("demo", help="load the built-in sample data")
+    _db_arg(demo)
+
+    tpl = sub.add_parser("template", help="write the Excel template to fill in")
+    tpl.add_argument("out", type=Path, metavar="OUT.xlsx")
+    return parser
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    db = open_database(args.db)
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            with path.open("rb") as handle:
+                result = import_survey(
+                    db, handle, path.name, wave=args.wave, partnership=args.partnership
+                )
+        except OSError as exc:
+            print(f"{path}: cannot open the file ({exc.strerror}).", file=sys.stderr)
+            status = EXIT_REJECTED
+            continue
+        except MonitorError as exc:
+            print(exc, file=sys.stderr)
+            status = EXIT_REJECTED
+            continue
+        print(result.summary())
+        for warning in result.warnings:
+            print(f"  note: {warning}")
+    return status
+
+
+def _json_records(frame: pd.DataFrame) -> list[dict]:
+    records = json.loads(frame.to_json(orient="records", date_format="iso"))
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, float) and math.isnan(value):
+                record[key] = None
+            if key == "wave_start" and value:
+                record[key] = value[:10]
+    return records
+
+
+def _cmd_scores(args: argparse.Namespace) -> int:
+    frame = scores.factor_scores(open_database(args.db), by=args.by, partnership=args.partnership)
+    if frame.empty and args.format == "table":
+        print("No survey data yet. Import files with `python -m monitor import FILE`.")
+        return EXIT_OK
+    if args.format == "json":
+        print(json.dumps(_json_records(frame), indent=2))
+    elif args.format == "csv":
+        frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
+    else:
+        shown = frame.drop(columns=["wave_start", "factor_name", "band_label"])
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    return EXIT_OK
+
+
+def _cmd_uploads(args: argparse.Namespace) -> int:
+    frame = q.list_uploads(open_database(args.db))
+    if frame.empty:
+        print("No uploads yet.")
+    else:
+        print(frame.drop(columns=["sha256"]).to_string(index=False))
+    return EXIT_OK
+
+
+def _cmd_remove(args: argparse.Namespace) -> int:
+    removed = q.remove_upload(open_database(args.db), args.upload_id)
+    print(
+        f"Removed upload #{removed['upload_id']} ({removed['file_name']}, "
+        f"{removed['n_rows']} rows)."
+    )
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    results = sample.load_sample(open_database(args.db))
+    for result in results:
+        print(result.summary())
+    if not results:
+        print("The sample data is already loaded.")
+    return EXIT_OK
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    try:
+        write_template(args.out)
+    except OSError as exc:
+        raise MonitorError(f"Cannot write {args.out}: {exc.strerror}.") from exc
+    print(f"Wrote the survey template to {args.out}.")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "import": _cmd_import,
+    "scores": _cmd_scores,
+    "uploads": _cmd_uploads,
+    "remove": _cmd_remove,
+    "demo": _cmd_demo,
+    "template": _cmd_template,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except MonitorError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_REJECTED
+    finally:
+        close_all()

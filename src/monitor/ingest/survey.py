@@ -1,0 +1,280 @@
+"""Import a wide survey file: one row per respondent and wave, one column per item.
+
+`prepare_survey` reads and validates a file without storing anything;
+`commit_survey` stores a prepared file in one transaction. `import_survey` does both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import pandas as pd
+import pyarrow as pa
+
+from monitor.errors import DuplicateUploadError, Problem, ValidationError
+from monitor.ingest.readers import Sheet, read_sheet
+from monitor.instrument import Instrument, load_instrument
+from monitor.store import Database
+from monitor.store import queries as q
+from monitor.store.staging import ROW_COLUMN, SurveySpec, stage_survey
+from monitor.waves import parse_wave
+
+DEFAULT_PARTNERSHIP = "Partnership"
+
+# Accepted header spellings (after normalisation) for each field of a response row.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "respondent_id": ("respondent_id", "respondent", "respondent_code", "respondentid"),
+    "partner": ("partner", "agency", "partner_agency", "organisation", "organization"),
+    "role": ("role", "position", "seniority"),
+    "wave": ("wave", "period", "survey_wave"),
+    "partnership": ("partnership", "partnership_name"),
+}
+REQUIRED_FIELDS = ("respondent_id", "partner")
+
+
+@dataclass
+class PreparedImport:
+    """A validated file, ready to store (or the reasons it cannot be)."""
+
+    file_name: str
+    sha256: str
+    rows: int
+    partnerships: list[str]
+    waves: list[str]
+    answers: pa.Table
+    ignored_columns: list[str] = field(default_factory=list)
+    missing_items: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        notes = []
+        if self.ignored_columns:
+            notes.append("Columns ignored: " + ", ".join(self.ignored_columns) + ".")
+        if self.missing_items:
+            notes.append(
+                "Items not in the file (counted as unanswered): " + ", ".join(self.missing_items)
+            )
+        return notes
+
+    def preview(self, limit: int = 20) -> pd.DataFrame:
+        return self.answers.slice(0, limit).to_pandas()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    upload_id: int
+    file_name: str
+    rows: int
+    answers: int
+    partnerships: list[str]
+    waves: list[str]
+    warnings: list[str]
+
+    def summary(self) -> str:
+        return (
+            f"Imported {self.file_name} as upload #{self.upload_id}: {self.rows} respondent rows, "
+            f"{self.answers} answers, wave(s) {', '.join(self.waves)} of "
+            f"{', '.join(self.partnerships)}."
+        )
+
+
+def normalise_header(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def _header_problems(header: list[str]) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for pos, name in enumerate(header, start=1):
+        key = normalise_header(name)
+        if key and key in seen:
+            problems.append(
+                Problem(
+                    message=f"column name repeats column {seen[key]}",
+                    fix="Give every column a distinct name (delete or rename the copy)",
+                    row=1,
+                    column=name,
+                )
+            )
+        seen.setdefault(key, pos)
+    return problems
+
+
+def _locate_columns(header: list[str], instrument: Instrument) -> tuple[dict, dict, list]:
+    """Map header positions to fields and items; the rest is ignored."""
+    fields: dict[str, int] = {}
+    items: dict[str, int] = {}
+    ignored: list[str] = []
+    item_ids = set(instrument.item_ids)
+    for pos, name in enumerate(header):
+        key = normalise_header(name)
+        field_name = next((f for f, names in FIELD_ALIASES.items() if key in names), None)
+        if field_name and field_name not in fields:
+            fields[field_name] = pos
+        elif key in item_ids and key not in items:
+            items[key] = pos
+        elif name:
+            ignored.append(name)
+    return fields, items, ignored
+
+
+def _missing_column_problems(fields: dict, items: dict, wave: str | None) -> list[Problem]:
+    needed = list(REQUIRED_FIELDS) + ([] if wave else ["wave"])
+    problems = [
+        Problem(
+            message=f"required column '{name}' is missing",
+            fix=f"Add a column named '{name}' (see the template), or rename the column that "
+            "holds it" + ("; or give the wave when importing" if name == "wave" else ""),
+            row=1,
+        )
+        for name in needed
+        if name not in fields
+    ]
+    if not items:
+        problems.append(
+            Problem(
+                message="no survey item columns found",
+                fix="Name the answer columns by item id (mission_1, trust_1, ...) as in the "
+                "template",
+                row=1,
+            )
+        )
+    return problems
+
+
+def _raw_table(sheet: Sheet, positions: dict[str, int]) -> pa.Table:
+    columns = {name: sheet.cells.column(pos) for name, pos in positions.items()}
+    start = sheet.first_data_row
+    columns[ROW_COLUMN] = pa.array(range(start, start + sheet.cells.num_rows), pa.int64())
+    return pa.table(columns)
+
+
+def _wave_mapper(db: Database, partnerships: list[str]):
+    def wave_map(raw_waves: list[str]) -> pd.DataFrame:
+        known = {w: start for (_, w), start in q.wave_starts(db, partnerships).items()}
+        rows = []
+        for raw in raw_waves:
+            wave = parse_wave(raw)
+            rows.append((raw, wave.label, wave.start or known.get(wave.label)))
+        frame = pd.DataFrame(rows, columns=["wave_raw", "wave", "wave_start"])
+        return frame.astype({"wave_raw": "str", "wave": "str", "wave_start": "datetime64[s]"})
+
+    return wave_map
+
+
+def _stage(db, sheet, instrument, fields, items, wave, partnership):
+    names = {f: sheet.header[p] for f, p in fields.items()}
+    spec = SurveySpec(
+        respondent=names["respondent_id"],
+        partner=names["partner"],
+        role=names.get("role"),
+        wave=names.get("wave"),
+        partnership=names.get("partnership"),
+        items={sheet.header[p]: item for item, p in items.items()},
+        default_wave=wave,
+        default_partnership=partnership or DEFAULT_PARTNERSHIP,
+    )
+    positions = {sheet.header[p]: p for p in [*fields.values(), *items.values()]}
+    return stage_survey(
+        _raw_table(sheet, positions),
+        spec,
+        codes=instrument.answer_codes(),
+        scale=(instrument.scale_min, instrument.scale_max),
+        wave_map=_wave_mapper(db, [spec.default_partnership]),
+        existing=lambda p, w: q.existing_respondents(db, p, w),
+    )
+
+
+def _refuse_duplicate(db: Database, sha256: str, file_name: str) -> None:
+    earlier = q.find_upload_by_sha(db, sha256)
+    if earlier:
+        raise DuplicateUploadError(
+            f"{file_name} was already imported as upload #{earlier['upload_id']} "
+            f"({earlier['file_name']}, {earlier['uploaded_at']:%Y-%m-%d %H:%M}). "
+            "Nothing was stored. To replace it, remove that upload first."
+        )
+
+
+def prepare_survey(
+    db: Database,
+    file: BinaryIO,
+    file_name: str,
+    *,
+    instrument: Instrument | None = None,
+    wave: str | None = None,
+    partnership: str | None = None,
+) -> PreparedImport:
+    """Read and validate a survey file. Raises a MonitorError subclass when it cannot be used."""
+    instrument = instrument or load_instrument()
+    data = file.read()
+    sha256 = hashlib.sha256(data).hexdigest()
+    _refuse_duplicate(db, sha256, file_name)
+    sheet = read_sheet(data, file_name)
+    fields, items, ignored = _locate_columns(sheet.header, instrument)
+    problems = _header_problems(sheet.header) + _missing_column_problems(fields, items, wave)
+    if problems:
+        raise ValidationError(file_name, problems + sheet.problems)
+    staged = _stage(db, sheet, instrument, fields, items, wave, partnership)
+    if staged.rows == 0:
+        staged.problems.append(
+            Problem("the file has column names but no response rows", "Add the responses")
+        )
+        staged.total_problems += 1
+    if sheet.problems or staged.problems:
+        total = staged.total_problems + len(sheet.problems)
+        raise ValidationError(file_name, sheet.problems + staged.problems, total)
+    return PreparedImport(
+        file_name=file_name,
+        sha256=sha256,
+        rows=staged.rows,
+        partnerships=staged.partnerships,
+        waves=staged.waves,
+        answers=staged.answers,
+        ignored_columns=ignored,
+        missing_items=[i for i in instrument.item_ids if i not in items],
+    )
+
+
+def commit_survey(
+    db: Database, prepared: PreparedImport, uploaded_by: str | None = None
+) -> ImportResult:
+    """Store a prepared file in one transaction."""
+    _refuse_duplicate(db, prepared.sha256, prepared.file_name)
+    record = q.UploadRecord(
+        file_name=prepared.file_name,
+        sha256=prepared.sha256,
+        partnership=", ".join(prepared.partnerships),
+        waves=prepared.waves,
+        n_rows=prepared.rows,
+        uploaded_by=uploaded_by,
+    )
+    upload_id = q.insert_survey(db, record, prepared.answers)
+    return ImportResult(
+        upload_id=upload_id,
+        file_name=prepared.file_name,
+        rows=prepared.rows,
+        answers=prepared.answers.num_rows,
+        partnerships=prepared.partnerships,
+        waves=prepared.waves,
+        warnings=prepared.warnings,
+    )
+
+
+def import_survey(
+    db: Database,
+    file: BinaryIO,
+    file_name: str,
+    *,
+    instrument: Instrument | None = None,
+    wave: str | None = None,
+    partnership: str | None = None,
+    uploaded_by: str | None = None,
+) -> ImportResult:
+    """Read, validate and store one survey file (all or nothing)."""
+    prepared = prepare_survey(
+        db, file, file_name, instrument=instrument, wave=wave, partnership=partnership
+    )
+    return commit_survey(db, prepared, uploaded_by)

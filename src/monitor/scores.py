@@ -1,0 +1,53 @@
+"""Factor scores as managers read them: with factor names and score bands."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from monitor.instrument import Instrument, load_instrument
+from monitor.store import Database
+from monitor.store import queries as q
+
+SCORE_COLUMNS = ["partnership", "wave", "factor", "n", "mean", "sd", "ci_low", "ci_high"]
+
+
+def _label(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    frame = frame.copy()
+    frame.insert(
+        frame.columns.get_loc("factor") + 1,
+        "factor_name",
+        frame["factor"].map(instrument.factor_names()),
+    )
+    bands = frame["mean"].map(instrument.band)
+    frame["band"] = bands.map(lambda b: b.key if b else None)
+    frame["band_label"] = bands.map(lambda b: b.label if b else None)
+    return frame
+
+
+def factor_scores(
+    db: Database,
+    *,
+    by: str | None = None,
+    partnership: str | None = None,
+    instrument: Instrument | None = None,
+) -> pd.DataFrame:
+    """Group factor scores by partnership and wave (and `by`: 'partner' or 'role').
+
+    Columns: partnership, wave, wave_start, [partner|role], factor, factor_name, n, mean,
+    sd, ci_low, ci_high, band, band_label; waves in time order, factors in instrument order.
+    """
+    instrument = instrument or load_instrument()
+    return _label(q.group_scores(db, instrument, by=by, partnership=partnership), instrument)
+
+
+def latest_wave(db: Database, partnership: str | None = None) -> str | None:
+    """The most recent wave with data (for one partnership, or any)."""
+    waves = q.waves(db, partnership)
+    return None if waves.empty else waves.sort_values("wave_start")["wave"].iloc[-1]
+
+
+def respondent_scores(
+    db: Database, *, partnership: str | None = None, instrument: Instrument | None = None
+) -> pd.DataFrame:
+    """Each respondent's factor scores (reverse items flipped, half-answered rule applied)."""
+    return q.respondent_scores(db, instrument or load_instrument(), partnership)

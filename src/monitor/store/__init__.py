@@ -1,0 +1,11 @@
+"""The store: DuckDB owned by `database`, reached through the named queries in `queries`."""
+
+from monitor.store.database import (
+    Database,
+    close_all,
+    open_database,
+    quote_identifier,
+    resolve_db_path,
+)
+
+__all__ = ["Database", "close_all", "open_database", "quote_identifier", "resolve_db_path"]

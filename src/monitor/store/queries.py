@@ -1,0 +1,162 @@
+"""Named queries on the monitor's database. The rest of the library calls these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from monitor.errors import NotFoundError
+from monitor.instrument import Instrument
+from monitor.store.database import Database, sql_statements, sql_text
+
+GROUPINGS = {None: None, "partner": "partner", "role": "role"}
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    file_name: str
+    sha256: str
+    partnership: str
+    waves: list[str]
+    n_rows: int
+    uploaded_by: str | None = None
+    kind: str = "survey"
+
+
+def find_upload_by_sha(db: Database, sha256: str) -> dict | None:
+    rows = db.query_df(
+        "SELECT upload_id, file_name, uploaded_at FROM uploads WHERE sha256 = $sha",
+        {"sha": sha256},
+    )
+    return rows.iloc[0].to_dict() if len(rows) else None
+
+
+def insert_survey(db: Database, record: UploadRecord, staged: pa.Table) -> int:
+    """Store an upload record and its answers in one transaction; returns the upload id."""
+    statements = sql_statements("insert_survey.sql")
+    with db.transaction() as cur:
+        upload_id = cur.execute("SELECT nextval('upload_id_seq')").fetchone()[0]
+        params = {
+            "upload_id": upload_id,
+            "file_name": record.file_name,
+            "sha256": record.sha256,
+            "uploaded_at": datetime.now().replace(microsecond=0),
+            "uploaded_by": record.uploaded_by,
+            "partnership": record.partnership,
+            "waves": record.waves,
+            "n_rows": record.n_rows,
+            "n_answers": staged.num_rows,
+        }
+        cur.execute(statements["upload"], params)
+        cur.register("staged", staged)
+        cur.execute(statements["answers"], {"upload_id": upload_id})
+        cur.unregister("staged")
+    return int(upload_id)
+
+
+def list_uploads(db: Database) -> pd.DataFrame:
+    return db.query_df(sql_text("list_uploads.sql"))
+
+
+def remove_upload(db: Database, upload_id: int) -> dict:
+    """Delete one upload and everything it stored; returns the removed record."""
+    with db.transaction() as cur:
+        row = cur.execute(
+            "SELECT upload_id, file_name, partnership, n_rows FROM uploads WHERE upload_id = $id",
+            {"id": upload_id},
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"There is no upload #{upload_id}. List uploads to see their numbers."
+            )
+        cur.execute("DELETE FROM answers WHERE upload_id = $id", {"id": upload_id})
+        cur.execute("DELETE FROM uploads WHERE upload_id = $id", {"id": upload_id})
+    return dict(zip(("upload_id", "file_name", "partnership", "n_rows"), row, strict=True))
+
+
+def partnerships(db: Database) -> list[str]:
+    rows = db.query_rows("SELECT DISTINCT partnership FROM answers ORDER BY partnership")
+    return [r[0] for r in rows]
+
+
+def waves(db: Database, partnership: str | None = None) -> pd.DataFrame:
+    """Waves with data in time order: partnership, wave, wave_start, respondents."""
+    return db.query_df(sql_text("waves.sql"), {"partnership": partnership})
+
+
+def wave_starts(db: Database, partnerships_: list[str]) -> dict[tuple[str, str], object]:
+    """Start date of each stored wave label, keyed by (partnership, wave)."""
+    frame = db.query_df(
+        "SELECT partnership, wave, min(wave_start) AS wave_start FROM answers "
+        "WHERE list_contains($p, partnership) GROUP BY ALL",
+        {"p": partnerships_},
+    )
+    return {(r.partnership, r.wave): r.wave_start for r in frame.itertuples()}
+
+
+def existing_respondents(db: Database, partnerships_: list[str], waves_: list[str]) -> pd.DataFrame:
+    frame = db.query_df(
+        sql_text("existing_respondents.sql"), {"partnerships": partnerships_, "waves": waves_}
+    )
+    return frame.astype(
+        {"partnership": "str", "wave": "str", "respondent_id": "str", "upload_id": "int64"}
+    )
+
+
+def count_answers(db: Database) -> int:
+    return db.query_rows("SELECT count(*) FROM answers")[0][0]
+
+
+@cache
+def t_critical(max_df: int = 10_000) -> pd.DataFrame:
+    """Two-sided 95% critical values of Student's t for df = 1..max_df."""
+    from scipy.stats import t
+
+    df = np.arange(1, max_df + 1)
+    return pd.DataFrame({"df": df, "t": t.ppf(0.975, df)})
+
+
+def _scores_sql(by: str | None) -> str:
+    column = GROUPINGS[by]
+    group = f"{column}, " if column else ""
+    sql = sql_text("respondent_scores.sql") + sql_text("group_scores.sql")
+    return sql.format(
+        group_column=column or "group",
+        group_select=group,
+        group_output=f"g.{group}" if column else "",
+        group_order=f"g.{group}" if column else "",
+    )
+
+
+def group_scores(
+    db: Database, instrument: Instrument, by: str | None = None, partnership: str | None = None
+) -> pd.DataFrame:
+    """Factor scores per partnership and wave (and partner or role when `by` says so)."""
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {sorted(k for k in GROUPINGS if k)} or None")
+    return db.query_df(
+        _scores_sql(by),
+        {"scale_sum": instrument.scale_min + instrument.scale_max, "partnership": partnership},
+        instrument_items=instrument.items_frame(),
+        t_critical=t_critical(),
+    )
+
+
+def respondent_scores(
+    db: Database, instrument: Instrument, partnership: str | None = None
+) -> pd.DataFrame:
+    """One row per respondent, wave and factor with the respondent's factor score."""
+    sql = sql_text("respondent_scores.sql") + (
+        "SELECT * EXCLUDE (factor_pos) FROM respondent_scores "
+        "ORDER BY partnership, wave_start, respondent_id, factor_pos"
+    )
+    return db.query_df(
+        sql,
+        {"scale_sum": instrument.scale_min + instrument.scale_max, "partnership": partnership},
+        instrument_items=instrument.items_frame(),
+    )

@@ -1,0 +1,30 @@
+-- Respondent factor scores: the mean of a respondent's answered items of a factor,
+-- reverse-worded items flipped. A respondent who answered fewer than half of the
+-- factor's items gets no score for it.
+-- Needs `instrument_items(item_id, factor, factor_pos, reverse)` registered.
+-- Parameters: $scale_sum (scale min + max), $partnership (NULL = all).
+WITH factor_size AS (
+    SELECT factor, count(*) AS n_items
+    FROM instrument_items
+    GROUP BY factor
+),
+item_answers AS (
+    SELECT
+        a.partnership, a.wave, a.wave_start, a.respondent_id, a.partner, a.role,
+        i.factor, i.factor_pos, f.n_items,
+        CASE WHEN i.reverse THEN $scale_sum - a.value ELSE a.value END AS value
+    FROM answers AS a
+    JOIN instrument_items AS i USING (item_id)
+    JOIN factor_size AS f USING (factor)
+    WHERE $partnership IS NULL OR a.partnership = $partnership
+),
+respondent_scores AS (
+    SELECT
+        partnership, wave, wave_start, respondent_id, partner, role, factor, factor_pos,
+        avg(value) AS score,
+        count(value) AS n_answered,
+        any_value(n_items) AS n_items
+    FROM item_answers
+    GROUP BY ALL
+    HAVING 2 * count(value) >= any_value(n_items)
+)

@@ -1,0 +1,102 @@
+-- Staging of one wide survey file, on a private in-memory connection.
+-- Each statement is separated by a line `-- name: <statement name>`.
+-- Registered before running: `raw` (the file; every cell a string, plus __row),
+-- `item_columns(header, item_id)`, `answer_codes(code, value)`,
+-- `wave_map(wave_raw, wave, wave_start)`, `existing(partnership, wave, respondent_id, upload_id)`.
+-- Parameters: $scale_min, $scale_max.
+
+-- name: answers_long
+CREATE TEMP TABLE answers_long AS
+WITH cells AS (
+    SELECT b.*, u.header, u.raw_value
+    FROM base AS b
+    JOIN raw_long AS u USING (src_row)
+),
+normalised AS (
+    SELECT
+        c.*,
+        i.item_id,
+        lower(trim(regexp_replace(
+            replace(replace(coalesce(c.raw_value, ''), chr(8217), ''''), chr(160), ' '),
+            '\s+', ' ', 'g'))) AS norm
+    FROM cells AS c
+    JOIN item_columns AS i USING (header)
+)
+SELECT
+    n.*,
+    k.code IS NOT NULL AS known_label,
+    k.value AS label_value,
+    TRY_CAST(n.norm AS DOUBLE) AS number
+FROM normalised AS n
+LEFT JOIN answer_codes AS k ON k.code = n.norm;
+
+-- name: problems
+CREATE TEMP TABLE problems AS
+SELECT src_row, header AS col, raw_value AS val,
+       'unknown answer' AS message,
+       'Use a number from ' || $scale_min || ' to ' || $scale_max
+           || ', one of the scale''s labels (for example "Agree"), "Don''t know", "N/A" or leave it blank'
+           AS fix
+FROM answers_long
+WHERE NOT known_label AND number IS NULL
+UNION ALL
+SELECT src_row, header, raw_value,
+       'number outside the answer scale',
+       'Answers are whole numbers from ' || $scale_min || ' to ' || $scale_max
+           || '; correct the value or leave it blank if there was no answer'
+FROM answers_long
+WHERE NOT known_label AND number IS NOT NULL
+  AND (number <> round(number) OR number < $scale_min OR number > $scale_max)
+UNION ALL
+SELECT src_row, $respondent_header, respondent_id,
+       'respondent_id is empty',
+       'Give every row a respondent code (a stable pseudonym, not a name)'
+FROM base WHERE respondent_id = ''
+UNION ALL
+SELECT src_row, $partner_header, partner,
+       'partner is empty',
+       'Write the agency this respondent represents'
+FROM base WHERE partner = ''
+UNION ALL
+SELECT src_row, $wave_header, wave_raw,
+       'wave is empty',
+       'Write the survey wave, for example 2025-Q1, 2025-03 or 2025-03-31'
+FROM base WHERE wave_raw = ''
+UNION ALL
+SELECT b.src_row, $wave_header, b.wave_raw,
+       'this wave has no date to place it in time',
+       'Write the wave as a period or date: 2025-Q1, 2025-H1, 2025-03 or 2025-03-31'
+FROM base AS b JOIN wave_map AS w USING (wave_raw)
+WHERE b.wave_raw <> '' AND w.wave_start IS NULL
+  AND b.src_row = (SELECT min(src_row) FROM base AS f WHERE f.wave_raw = b.wave_raw)
+UNION ALL
+SELECT b.src_row, $respondent_header, b.respondent_id,
+       'respondent appears more than once in wave ' || d.wave || ' (rows ' || d.rows || ')',
+       'Keep one row per respondent and wave: remove the repeated row or correct its respondent_id'
+FROM base AS b
+JOIN wave_map AS w USING (wave_raw)
+JOIN (
+    SELECT b.partnership, w.wave, b.respondent_id,
+           string_agg(b.src_row::VARCHAR, ', ' ORDER BY b.src_row) AS rows
+    FROM base AS b JOIN wave_map AS w USING (wave_raw)
+    WHERE b.respondent_id <> ''
+    GROUP BY ALL
+    HAVING count(*) > 1
+) AS d ON d.partnership = b.partnership AND d.wave = w.wave AND d.respondent_id = b.respondent_id
+UNION ALL
+SELECT b.src_row, $respondent_header, b.respondent_id,
+       'respondent already has answers for wave ' || w.wave || ' in upload #' || e.upload_id,
+       'Remove that upload first if this file replaces it, or correct the respondent_id'
+FROM base AS b
+JOIN wave_map AS w USING (wave_raw)
+JOIN existing AS e
+  ON e.partnership = b.partnership AND e.wave = w.wave AND e.respondent_id = b.respondent_id;
+
+-- name: output
+SELECT
+    a.partnership, w.wave, w.wave_start, a.respondent_id, a.partner, a.role,
+    a.src_row AS source_row, a.item_id,
+    CASE WHEN a.known_label THEN a.label_value ELSE a.number END AS value
+FROM answers_long AS a
+JOIN wave_map AS w USING (wave_raw)
+ORDER BY a.src_row, a.item_id;
