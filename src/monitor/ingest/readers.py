@@ -81,7 +81,9 @@ def sniff_delimiter(header_line: str) -> str:
 
 def _csv_rows_problem(row) -> Problem:
     return Problem(
-        message=f"this row has {row.actual_columns} cells but the header has {row.expected_columns}",
+        message=(
+            f"this row has {row.actual_columns} cells but the header has {row.expected_columns}"
+        ),
         fix="Check for a stray delimiter or an unclosed quote in this row",
         row=row.number,
     )
