@@ -29,15 +29,19 @@ def factor_scores(
     *,
     by: str | None = None,
     partnership: str | None = None,
+    where: q.ScoreFilter | None = None,
     instrument: Instrument | None = None,
 ) -> pd.DataFrame:
     """Group factor scores by partnership and wave (and `by`: 'partner' or 'role').
+
+    `where` narrows the answers (partners, wave range); `partnership` is a shortcut.
 
     Columns: partnership, wave, wave_start, [partner|role], factor, factor_name, n, mean,
     sd, ci_low, ci_high, band, band_label; waves in time order, factors in instrument order.
     """
     instrument = instrument or load_instrument()
-    return _label(q.group_scores(db, instrument, by=by, partnership=partnership), instrument)
+    where = where or q.ScoreFilter(partnership=partnership)
+    return _label(q.group_scores(db, instrument, by=by, where=where), instrument)
 
 
 def latest_wave(db: Database, partnership: str | None = None) -> str | None:
@@ -50,4 +54,6 @@ def respondent_scores(
     db: Database, *, partnership: str | None = None, instrument: Instrument | None = None
 ) -> pd.DataFrame:
     """Each respondent's factor scores (reverse items flipped, half-answered rule applied)."""
-    return q.respondent_scores(db, instrument or load_instrument(), partnership)
+    return q.respondent_scores(
+        db, instrument or load_instrument(), q.ScoreFilter(partnership=partnership)
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 import numpy as np
@@ -133,22 +133,41 @@ def _scores_sql(by: str | None) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ScoreFilter:
+    """Which answers to score; None means no restriction."""
+
+    partnership: str | None = None
+    partners: tuple[str, ...] | None = None
+    wave_from: date | None = None
+    wave_to: date | None = None
+
+    def params(self, instrument: Instrument) -> dict:
+        return {
+            "scale_sum": instrument.scale_min + instrument.scale_max,
+            "partnership": self.partnership,
+            "partners": list(self.partners) if self.partners else None,
+            "wave_from": self.wave_from,
+            "wave_to": self.wave_to,
+        }
+
+
 def group_scores(
-    db: Database, instrument: Instrument, by: str | None = None, partnership: str | None = None
+    db: Database, instrument: Instrument, by: str | None = None, where: ScoreFilter | None = None
 ) -> pd.DataFrame:
     """Factor scores per partnership and wave (and partner or role when `by` says so)."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {sorted(k for k in GROUPINGS if k)} or None")
     return db.query_df(
         _scores_sql(by),
-        {"scale_sum": instrument.scale_min + instrument.scale_max, "partnership": partnership},
+        (where or ScoreFilter()).params(instrument),
         instrument_items=instrument.items_frame(),
         t_critical=t_critical(),
     )
 
 
 def respondent_scores(
-    db: Database, instrument: Instrument, partnership: str | None = None
+    db: Database, instrument: Instrument, where: ScoreFilter | None = None
 ) -> pd.DataFrame:
     """One row per respondent, wave and factor with the respondent's factor score."""
     sql = sql_text("respondent_scores.sql") + (
@@ -156,7 +175,5 @@ def respondent_scores(
         "ORDER BY partnership, wave_start, respondent_id, factor_pos"
     )
     return db.query_df(
-        sql,
-        {"scale_sum": instrument.scale_min + instrument.scale_max, "partnership": partnership},
-        instrument_items=instrument.items_frame(),
+        sql, (where or ScoreFilter()).params(instrument), instrument_items=instrument.items_frame()
     )

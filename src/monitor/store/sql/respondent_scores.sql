@@ -2,7 +2,8 @@
 -- reverse-worded items flipped. A respondent who answered fewer than half of the
 -- factor's items gets no score for it.
 -- Needs `instrument_items(item_id, factor, factor_pos, reverse)` registered.
--- Parameters: $scale_sum (scale min + max), $partnership (NULL = all).
+-- Parameters: $scale_sum (scale min + max); filters, NULL meaning all: $partnership,
+-- $partners (a list of partner names), $wave_from and $wave_to (wave start dates).
 WITH factor_size AS (
     SELECT factor, count(*) AS n_items
     FROM instrument_items
@@ -16,7 +17,10 @@ item_answers AS (
     FROM answers AS a
     JOIN instrument_items AS i USING (item_id)
     JOIN factor_size AS f USING (factor)
-    WHERE $partnership IS NULL OR a.partnership = $partnership
+    WHERE ($partnership IS NULL OR a.partnership = $partnership)
+      AND ($partners IS NULL OR list_contains($partners, a.partner))
+      AND ($wave_from IS NULL OR a.wave_start >= $wave_from)
+      AND ($wave_to IS NULL OR a.wave_start <= $wave_to)
 ),
 respondent_scores AS (
     SELECT
