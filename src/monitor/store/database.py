@@ -59,6 +59,7 @@ class Database:
         self.path = str(path)
         self._con = self._connect(self.path)
         self._write_lock = threading.Lock()
+        self.created = False  # True when this process created the schema from scratch
         self._migrate()
 
     @staticmethod
@@ -128,6 +129,7 @@ class Database:
                 f"The database {self.path} was written by a newer Partnership Monitor "
                 f"(schema {current}, this version knows {SCHEMA_VERSION}). Upgrade the app."
             )
+        self.created = current == 0
         for version in sorted(v for v in MIGRATIONS if v > current):
             with self.transaction() as cur:
                 cur.execute(sql_text(MIGRATIONS[version]))

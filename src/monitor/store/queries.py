@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from monitor.errors import NotFoundError
 from monitor.instrument import Instrument
-from monitor.store.database import Database, sql_statements, sql_text
+from monitor.store.database import Database, quote_identifier, sql_statements, sql_text
 
 GROUPINGS = {None: None, "partner": "partner", "role": "role"}
 
@@ -177,3 +177,37 @@ def respondent_scores(
     return db.query_df(
         sql, (where or ScoreFilter()).params(instrument), instrument_items=instrument.items_frame()
     )
+
+
+def partners(db: Database, partnership: str | None = None) -> list[str]:
+    """Partners with answers (in one partnership, or any)."""
+    rows = db.query_rows(
+        "SELECT DISTINCT partner FROM answers "
+        "WHERE $partnership IS NULL OR partnership = $partnership ORDER BY partner",
+        {"partnership": partnership},
+    )
+    return [r[0] for r in rows]
+
+
+def respondents_by_partner(db: Database, partnership: str | None, wave: str | None) -> pd.DataFrame:
+    """Respondents per partner in one wave."""
+    return db.query_df(
+        "SELECT partner, count(DISTINCT respondent_id) AS respondents FROM answers "
+        "WHERE ($partnership IS NULL OR partnership = $partnership) AND wave = $wave "
+        "GROUP BY partner ORDER BY partner",
+        {"partnership": partnership, "wave": wave},
+    )
+
+
+def answers_wide(db: Database, instrument: Instrument, where: ScoreFilter) -> pd.DataFrame:
+    """The stored answers as one row per respondent and wave, one column per item."""
+    params = where.params(instrument)
+    params.pop("scale_sum")
+    columns = []
+    for pos, item_id in enumerate(instrument.item_ids):
+        params[f"item_{pos}"] = item_id
+        columns.append(
+            f"any_value(value) FILTER (WHERE item_id = $item_{pos}) AS {quote_identifier(item_id)}"
+        )
+    sql = sql_text("answers_wide.sql").format(item_columns=",\n       ".join(columns))
+    return db.query_df(sql, params)

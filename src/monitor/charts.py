@@ -1,0 +1,229 @@
+"""Chart builders: pure functions, a DataFrame of aggregates in, an `alt.Chart` out.
+
+All charts share one theme (registered as "partnership_monitor"). Colours come
+from the Okabe-Ito palette, which stays distinguishable with colour-vision
+deficiency; bands are always named in text too, never by colour alone.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from monitor.instrument import Instrument, load_instrument
+
+THEME = "partnership_monitor"
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+BAND_COLOURS = {"strength": "#0072B2", "borderline": "#E69F00", "concern": "#D55E00"}
+SUPPRESSED_COLOUR = "#d9d9d9"
+
+
+@alt.theme.register(THEME, enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": "Source Sans Pro, Helvetica, Arial, sans-serif",
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 260},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 260},
+            "header": {"labelFontSize": 12, "titleFontSize": 13},
+            "title": {"fontSize": 15, "anchor": "start"},
+            "range": {"category": OKABE_ITO},
+            "view": {"stroke": None},
+        }
+    }
+
+
+def _band_scale(instrument: Instrument) -> alt.Scale:
+    return alt.Scale(
+        domain=[b.label for b in instrument.bands],
+        range=[BAND_COLOURS.get(b.key, "#999999") for b in instrument.bands],
+    )
+
+
+def _score_axis(instrument: Instrument, title: str = "Score") -> alt.Scale:
+    return alt.Scale(domain=[instrument.scale_min, instrument.scale_max], nice=False)
+
+
+def _factor_order(instrument: Instrument) -> list[str]:
+    return [f.name for f in instrument.factors]
+
+
+def _wave_order(frame: pd.DataFrame) -> list[str]:
+    return frame.sort_values("wave_start")["wave"].drop_duplicates().tolist()
+
+
+SCORE_TOOLTIP = [
+    alt.Tooltip("factor_name:N", title="Factor"),
+    alt.Tooltip("wave:N", title="Wave"),
+    alt.Tooltip("mean:Q", title="Score", format=".2f"),
+    alt.Tooltip("ci_low:Q", title="95% low", format=".2f"),
+    alt.Tooltip("ci_high:Q", title="95% high", format=".2f"),
+    alt.Tooltip("n:Q", title="Respondents"),
+]
+
+
+def scorecard_chart(card: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
+    """Each factor's score with its 95% interval, coloured and labelled by band."""
+    instrument = instrument or load_instrument()
+    y = alt.Y("factor_name:N", sort=_factor_order(instrument), title=None)
+    x_scale = _score_axis(instrument)
+    base = alt.Chart(card).encode(y=y)
+    interval = base.mark_rule(strokeWidth=2, color="#555").encode(
+        x=alt.X("ci_low:Q", scale=x_scale, title="Score (95% interval)"), x2="ci_high:Q"
+    )
+    points = base.mark_point(filled=True, size=140).encode(
+        x=alt.X("mean:Q", scale=x_scale),
+        color=alt.Color("band_label:N", scale=_band_scale(instrument), title="Band"),
+        shape=alt.Shape("band_label:N", title="Band"),
+        tooltip=[*SCORE_TOOLTIP, alt.Tooltip("band_label:N", title="Band")],
+    )
+    labels = base.mark_text(align="left", dx=10, dy=-9, fontSize=11).encode(
+        x=alt.X("mean:Q", scale=x_scale), text=alt.Text("mean:Q", format=".2f")
+    )
+    thresholds = pd.DataFrame({"min": [b.min for b in instrument.bands[:-1]]})
+    rules = alt.Chart(thresholds).mark_rule(strokeDash=[4, 4], color="#999").encode(x="min:Q")
+    return (rules + interval + points + labels).properties(height=36 * max(len(card), 1))
+
+
+def trend_chart(scores: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
+    """Factor scores across waves: a line per factor with its 95% interval as a band."""
+    instrument = instrument or load_instrument()
+    x = alt.X("wave:N", sort=_wave_order(scores), title="Wave")
+    y_scale = _score_axis(instrument)
+    colour = alt.Color("factor_name:N", sort=_factor_order(instrument), title="Factor")
+    base = alt.Chart(scores).encode(x=x, color=colour)
+    band = base.mark_area(opacity=0.15).encode(
+        y=alt.Y("ci_low:Q", scale=y_scale, title="Score"), y2="ci_high:Q"
+    )
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("mean:Q", scale=y_scale), tooltip=SCORE_TOOLTIP
+    )
+    return (band + line).properties(height=380)
+
+
+def trend_small_multiples(scores: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
+    """One small trend panel per factor (same scales), bands marked by threshold lines."""
+    instrument = instrument or load_instrument()
+    x = alt.X("wave:N", sort=_wave_order(scores), title=None, axis=alt.Axis(labelAngle=-45))
+    y_scale = _score_axis(instrument)
+    base = alt.Chart().encode(x=x)
+    band = base.mark_area(opacity=0.2, color=OKABE_ITO[0]).encode(
+        y=alt.Y("ci_low:Q", scale=y_scale, title="Score"), y2="ci_high:Q"
+    )
+    line = base.mark_line(point=True, color=OKABE_ITO[0]).encode(
+        y=alt.Y("mean:Q", scale=y_scale), tooltip=SCORE_TOOLTIP
+    )
+    layered = alt.layer(band, line, data=scores).properties(width=170, height=130)
+    return layered.facet(
+        facet=alt.Facet("factor_name:N", sort=_factor_order(instrument), title=None), columns=5
+    )
+
+
+def partner_heatmap(matrix: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
+    """Partner x factor scores; suppressed cells are grey and say why."""
+    instrument = instrument or load_instrument()
+    data = matrix.assign(
+        label=matrix.apply(
+            lambda r: f"n<{int(r.n) + 1}" if r.suppressed else f"{r['mean']:.1f}", axis=1
+        )
+        if len(matrix)
+        else []
+    )
+    x = alt.X(
+        "factor_name:N", sort=_factor_order(instrument), title=None, axis=alt.Axis(labelAngle=-35)
+    )
+    y = alt.Y("partner:N", title=None)
+    base = alt.Chart(data).encode(x=x, y=y)
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.condition(
+            "datum.suppressed",
+            alt.value(SUPPRESSED_COLOUR),
+            alt.Color(
+                "mean:Q",
+                scale=alt.Scale(
+                    scheme="blueorange",
+                    reverse=True,
+                    domain=[instrument.scale_min, instrument.scale_max],
+                    domainMid=(instrument.scale_min + instrument.scale_max) / 2,
+                ),
+                title="Score",
+            ),
+        ),
+        tooltip=[
+            alt.Tooltip("partner:N", title="Partner"),
+            alt.Tooltip("factor_name:N", title="Factor"),
+            alt.Tooltip("mean:Q", title="Score", format=".2f"),
+            alt.Tooltip("n:Q", title="Respondents"),
+            alt.Tooltip("band_label:N", title="Band"),
+        ],
+    )
+    text = base.mark_text(fontSize=11).encode(text="label:N")
+    return (cells + text).properties(height=34 * max(matrix["partner"].nunique(), 1))
+
+
+def gap_chart(gaps: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
+    """For each factor, the lowest and highest partner score joined by a line."""
+    instrument = instrument or load_instrument()
+    y = alt.Y("factor_name:N", sort=alt.EncodingSortField("gap", order="descending"), title=None)
+    x_scale = _score_axis(instrument)
+    base = alt.Chart(gaps).encode(y=y)
+    rule = base.mark_rule(strokeWidth=3, color="#999").encode(
+        x=alt.X("low:Q", scale=x_scale, title="Lowest and highest partner score"), x2="high:Q"
+    )
+    tip = [
+        alt.Tooltip("factor_name:N", title="Factor"),
+        alt.Tooltip("low_partner:N", title="Lowest"),
+        alt.Tooltip("low:Q", format=".2f"),
+        alt.Tooltip("high_partner:N", title="Highest"),
+        alt.Tooltip("high:Q", format=".2f"),
+        alt.Tooltip("gap:Q", title="Gap", format=".2f"),
+    ]
+    low = base.mark_point(filled=True, size=110, color=BAND_COLOURS["concern"]).encode(
+        x="low:Q", tooltip=tip
+    )
+    high = base.mark_point(filled=True, size=110, color=BAND_COLOURS["strength"]).encode(
+        x="high:Q", tooltip=tip
+    )
+    return (rule + low + high).properties(height=34 * max(len(gaps), 1))
+
+
+def voice_chart(voice: pd.DataFrame) -> alt.Chart:
+    """Each partner's distance from the partnership's score on power and trust."""
+    y = alt.Y("partner:N", sort=alt.EncodingSortField("difference", op="min"), title=None)
+    bars = (
+        alt.Chart(voice)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("difference:Q", title="Difference from the partnership's score"),
+            color=alt.condition(
+                "datum.difference < 0",
+                alt.value(BAND_COLOURS["concern"]),
+                alt.value(BAND_COLOURS["strength"]),
+            ),
+            tooltip=[
+                alt.Tooltip("partner:N", title="Partner"),
+                alt.Tooltip("factor_name:N", title="Factor"),
+                alt.Tooltip("mean:Q", title="Partner score", format=".2f"),
+                alt.Tooltip("overall:Q", title="Partnership score", format=".2f"),
+                alt.Tooltip("difference:Q", format="+.2f"),
+                alt.Tooltip("n:Q", title="Respondents"),
+            ],
+        )
+        .properties(width=300, height=30 * max(voice["partner"].nunique(), 1))
+    )
+    return bars.facet(column=alt.Column("factor_name:N", title=None))
+
+
+def responses_chart(counts: pd.DataFrame) -> alt.Chart:
+    """Respondents per partner."""
+    return (
+        alt.Chart(counts)
+        .mark_bar(color=OKABE_ITO[0])
+        .encode(
+            y=alt.Y("partner:N", title=None, sort="-x"),
+            x=alt.X("respondents:Q", title="Respondents", axis=alt.Axis(tickMinStep=1)),
+            tooltip=["partner:N", "respondents:Q"],
+        )
+        .properties(height=26 * max(len(counts), 1))
+    )

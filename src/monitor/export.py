@@ -1,0 +1,59 @@
+"""Downloads of the combined data (CSV and Excel), safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from monitor.instrument import Instrument, load_instrument
+from monitor.scorecard import View
+from monitor.store import Database
+from monitor.store import queries as q
+
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell neutralised (see `neutralise`)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(neutralise)
+    return frame
+
+
+def combined_data(db: Database, view: View, instrument: Instrument | None = None) -> pd.DataFrame:
+    """Stored answers, one row per respondent and wave, for the view's partnership,
+    partners and waves (from `view.wave_from` to `view.wave`)."""
+    instrument = instrument or load_instrument()
+    starts = view.starts(db)
+    where = q.ScoreFilter(
+        partnership=view.partnership,
+        partners=view.partners,
+        wave_from=starts.get(view.wave_from),
+        wave_to=starts.get(view.wave),
+    )
+    frame = q.answers_wide(db, instrument, where)
+    frame["wave_start"] = pd.to_datetime(frame["wave_start"]).dt.date
+    return frame
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a BOM so Excel opens accents correctly."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "Data") -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        safe_frame(frame).to_excel(writer, index=False, sheet_name=sheet_name)
+    return buffer.getvalue()

@@ -1,0 +1,77 @@
+"""The Overview: each factor's score for one wave, its band, and change since the wave before."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from monitor import change
+from monitor.instrument import Instrument, load_instrument
+from monitor.scores import factor_scores
+from monitor.store import Database
+from monitor.store import queries as q
+
+
+@dataclass(frozen=True)
+class View:
+    """What the dashboard is looking at: one partnership, a wave, maybe some partners."""
+
+    partnership: str | None
+    wave: str | None = None
+    partners: tuple[str, ...] | None = None
+    wave_from: str | None = None  # for ranges (trends); None = from the first wave
+
+    def starts(self, db: Database) -> dict[str, object]:
+        waves = q.waves(db, self.partnership)
+        return dict(zip(waves["wave"], waves["wave_start"].dt.date, strict=True))
+
+
+def wave_list(db: Database, partnership: str | None) -> list[str]:
+    """Waves of a partnership, oldest first."""
+    return q.waves(db, partnership)["wave"].tolist()
+
+
+def _scores_until(db: Database, view: View, instrument: Instrument) -> pd.DataFrame:
+    start = view.starts(db).get(view.wave)
+    where = q.ScoreFilter(partnership=view.partnership, partners=view.partners, wave_to=start)
+    return factor_scores(db, where=where, instrument=instrument)
+
+
+def scorecard(db: Database, view: View, instrument: Instrument | None = None) -> pd.DataFrame:
+    """One row per factor for `view.wave` with mean, interval, n, band and the change
+    since the previous wave (change, change_low, change_high, change_verdict)."""
+    instrument = instrument or load_instrument()
+    scores = _scores_until(db, view, instrument)
+    waves = scores.drop_duplicates("wave").sort_values("wave_start")["wave"].tolist()
+    if view.wave not in waves:
+        return pd.DataFrame()
+    current = scores[scores["wave"] == view.wave]
+    position = waves.index(view.wave)
+    previous = scores[scores["wave"] == waves[position - 1]] if position else scores.iloc[0:0]
+    card = change.compare(current, previous)
+    order = {key: pos for pos, key in enumerate(instrument.factor_keys)}
+    return card.sort_values("factor", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
+    """Factors in the concern band, and factors that clearly fell since the previous wave."""
+    if card.empty:
+        return pd.DataFrame(columns=["factor_name", "reason"])
+    rows = []
+    for r in card.itertuples():
+        if r.band == "concern":
+            rows.append((r.factor_name, f"scores {r.mean:.2f}, in the concern band"))
+        if r.change_verdict == change.FELL:
+            rows.append(
+                (
+                    r.factor_name,
+                    f"fell by {abs(r.change):.2f} since {r.previous_wave} (a clear fall)",
+                )
+            )
+    return pd.DataFrame(rows, columns=["factor_name", "reason"])
+
+
+def responses_by_partner(db: Database, view: View) -> pd.DataFrame:
+    """Respondents per partner in the wave (partner, respondents)."""
+    return q.respondents_by_partner(db, view.partnership, view.wave)
