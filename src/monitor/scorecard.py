@@ -75,3 +75,34 @@ def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
 def responses_by_partner(db: Database, view: View) -> pd.DataFrame:
     """Respondents per partner in the wave (partner, respondents)."""
     return q.respondents_by_partner(db, view.partnership, view.wave)
+
+
+BAND_MARKS = {"strength": "🔵", "borderline": "🟠", "concern": "🔴"}
+
+
+def _change_text(row) -> str:
+    if row.change_verdict is None or pd.isna(row.change):
+        return "no earlier wave"
+    return f"{row.change:+.2f} ({row.change_verdict})"
+
+
+def display_table(card: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard as people read it: factor, score, band in words, interval, change, n."""
+    if card.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            "Factor": card["factor_name"],
+            "Score": card["mean"].round(2),
+            "Band": [
+                f"{BAND_MARKS.get(b, '')} {label}"
+                for b, label in zip(card["band"], card["band_label"], strict=True)
+            ],
+            "95% interval": [
+                f"{lo:.2f} – {hi:.2f}" if pd.notna(lo) else "n too small"
+                for lo, hi in zip(card["ci_low"], card["ci_high"], strict=True)
+            ],
+            "Change since last wave": [_change_text(r) for r in card.itertuples()],
+            "Respondents": card["n"],
+        }
+    )

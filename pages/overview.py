@@ -1,0 +1,45 @@
+"""Overview: the scorecard of the ten factors for one wave, and what needs attention."""
+
+import streamlit as st
+
+from monitor import charts, scorecard, ui
+
+st.title("Partnership health")
+view = ui.filters()
+ui.share_hint()
+if view is None:
+    ui.empty_state()
+    st.stop()
+
+path = ui.db_path()
+card = ui.scorecard_table(path, view)
+if card.empty:
+    st.warning("No scores for this selection. Choose another wave or include more partners.")
+    st.stop()
+
+st.caption(
+    f"{view.partnership} · wave {view.wave} · "
+    + (", ".join(view.partners) if view.partners else "all partners")
+)
+counts = ui.responses_by_partner(path, view)
+strong = int((card["band"] == "strength").sum())
+concern = int((card["band"] == "concern").sum())
+left, middle, right = st.columns(3)
+left.metric("Respondents", int(counts["respondents"].sum()))
+middle.metric("Factors in strength", f"{strong} of {len(card)}")
+right.metric("Factors of concern", concern)
+
+st.subheader("Needs attention")
+attention = scorecard.needs_attention(card)
+if attention.empty:
+    st.success("No factor is in the concern band, and none fell clearly since the last wave.")
+else:
+    for row in attention.itertuples():
+        st.markdown(f"- **{row.factor_name}**: {row.reason}")
+
+st.subheader("Scorecard")
+st.altair_chart(charts.scorecard_chart(card), width="stretch")
+st.dataframe(scorecard.display_table(card), hide_index=True, width="stretch")
+
+st.subheader("Responses by partner")
+st.altair_chart(charts.responses_chart(counts), width="stretch")

@@ -1,0 +1,103 @@
+"""Upload: evaluators add each wave's survey export, check it, and confirm the import."""
+
+import streamlit as st
+
+from monitor import ui
+from monitor.errors import ValidationError
+
+st.title("Upload survey data")
+ui.show_flash()
+
+st.markdown(
+    "Upload the survey export of a wave as Excel (.xlsx, .xls) or CSV. Each file is checked "
+    "first; nothing is stored until you confirm, and a file with problems is not stored at all."
+)
+st.download_button(
+    "Download the Excel template",
+    ui.template(),
+    file_name="partnership-survey-template.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+)
+
+with st.expander("Files without a wave or partnership column"):
+    wave = st.text_input("Wave", placeholder="e.g. 2025-Q3", key="upload_wave").strip() or None
+    partnership = (
+        st.text_input(
+            "Partnership",
+            placeholder="e.g. Riverside Community Safety Partnership",
+            key="upload_partnership",
+        ).strip()
+        or None
+    )
+
+files = st.file_uploader(
+    "Survey files",
+    type=["xlsx", "xls", "csv"],
+    accept_multiple_files=True,
+    key=f"upload_files_{ui.upload_round()}",
+)
+
+ready = []
+for uploaded in files or []:
+    with st.spinner(f"Checking {uploaded.name}..."):
+        checked = ui.prepare_upload(uploaded, wave, partnership)
+    with st.container(border=True):
+        if isinstance(checked, ValidationError):
+            st.error(
+                f"**{uploaded.name}** cannot be imported: {checked.total} problem(s). "
+                "Fix them in the file and upload it again. Nothing was stored."
+            )
+            st.dataframe(ui.problems_table(checked), hide_index=True, width="stretch")
+        elif isinstance(checked, Exception):
+            st.error(str(checked))
+        else:
+            ready.append(checked)
+            st.success(
+                f"**{uploaded.name}**: {checked.rows} respondents, wave(s) "
+                f"{', '.join(checked.waves)}, partnership {', '.join(checked.partnerships)}."
+            )
+            for note in checked.warnings:
+                st.caption(note)
+            st.dataframe(checked.preview(10), hide_index=True, width="stretch")
+
+if ready:
+    label = f"Import {len(ready)} checked file(s)"
+    if st.button(label, type="primary", key="confirm_import"):
+        bar = st.progress(0.0, text="Importing...")
+        imported = 0
+        for done, prepared in enumerate(ready, start=1):
+            result = ui.commit_upload(prepared)
+            if result:
+                imported += 1
+                ui.flash(result.summary())
+            bar.progress(done / len(ready), text=f"Imported {done} of {len(ready)}")
+        if imported == len(ready):
+            ui.finish_import()
+
+st.header("Past uploads")
+history = ui.uploads(ui.db_path())
+if history.empty:
+    st.info("No uploads yet.")
+    st.stop()
+st.dataframe(ui.uploads_display(history), hide_index=True, width="stretch")
+
+choice = st.selectbox(
+    "Remove an upload",
+    history["upload_id"].tolist(),
+    format_func=lambda i: ui.upload_label(history, i),
+    index=None,
+    placeholder="Choose an upload to remove",
+    key="remove_choice",
+)
+if choice is not None:
+    st.warning(
+        f"Removing {ui.upload_label(history, choice)} deletes all its answers from every "
+        "chart. This cannot be undone (you can upload the file again)."
+    )
+    if st.button("Yes, remove it", type="primary", key="confirm_remove"):
+        removed = ui.remove_upload(int(choice))
+        if removed:
+            ui.flash(f"Removed upload #{removed['upload_id']} ({removed['file_name']}).")
+            del st.session_state["remove_choice"]
+            st.rerun()
