@@ -17,6 +17,7 @@ import pandas as pd
 from monitor import sample, scores
 from monitor.errors import MonitorError
 from monitor.ingest import import_survey
+from monitor.settings import load_settings
 from monitor.store import close_all, open_database
 from monitor.store import queries as q
 from monitor.template import write_template
@@ -70,7 +71,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
         try:
             with path.open("rb") as handle:
                 result = import_survey(
-                    db, handle, path.name, wave=args.wave, partnership=args.partnership
+                    db,
+                    handle,
+                    path.name,
+                    wave=args.wave,
+                    partnership=args.partnership,
+                    max_bytes=load_settings().max_upload_mb * 1_000_000,
                 )
         except OSError as exc:
             print(f"{path}: cannot open the file ({exc.strerror}).", file=sys.stderr)

@@ -195,7 +195,12 @@ def prepare_upload(
         uploaded.seek(0)
         try:
             st.session_state[key] = prepare_survey(
-                _database(db_path()), uploaded, uploaded.name, wave=wave, partnership=partnership
+                _database(db_path()),
+                uploaded,
+                uploaded.name,
+                wave=wave,
+                partnership=partnership,
+                max_bytes=settings().max_upload_mb * 1_000_000,
             )
         except MonitorError as exc:
             st.session_state[key] = exc

@@ -14,7 +14,7 @@ from typing import BinaryIO
 import pandas as pd
 import pyarrow as pa
 
-from monitor.errors import DuplicateUploadError, Problem, ValidationError
+from monitor.errors import DuplicateUploadError, Problem, UnreadableFileError, ValidationError
 from monitor.ingest.readers import Sheet, read_sheet
 from monitor.instrument import Instrument, load_instrument
 from monitor.store import Database
@@ -188,6 +188,17 @@ def _stage(db, sheet, instrument, fields, items, wave, partnership):
     )
 
 
+def read_limited(file: BinaryIO, file_name: str, max_bytes: int | None) -> bytes:
+    """The file's bytes, refusing (before reading it all) a file over `max_bytes`."""
+    data = file.read() if max_bytes is None else file.read(max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise UnreadableFileError(
+            f"{file_name} is larger than the upload limit of {max_bytes / 1e6:.0f} MB. "
+            "Split it into one file per wave, or ask the administrator to raise max_upload_mb."
+        )
+    return data
+
+
 def _refuse_duplicate(db: Database, sha256: str, file_name: str) -> None:
     earlier = q.find_upload_by_sha(db, sha256)
     if earlier:
@@ -206,10 +217,11 @@ def prepare_survey(
     instrument: Instrument | None = None,
     wave: str | None = None,
     partnership: str | None = None,
+    max_bytes: int | None = None,
 ) -> PreparedImport:
     """Read and validate a survey file. Raises a MonitorError subclass when it cannot be used."""
     instrument = instrument or load_instrument()
-    data = file.read()
+    data = read_limited(file, file_name, max_bytes)
     sha256 = hashlib.sha256(data).hexdigest()
     _refuse_duplicate(db, sha256, file_name)
     sheet = read_sheet(data, file_name)
@@ -272,9 +284,16 @@ def import_survey(
     wave: str | None = None,
     partnership: str | None = None,
     uploaded_by: str | None = None,
+    max_bytes: int | None = None,
 ) -> ImportResult:
     """Read, validate and store one survey file (all or nothing)."""
     prepared = prepare_survey(
-        db, file, file_name, instrument=instrument, wave=wave, partnership=partnership
+        db,
+        file,
+        file_name,
+        instrument=instrument,
+        wave=wave,
+        partnership=partnership,
+        max_bytes=max_bytes,
     )
     return commit_survey(db, prepared, uploaded_by)
