@@ -38,8 +38,8 @@ else:
         st.markdown(f"- **{row.factor_name}**: {row.reason}")
 
 st.subheader("Scorecard")
-st.altair_chart(charts.scorecard_chart(card), width="stretch")
+ui.chart(charts.scorecard_chart(card))
 st.dataframe(scorecard.display_table(card), hide_index=True, width="stretch")
 
 st.subheader("Responses by partner")
-st.altair_chart(charts.responses_chart(counts), width="stretch")
+ui.chart(charts.responses_chart(counts))

@@ -27,7 +27,7 @@ if hidden:
     st.info(f"Not shown (fewer than {min_n} respondents): {', '.join(hidden)}.")
 
 st.subheader("Scores by partner")
-st.altair_chart(charts.partner_heatmap(matrix), width="stretch")
+ui.chart(charts.partner_heatmap(matrix))
 
 st.subheader("Where partners disagree")
 st.caption(
@@ -38,7 +38,7 @@ gaps = partners.partner_gaps(matrix)
 if gaps.empty:
     st.info("Too few partners with enough respondents to compare.")
 else:
-    st.altair_chart(charts.gap_chart(gaps), width="stretch")
+    ui.chart(charts.gap_chart(gaps))
     st.dataframe(partners.gaps_display(gaps), hide_index=True, width="stretch")
 
 st.subheader("Who feels less heard?")
@@ -51,5 +51,5 @@ heard = partners.voice(matrix, overall)
 if heard.empty:
     st.info("Too few partners with enough respondents to compare.")
 else:
-    st.altair_chart(charts.voice_chart(heard), width="content")
+    ui.chart(charts.voice_chart(heard), stretch=False)
     st.dataframe(partners.voice_display(heard), hide_index=True, width="stretch")

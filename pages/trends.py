@@ -27,12 +27,12 @@ chosen = st.multiselect(
 )
 st.caption("Lines show the mean score; the shaded band is its 95% interval. Hover for n.")
 if chosen:
-    st.altair_chart(charts.trend_chart(trend[trend["factor"].isin(chosen)]), width="stretch")
+    ui.chart(charts.trend_chart(trend[trend["factor"].isin(chosen)]))
 else:
     st.info("Choose one or more factors to compare them on one chart.")
 
 st.subheader("All ten factors")
-st.altair_chart(charts.trend_small_multiples(trend), width="content")
+ui.chart(charts.trend_small_multiples(trend), stretch=False)
 
 with st.expander("Numbers behind the charts"):
     st.dataframe(scores.display_table(trend), hide_index=True, width="stretch")

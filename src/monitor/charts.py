@@ -40,8 +40,8 @@ def _band_scale(instrument: Instrument) -> alt.Scale:
     )
 
 
-def _score_axis(instrument: Instrument, title: str = "Score") -> alt.Scale:
-    return alt.Scale(domain=[instrument.scale_min, instrument.scale_max], nice=False)
+def _score_axis(instrument: Instrument) -> alt.Scale:
+    return alt.Scale(domain=[instrument.scale_min, instrument.scale_max], nice=False, zero=False)
 
 
 def _factor_order(instrument: Instrument) -> list[str]:
@@ -81,14 +81,18 @@ def scorecard_chart(card: pd.DataFrame, instrument: Instrument | None = None) ->
         x=alt.X("mean:Q", scale=x_scale), text=alt.Text("mean:Q", format=".2f")
     )
     thresholds = pd.DataFrame({"min": [b.min for b in instrument.bands[:-1]]})
-    rules = alt.Chart(thresholds).mark_rule(strokeDash=[4, 4], color="#999").encode(x="min:Q")
-    return (rules + interval + points + labels).properties(height=36 * max(len(card), 1))
+    rules = (
+        alt.Chart(thresholds)
+        .mark_rule(strokeDash=[4, 4], color="#999")
+        .encode(x=alt.X("min:Q", scale=x_scale))
+    )
+    return (rules + interval + points + labels).properties(height=alt.Step(36))
 
 
 def trend_chart(scores: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
     """Factor scores across waves: a line per factor with its 95% interval as a band."""
     instrument = instrument or load_instrument()
-    x = alt.X("wave:N", sort=_wave_order(scores), title="Wave")
+    x = alt.X("wave:N", sort=_wave_order(scores), title="Wave", axis=alt.Axis(labelAngle=0))
     y_scale = _score_axis(instrument)
     colour = alt.Color("factor_name:N", sort=_factor_order(instrument), title="Factor")
     base = alt.Chart(scores).encode(x=x, color=colour)
@@ -113,9 +117,9 @@ def trend_small_multiples(scores: pd.DataFrame, instrument: Instrument | None = 
     line = base.mark_line(point=True, color=OKABE_ITO[0]).encode(
         y=alt.Y("mean:Q", scale=y_scale), tooltip=SCORE_TOOLTIP
     )
-    layered = alt.layer(band, line, data=scores).properties(width=170, height=130)
+    layered = alt.layer(band, line, data=scores).properties(width=150, height=120)
     return layered.facet(
-        facet=alt.Facet("factor_name:N", sort=_factor_order(instrument), title=None), columns=5
+        facet=alt.Facet("factor_name:N", sort=_factor_order(instrument), title=None), columns=4
     )
 
 
@@ -130,9 +134,12 @@ def partner_heatmap(matrix: pd.DataFrame, instrument: Instrument | None = None) 
         else []
     )
     x = alt.X(
-        "factor_name:N", sort=_factor_order(instrument), title=None, axis=alt.Axis(labelAngle=-35)
+        "factor_name:N",
+        sort=_factor_order(instrument),
+        title=None,
+        axis=alt.Axis(labelAngle=-35, labelOverlap=False),
     )
-    y = alt.Y("partner:N", title=None)
+    y = alt.Y("partner:N", title=None, axis=alt.Axis(labelOverlap=False))
     base = alt.Chart(data).encode(x=x, y=y)
     cells = base.mark_rect(stroke="white").encode(
         color=alt.condition(
@@ -158,7 +165,7 @@ def partner_heatmap(matrix: pd.DataFrame, instrument: Instrument | None = None) 
         ],
     )
     text = base.mark_text(fontSize=11).encode(text="label:N")
-    return (cells + text).properties(height=34 * max(matrix["partner"].nunique(), 1))
+    return (cells + text).properties(height=alt.Step(30))
 
 
 def gap_chart(gaps: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
@@ -184,7 +191,7 @@ def gap_chart(gaps: pd.DataFrame, instrument: Instrument | None = None) -> alt.C
     high = base.mark_point(filled=True, size=110, color=BAND_COLOURS["strength"]).encode(
         x="high:Q", tooltip=tip
     )
-    return (rule + low + high).properties(height=34 * max(len(gaps), 1))
+    return (rule + low + high).properties(height=alt.Step(32))
 
 
 def voice_chart(voice: pd.DataFrame) -> alt.Chart:
@@ -210,7 +217,7 @@ def voice_chart(voice: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("n:Q", title="Respondents"),
             ],
         )
-        .properties(width=300, height=30 * max(voice["partner"].nunique(), 1))
+        .properties(width=300, height=alt.Step(28))
     )
     return bars.facet(column=alt.Column("factor_name:N", title=None))
 
@@ -225,5 +232,5 @@ def responses_chart(counts: pd.DataFrame) -> alt.Chart:
             x=alt.X("respondents:Q", title="Respondents", axis=alt.Axis(tickMinStep=1)),
             tooltip=["partner:N", "respondents:Q"],
         )
-        .properties(height=26 * max(len(counts), 1))
+        .properties(height=alt.Step(26))
     )

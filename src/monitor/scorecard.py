@@ -77,9 +77,6 @@ def responses_by_partner(db: Database, view: View) -> pd.DataFrame:
     return q.respondents_by_partner(db, view.partnership, view.wave)
 
 
-BAND_MARKS = {"strength": "🔵", "borderline": "🟠", "concern": "🔴"}
-
-
 def _change_text(row) -> str:
     if row.change_verdict is None or pd.isna(row.change):
         return "no earlier wave"
@@ -94,10 +91,7 @@ def display_table(card: pd.DataFrame) -> pd.DataFrame:
         {
             "Factor": card["factor_name"],
             "Score": card["mean"].round(2),
-            "Band": [
-                f"{BAND_MARKS.get(b, '')} {label}"
-                for b, label in zip(card["band"], card["band_label"], strict=True)
-            ],
+            "Band": card["band_label"],
             "95% interval": [
                 f"{lo:.2f} – {hi:.2f}" if pd.notna(lo) else "n too small"
                 for lo, hi in zip(card["ci_low"], card["ci_high"], strict=True)

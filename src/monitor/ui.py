@@ -278,3 +278,8 @@ def uploads_display(history: pd.DataFrame) -> pd.DataFrame:
 def upload_label(history: pd.DataFrame, upload_id: int) -> str:
     row = history.loc[history["upload_id"] == upload_id].iloc[0]
     return f"#{upload_id} {row.file_name} ({row.waves}, {row.n_rows} respondents)"
+
+
+def chart(figure, *, stretch: bool = True) -> None:
+    """Draw an Altair chart with the project's own theme (not Streamlit's)."""
+    st.altair_chart(figure, theme=None, width="stretch" if stretch else "content")
