@@ -20,13 +20,18 @@ st.download_button(
     icon=":material/download:",
 )
 
+who = st.text_input(
+    "Your name", key="upload_who", help="Recorded with the upload, in the list of past uploads."
+).strip()
 with st.expander("Files without a wave or partnership column"):
     wave = st.text_input("Wave", placeholder="e.g. 2025-Q3", key="upload_wave").strip() or None
     partnership = (
         st.text_input(
             "Partnership",
+            value=ui.default_partnership(),
             placeholder="e.g. Riverside Community Safety Partnership",
             key="upload_partnership",
+            help="Used for files without a partnership column.",
         ).strip()
         or None
     )
@@ -67,7 +72,7 @@ if ready:
         bar = st.progress(0.0, text="Importing...")
         imported = 0
         for done, prepared in enumerate(ready, start=1):
-            result = ui.commit_upload(prepared)
+            result = ui.commit_upload(prepared, who or None)
             if result:
                 imported += 1
                 ui.flash(result.summary())

@@ -156,6 +156,12 @@ def filters(*, wave_range: bool = False) -> View | None:
     return View(partnership, wave, tuple(chosen) or None, wave_from)
 
 
+def default_partnership() -> str:
+    """The partnership new files belong to by default: the only one stored, if just one."""
+    existing = partnerships(db_path())
+    return existing[0] if len(existing) == 1 else ""
+
+
 def empty_state() -> None:
     """What to show when there is no survey data yet."""
     st.info(
