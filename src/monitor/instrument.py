@@ -17,6 +17,7 @@ import yaml
 from monitor.errors import InstrumentError
 
 DEFAULT_PATH = Path(__file__).with_name("instrument.yaml")
+BAND_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,15 @@ class Instrument:
         return {factor.key: factor.name for factor in self.factors}
 
     def band(self, score: float | None) -> Band | None:
-        """The band a factor score falls in (None for a missing score)."""
+        """The band a factor score falls in (None for a missing score).
+
+        A mean that is exactly a band's `min` in arithmetic can come out a hair below
+        it in floating point (4.0 as 3.9999999999999996); it belongs to that band.
+        """
         if score is None or pd.isna(score):
             return None
         for band in self.bands:
-            if score >= band.min:
+            if score >= band.min - BAND_TOLERANCE:
                 return band
         return self.bands[-1]
 

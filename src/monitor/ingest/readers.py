@@ -13,7 +13,6 @@ from pathlib import PurePath
 
 import fastexcel
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from monitor.errors import Problem, UnreadableFileError
 
@@ -79,46 +78,43 @@ def sniff_delimiter(header_line: str) -> str:
     return max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
 
 
-def _csv_rows_problem(row) -> Problem:
+def _csv_rows_problem(row: int, cells: int, expected: int) -> Problem:
     return Problem(
-        message=(
-            f"this row has {row.actual_columns} cells but the header has {row.expected_columns}"
-        ),
+        message=f"this row has {cells} cells but the header has {expected}",
         fix="Check for a stray delimiter or an unclosed quote in this row",
-        row=row.number,
+        row=row,
     )
 
 
 def read_csv(data: bytes, file_name: str) -> Sheet:
-    text = decode_text(data).replace("\x00", "")
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    """Parse CSV text; row numbers are those a spreadsheet program shows (header = 1).
+
+    Blank lines keep their row number; a row with the wrong number of cells is reported
+    and read as blank, so the rows after it keep their numbers too.
+    """
+    text = decode_text(data).replace("\x00", "").lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0].rstrip("\r")
     delimiter = sniff_delimiter(first_line)
-    header = next(csv.reader([first_line], delimiter=delimiter))
-    names = [f"c{i}" for i in range(len(header))]
-    problems: list[Problem] = []
-
-    def on_invalid(row) -> str:
-        problems.append(_csv_rows_problem(row))
-        return "skip"
-
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
         raise UnreadableFileError(
             f"{file_name} could not be read as CSV ({exc}). Save it again as CSV (UTF-8) "
             "from the spreadsheet program."
         ) from exc
+    header = records[0] if records else []
+    width = len(header)
+    problems: list[Problem] = []
+    rows: list[list[str]] = []
+    for number, record in enumerate(records[1:], start=2):
+        if len(record) != width and any(cell.strip() for cell in record):
+            problems.append(_csv_rows_problem(number, len(record), width))
+            record = []
+        rows.append(record + [""] * (width - len(record)) if len(record) < width else record)
+    names = [f"c{i}" for i in range(width)]
+    table = pa.table(
+        {name: pa.array([r[i] for r in rows], pa.string()) for i, name in enumerate(names)}
+    )
     return Sheet(header=[h.strip() for h in header], cells=table, problems=problems)
 
 

@@ -69,6 +69,11 @@ class Database:
         try:
             return duckdb.connect(path)
         except duckdb.IOException as exc:
+            if "not a valid DuckDB database" in str(exc):
+                raise StoreError(
+                    f"{path} is not a Partnership Monitor database. "
+                    "Point --db or MONITOR_DB at another file."
+                ) from exc
             raise StoreError(
                 f"Cannot open the database {path}: {exc}. If another program (the dashboard "
                 "or another import) is using it, close that first or use a different --db."

@@ -1,0 +1,230 @@
+"""The command line, run in-process (and once as `python -m monitor`)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from monitor.cli import main
+
+SAMPLE_WAVES = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+SCORE_KEYS = {"partnership", "wave", "factor", "n", "mean", "sd", "ci_low", "ci_high"}
+HEADER = "respondent_id,partner,wave,trust_1,trust_2,trust_3\n"
+
+
+@pytest.fixture
+def cli(capsys, shared_dbs):
+    """Run the CLI; returns (exit code, stdout, stderr)."""
+
+    def run(*args: object) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """A database file with the sample data loaded through the CLI."""
+    path = tmp_path_factory.mktemp("demo") / "monitor.duckdb"
+    assert main(["demo", "--db", str(path)]) == 0
+    return path
+
+
+@pytest.fixture
+def survey_file(tmp_path):
+    def write(name: str, text: str) -> str:
+        path = tmp_path / name
+        path.write_bytes(text.encode("utf-8"))
+        return str(path)
+
+    return write
+
+
+def test_demo_uploads_and_scores(cli, tmp_path):
+    db = tmp_path / "monitor.duckdb"
+    code, out, err = cli("demo", "--db", db)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("Imported riverside_2025-Q1.xlsx as upload #1: ")
+    assert all("Riverside Community Safety Partnership" in line for line in lines)
+
+    assert cli("demo", "--db", db) == (0, "The sample data is already loaded.\n", "")
+
+    code, out, _ = cli("uploads", "--db", db)
+    assert code == 0
+    rows = out.splitlines()
+    assert rows[0].split()[:3] == ["upload_id", "kind", "file_name"]
+    assert [r.split()[0] for r in rows[1:]] == ["4", "3", "2", "1"]
+
+    code, out, _ = cli("scores", "--db", db)
+    assert code == 0
+    assert out.splitlines()[0].split() == [
+        "partnership", "wave", "factor", "n", "mean", "sd", "ci_low", "ci_high", "band",
+    ]  # fmt: skip
+    assert len(out.splitlines()) == 1 + 4 * 10
+
+
+def test_scores_json(cli, demo_db, instrument):
+    code, out, err = cli("scores", "--db", demo_db, "--format", "json")
+    assert (code, err) == (0, "")
+    records = json.loads(out)
+    assert len(records) == len(SAMPLE_WAVES) * len(instrument.factors)
+    assert all(set(r) >= SCORE_KEYS for r in records)
+    assert all("partner" not in r for r in records)
+    assert list(dict.fromkeys(r["wave"] for r in records)) == SAMPLE_WAVES
+    assert [r["factor"] for r in records[:10]] == list(instrument.factor_keys)
+    first = records[0]
+    assert first["wave_start"] == "2025-01-01"
+    assert first["ci_low"] < first["mean"] < first["ci_high"]
+    assert isinstance(first["n"], int)
+
+
+def test_scores_json_by_partner(cli, demo_db):
+    code, out, _ = cli("scores", "--db", demo_db, "--format", "json", "--by", "partner")
+    assert code == 0
+    records = json.loads(out)
+    assert all((SCORE_KEYS | {"partner"}) <= set(r) for r in records)
+    assert len({r["partner"] for r in records}) > 1
+    assert list(dict.fromkeys(r["wave"] for r in records)) == SAMPLE_WAVES
+    # No NaN in the output: a missing sd or interval is null.
+    assert "NaN" not in out
+
+
+def test_scores_csv(cli, demo_db):
+    code, out, _ = cli("scores", "--db", demo_db, "--format", "csv", "--by", "role")
+    assert code == 0
+    frame = pd.read_csv(io.StringIO(out))
+    assert SCORE_KEYS | {"role"} <= set(frame.columns)
+    assert list(dict.fromkeys(frame["wave"])) == SAMPLE_WAVES
+    assert frame["wave_start"].iloc[0] == "2025-01-01"
+
+
+def test_scores_of_one_partnership(cli, demo_db):
+    code, out, _ = cli("scores", "--db", demo_db, "--format", "json", "--partnership", "Nowhere")
+    assert (code, json.loads(out)) == (0, [])
+
+
+def test_scores_of_an_empty_database(cli, tmp_path):
+    code, out, _ = cli("scores", "--db", tmp_path / "empty.duckdb")
+    assert code == 0
+    assert out.startswith("No survey data yet.")
+    assert cli("uploads", "--db", tmp_path / "empty.duckdb") == (0, "No uploads yet.\n", "")
+
+
+def test_import(cli, tmp_path, survey_file):
+    path = survey_file("q1.csv", HEADER + "R1,Police,2025-Q1,4,4,4\nR2,Council,2025-Q1,2,,3\n")
+    code, out, err = cli("import", path, "--db", tmp_path / "m.duckdb", "--partnership", "Hill")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == (
+        "Imported q1.csv as upload #1: 2 respondent rows, 6 answers, wave(s) 2025-Q1 of Hill."
+    )
+    assert out.splitlines()[1].startswith("  note: Items not in the file")
+
+
+def test_import_with_wave_option(cli, tmp_path, survey_file):
+    path = survey_file("x.csv", "respondent_id,partner,trust_1,trust_2\nR1,Police,4,4\n")
+    code, out, _ = cli("import", path, "--wave", "2025 Q3", "--db", tmp_path / "m.duckdb")
+    assert code == 0
+    assert "wave(s) 2025-Q3 of Partnership." in out
+
+
+def test_import_of_a_bad_file(cli, tmp_path, survey_file):
+    path = survey_file("bad.csv", HEADER + "R1,Police,2025-Q1,Agreed,4,4\n")
+    code, out, err = cli("import", path, "--db", tmp_path / "m.duckdb")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == "bad.csv was not imported: 1 problem found. Nothing was stored."
+    assert err.splitlines()[1].startswith(
+        "  - row 2, column 'trust_1': unknown answer (value: 'Agreed')."
+    )
+    assert "Traceback" not in err
+    assert cli("uploads", "--db", tmp_path / "m.duckdb")[1] == "No uploads yet.\n"
+
+
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        ("empty.csv", b"", "empty.csv is empty."),
+        ("notes.pdf", b"%PDF", "notes.pdf: files of type '.pdf' cannot be imported."),
+        ("broken.xlsx", b"not a workbook", "broken.xlsx is not a valid Excel workbook"),
+    ],
+)
+def test_import_of_an_unreadable_file(cli, tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    code, out, err = cli("import", path, "--db", tmp_path / "m.duckdb")
+    assert (code, out) == (2, "")
+    assert err.startswith(message)
+    assert "Traceback" not in err
+
+
+def test_import_of_a_missing_file(cli, tmp_path):
+    code, _, err = cli("import", tmp_path / "nowhere.csv", "--db", tmp_path / "m.duckdb")
+    assert code == 2
+    assert err.startswith(f"{tmp_path / 'nowhere.csv'}: cannot open the file (")
+
+
+def test_import_of_the_same_file_twice(cli, tmp_path, survey_file):
+    path = survey_file("q1.csv", HEADER + "R1,Police,2025-Q1,4,4,4\n")
+    db = tmp_path / "m.duckdb"
+    assert cli("import", path, "--db", db)[0] == 0
+    code, out, err = cli("import", path, "--db", db)
+    assert (code, out) == (2, "")
+    assert err.startswith("q1.csv was already imported as upload #1 (q1.csv, ")
+    assert "Traceback" not in err
+
+
+def test_import_goes_on_after_a_rejected_file(cli, tmp_path, survey_file):
+    bad = survey_file("bad.csv", HEADER + "R1,Police,2025-Q1,9,4,4\n")
+    good = survey_file("good.csv", HEADER + "R1,Police,2025-Q1,4,4,4\n")
+    code, out, err = cli("import", bad, good, "--db", tmp_path / "m.duckdb")
+    assert code == 2
+    assert err.startswith("bad.csv was not imported")
+    assert out.startswith("Imported good.csv as upload #1")
+
+
+def test_remove(cli, tmp_path, survey_file):
+    db = tmp_path / "m.duckdb"
+    cli("import", survey_file("q1.csv", HEADER + "R1,Police,2025-Q1,4,4,4\n"), "--db", db)
+    code, out, err = cli("remove", "99", "--db", db)
+    assert (code, out) == (2, "")
+    assert err == "There is no upload #99. List uploads to see their numbers.\n"
+    assert cli("remove", "1", "--db", db) == (0, "Removed upload #1 (q1.csv, 1 rows).\n", "")
+    assert cli("uploads", "--db", db)[1] == "No uploads yet.\n"
+
+
+def test_template(cli, tmp_path, instrument):
+    out_path = tmp_path / "forms" / "template.xlsx"
+    out_path.parent.mkdir()
+    code, out, _ = cli("template", out_path)
+    assert (code, out) == (0, f"Wrote the survey template to {out_path}.\n")
+    header = next(openpyxl.load_workbook(out_path)["Responses"].iter_rows(values_only=True))
+    assert list(header[:4]) == ["respondent_id", "partner", "role", "wave"]
+    assert set(instrument.item_ids) <= set(header)
+
+
+def test_template_into_a_missing_folder(cli, tmp_path):
+    code, _, err = cli("template", tmp_path / "no" / "such" / "dir" / "t.xlsx")
+    assert code == 2
+    assert err.startswith(f"Cannot write {tmp_path / 'no' / 'such' / 'dir' / 't.xlsx'}: ")
+    assert "Traceback" not in err
+
+
+def test_python_m_monitor(demo_db):
+    done = subprocess.run(
+        [sys.executable, "-m", "monitor", "scores", "--db", str(demo_db), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    records = json.loads(done.stdout)
+    assert list(dict.fromkeys(r["wave"] for r in records)) == SAMPLE_WAVES

@@ -1,0 +1,286 @@
+"""The store: schema, all-or-nothing writes, duplicates, removal, sharing and threads."""
+
+from __future__ import annotations
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from monitor import scores
+from monitor.errors import DuplicateUploadError, NotFoundError, StoreError
+from monitor.ingest import import_survey, prepare_survey
+from monitor.store import close_all, open_database, quote_identifier, resolve_db_path
+from monitor.store import queries as q
+from monitor.store.database import SCHEMA_VERSION, Database
+
+HEADER = ["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"]
+
+
+def survey(wave: str = "2025-Q1", answer: str = "4", n: int = 3) -> list[list[str]]:
+    return [HEADER] + [[f"R{i}", "Police", wave, answer, answer, answer] for i in range(n)]
+
+
+def test_schema_is_created(db):
+    assert SCHEMA_VERSION == 1
+    assert db.schema_version() == 1
+    assert db.query_rows("SELECT key, value FROM meta") == [("schema_version", "1")]
+    tables = {r[0] for r in db.query_rows("SELECT table_name FROM information_schema.tables")}
+    assert {"meta", "uploads", "answers"} <= tables
+
+
+def test_reopening_does_not_migrate_again(tmp_path, shared_dbs):
+    path = tmp_path / "monitor.duckdb"
+    open_database(path)
+    close_all()
+    again = open_database(path)
+    assert again.query_rows("SELECT count(*) FROM meta") == [(1,)]
+    assert again.schema_version() == 1
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "newer.duckdb"
+    Database(path).close()
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match=r"newer Partnership Monitor \(schema 99"):
+        Database(path)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    path = tmp_path / "notes.duckdb"
+    path.write_text("these are notes, not a database\n" * 100)
+    with pytest.raises(StoreError) as info:
+        Database(path)
+    assert str(info.value) == (
+        f"{path} is not a Partnership Monitor database. Point --db or MONITOR_DB at another file."
+    )
+
+
+# All or nothing ---------------------------------------------------------------------------
+
+
+def _fail_second_statement(monkeypatch):
+    real = q.sql_statements
+
+    def statements(name):
+        found = dict(real(name))
+        found["answers"] = "INSERT INTO answers SELECT * FROM no_such_table"
+        return found
+
+    monkeypatch.setattr(q, "sql_statements", statements)
+
+
+def _null_partnership(prepared):
+    answers = prepared.answers
+    column = answers.schema.get_field_index("partnership")
+    nulls = pa.nulls(answers.num_rows, pa.string())
+    prepared.answers = answers.set_column(column, "partnership", nulls)
+
+
+@pytest.mark.parametrize("break_it", ["second statement fails", "answers violate NOT NULL"])
+def test_a_failed_insert_stores_nothing(db, load, files, counts, monkeypatch, break_it):
+    load(survey("2025-Q1"), "first.csv")
+    before = counts(db)
+    uploads_before = q.list_uploads(db)
+    prepared = prepare_survey(db, io.BytesIO(files.csv(survey("2025-Q2"))), "second.csv")
+    record = q.UploadRecord(
+        file_name="second.csv",
+        sha256=prepared.sha256,
+        partnership="Partnership",
+        waves=prepared.waves,
+        n_rows=prepared.rows,
+    )
+    if break_it == "second statement fails":
+        _fail_second_statement(monkeypatch)
+    else:
+        _null_partnership(prepared)
+    with pytest.raises(duckdb.Error):
+        q.insert_survey(db, record, prepared.answers)
+    assert counts(db) == before
+    assert q.list_uploads(db).equals(uploads_before)
+    monkeypatch.undo()
+    # The database is usable afterwards: the same file now imports.
+    result = load(files.csv(survey("2025-Q2")), "second.csv")
+    assert counts(db) == (before[0] + 1, before[1] + result.answers)
+
+
+def test_an_exception_inside_a_transaction_rolls_back(db, load, counts):
+    load(survey())
+    before = counts(db)
+    with pytest.raises(RuntimeError), db.transaction() as cur:
+        cur.execute("DELETE FROM answers")
+        cur.execute("DELETE FROM uploads")
+        raise RuntimeError("stop")
+    assert counts(db) == before
+
+
+# Duplicates and removal -------------------------------------------------------------------
+
+
+def test_same_bytes_under_another_name_are_refused(db, load, files, counts):
+    data = files.csv(survey())
+    first = load(data, "march.csv")
+    with pytest.raises(DuplicateUploadError) as info:
+        load(data, "copy of march.csv")
+    message = str(info.value)
+    assert message.startswith(
+        f"copy of march.csv was already imported as upload #{first.upload_id}"
+    )
+    assert "(march.csv, " in message
+    assert message.endswith("Nothing was stored. To replace it, remove that upload first.")
+    assert counts(db) == (1, 9)
+    stored_sha = db.query_rows("SELECT sha256 FROM uploads")[0][0]
+    assert len(stored_sha) == 64
+
+    q.remove_upload(db, first.upload_id)
+    again = load(data, "copy of march.csv")
+    assert again.upload_id != first.upload_id
+    assert counts(db) == (1, 9)
+
+
+def test_other_bytes_with_the_same_name_are_not_duplicates(db, load):
+    load(survey("2025-Q1"), "survey.csv")
+    load(survey("2025-Q2"), "survey.csv")
+    assert q.list_uploads(db)["file_name"].tolist() == ["survey.csv", "survey.csv"]
+
+
+def test_remove_deletes_the_upload_and_its_answers(db, load, counts):
+    first = load(survey("2025-Q1"), "q1.csv")
+    second = load(survey("2025-Q2", n=2), "q2.csv")
+    assert counts(db) == (2, 15)
+    removed = q.remove_upload(db, first.upload_id)
+    assert removed == {
+        "upload_id": first.upload_id,
+        "file_name": "q1.csv",
+        "partnership": "Partnership",
+        "n_rows": 3,
+    }
+    assert counts(db) == (1, 6)
+    assert db.query_rows("SELECT DISTINCT upload_id, wave FROM answers") == [
+        (second.upload_id, "2025-Q2")
+    ]
+    # Its respondents can be imported again for that wave.
+    load(survey("2025-Q1", answer="5"), "q1-corrected.csv")
+    assert counts(db) == (2, 15)
+
+
+@pytest.mark.parametrize("upload_id", [0, 2, 99, -1])
+def test_remove_unknown_upload(db, load, counts, upload_id):
+    load(survey())
+    with pytest.raises(NotFoundError) as info:
+        q.remove_upload(db, upload_id)
+    assert str(info.value) == (
+        f"There is no upload #{upload_id}. List uploads to see their numbers."
+    )
+    assert counts(db) == (1, 9)
+
+
+def test_list_uploads_newest_first(db, load):
+    load(survey("2025-Q1"), "q1.csv", uploaded_by="ana")
+    load(survey("2025-Q2", n=2), "q2.csv")
+    frame = q.list_uploads(db)
+    assert frame[["upload_id", "file_name", "waves", "n_rows", "n_answers"]].values.tolist() == [
+        [2, "q2.csv", "2025-Q2", 2, 6],
+        [1, "q1.csv", "2025-Q1", 3, 9],
+    ]
+    assert frame["uploaded_by"].isna().tolist() == [True, False]
+    assert frame["uploaded_by"].iloc[1] == "ana"
+
+
+# Sharing, persistence, identifiers, threads ------------------------------------------------
+
+
+def test_open_database_shares_one_object_per_file(tmp_path, monkeypatch, shared_dbs):
+    path = tmp_path / "data" / "monitor.duckdb"
+    first = open_database(path)
+    assert open_database(str(path)) is first
+    monkeypatch.chdir(tmp_path)
+    assert open_database("data/monitor.duckdb") is first
+    assert open_database(tmp_path / "other.duckdb") is not first
+
+
+def test_memory_databases_are_private():
+    a, b = open_database(":memory:"), open_database(":memory:")
+    try:
+        assert a is not b
+        with a.cursor() as cur:
+            cur.execute("INSERT INTO meta VALUES ('only_in_a', 'x')")
+        assert b.query_rows("SELECT count(*) FROM meta WHERE key = 'only_in_a'") == [(0,)]
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_file_database_persists_across_close_all(tmp_path, files, counts, shared_dbs):
+    path = tmp_path / "monitor.duckdb"
+    db = open_database(path)
+    import_survey(db, io.BytesIO(files.csv(survey())), "q1.csv")
+    before = counts(db)
+    close_all()
+    reopened = open_database(path)
+    assert reopened is not db
+    assert counts(reopened) == before == (1, 9)
+
+
+@pytest.mark.parametrize(
+    "env,arg,expected",
+    [
+        (None, None, str(Path("data") / "monitor.duckdb")),
+        ("from-env.duckdb", None, "from-env.duckdb"),
+        ("from-env.duckdb", "from-arg.duckdb", "from-arg.duckdb"),
+        (None, Path("x") / "y.duckdb", str(Path("x") / "y.duckdb")),
+    ],
+)
+def test_resolve_db_path(monkeypatch, env, arg, expected):
+    if env is None:
+        monkeypatch.delenv("MONITOR_DB", raising=False)
+    else:
+        monkeypatch.setenv("MONITOR_DB", env)
+    assert resolve_db_path(arg) == expected
+
+
+@pytest.mark.parametrize(
+    "name,quoted",
+    [
+        ("trust_1", '"trust_1"'),
+        ("Respondent ID", '"Respondent ID"'),
+        ('say "hi"', '"say ""hi"""'),
+        ('"', '""""'),
+        ('x"; DROP TABLE answers; --', '"x""; DROP TABLE answers; --"'),
+        ("Café – Council", '"Café – Council"'),
+        (3, '"3"'),
+    ],
+)
+def test_quote_identifier(db, counts, name, quoted):
+    assert quote_identifier(name) == quoted
+    with db.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE t ({quoted} VARCHAR)")
+        cur.execute("INSERT INTO t VALUES ('ok')")
+        row = cur.execute(f"SELECT {quoted} FROM t").fetchone()
+        columns = [d[0] for d in cur.description]
+    assert row == ("ok",)
+    assert columns == [str(name)]
+    assert counts(db) == (0, 0)  # nothing else ran
+
+
+def test_concurrent_reads_share_one_database(db, load):
+    load(survey("2025-Q1", n=6))
+    load(survey("2025-Q2", answer="2", n=5))
+    expected_scores = scores.factor_scores(db)
+    expected_count = q.count_answers(db)
+
+    def read(i: int):
+        if i % 3 == 0:
+            return "scores", scores.factor_scores(db).equals(expected_scores)
+        if i % 3 == 1:
+            return "count", q.count_answers(db) == expected_count
+        return "waves", q.waves(db)["wave"].tolist() == ["2025-Q1", "2025-Q2"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(read, range(48)))
+    assert len(results) == 48
+    assert all(ok for _, ok in results), results
