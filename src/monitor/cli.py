@@ -104,9 +104,13 @@ def _json_records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _cmd_scores(args: argparse.Namespace) -> int:
-    frame = scores.factor_scores(open_database(args.db), by=args.by, partnership=args.partnership)
+    db = open_database(args.db)
+    frame = scores.factor_scores(db, by=args.by, partnership=args.partnership)
     if frame.empty and args.format == "table":
-        print("No survey data yet. Import files with `python -m monitor import FILE`.")
+        if q.count_answers(db):
+            print("No factor scores: no respondent answered at least half of any factor's items.")
+        else:
+            print("No survey data yet. Import files with `python -m monitor import FILE`.")
         return EXIT_OK
     if args.format == "json":
         print(json.dumps(_json_records(frame), indent=2))
@@ -171,5 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MonitorError as exc:
         print(exc, file=sys.stderr)
         return EXIT_REJECTED
+    except BrokenPipeError:  # output piped into a reader that stopped early (| head)
+        sys.stderr.close()
+        return EXIT_OK
     finally:
         close_all()

@@ -54,7 +54,7 @@ def _check_kind(data: bytes, file_name: str) -> str:
             f"{file_name} is an Excel workbook saved with a '{ext}' name. "
             "Rename it to .xlsx (or .xls), or save it from Excel as CSV."
         )
-    if ext in {".xlsx", ".xlsm"} and not is_zip or ext == ".xls" and not (is_ole or is_zip):
+    if ext in EXCEL_TYPES and not (is_zip or is_ole):
         raise UnreadableFileError(
             f"{file_name} is not a valid Excel workbook (it may be damaged, or a different "
             "kind of file renamed). Open it in Excel and save it again as .xlsx."

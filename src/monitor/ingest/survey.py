@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from monitor.errors import DuplicateUploadError, Problem, UnreadableFileError, ValidationError
 from monitor.ingest.readers import Sheet, read_sheet
@@ -20,7 +21,7 @@ from monitor.instrument import Instrument, load_instrument
 from monitor.store import Database
 from monitor.store import queries as q
 from monitor.store.staging import ROW_COLUMN, SurveySpec, stage_survey
-from monitor.waves import parse_wave
+from monitor.waves import parse_start, parse_wave
 
 DEFAULT_PARTNERSHIP = "Partnership"
 
@@ -31,6 +32,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "role": ("role", "position", "seniority"),
     "wave": ("wave", "period", "survey_wave"),
     "partnership": ("partnership", "partnership_name"),
+    "wave_start": ("wave_start", "wave_date", "wave_start_date", "period_start"),
 }
 REQUIRED_FIELDS = ("respondent_id", "partner")
 
@@ -103,13 +105,18 @@ def _header_problems(header: list[str]) -> list[Problem]:
     return problems
 
 
-def _locate_columns(header: list[str], instrument: Instrument) -> tuple[dict, dict, list]:
+def _has_data(cells: pa.Table, pos: int) -> bool:
+    column = cells.column(pos)
+    return bool(pc.any(pc.not_equal(pc.utf8_trim_whitespace(column), "")).as_py())
+
+
+def _locate_columns(sheet: Sheet, instrument: Instrument) -> tuple[dict, dict, list]:
     """Map header positions to fields and items; the rest is ignored."""
     fields: dict[str, int] = {}
     items: dict[str, int] = {}
     ignored: list[str] = []
     item_ids = set(instrument.item_ids)
-    for pos, name in enumerate(header):
+    for pos, name in enumerate(sheet.header):
         key = normalise_header(name)
         field_name = next((f for f, names in FIELD_ALIASES.items() if key in names), None)
         if field_name and field_name not in fields:
@@ -118,6 +125,8 @@ def _locate_columns(header: list[str], instrument: Instrument) -> tuple[dict, di
             items[key] = pos
         elif name:
             ignored.append(name)
+        elif _has_data(sheet.cells, pos):
+            ignored.append(f"(column {pos + 1}, which has no name)")
     return fields, items, ignored
 
 
@@ -152,9 +161,29 @@ def _raw_table(sheet: Sheet, positions: dict[str, int]) -> pa.Table:
     return pa.table(columns)
 
 
-def _wave_mapper(db: Database, partnerships: list[str]):
+def _file_wave_starts(sheet: Sheet, fields: dict[str, int]) -> dict[str, object]:
+    """Start dates given in the file's `wave_start` column, by wave label."""
+    if "wave" not in fields or "wave_start" not in fields:
+        return {}
+    pairs = zip(
+        sheet.cells.column(fields["wave"]).to_pylist(),
+        sheet.cells.column(fields["wave_start"]).to_pylist(),
+        strict=True,
+    )
+    starts: dict[str, object] = {}
+    for wave, start in pairs:
+        label = parse_wave(wave or "").label
+        if label and label not in starts and parse_start(start or ""):
+            starts[label] = parse_start(start)
+    return starts
+
+
+def _wave_mapper(db: Database, partnerships: list[str], given: dict[str, object]):
+    """Places each wave in time: its own date, else the file's wave_start, else the store's."""
+
     def wave_map(raw_waves: list[str]) -> pd.DataFrame:
         known = {w: start for (_, w), start in q.wave_starts(db, partnerships).items()}
+        known.update(given)
         rows = []
         for raw in raw_waves:
             wave = parse_wave(raw)
@@ -183,7 +212,7 @@ def _stage(db, sheet, instrument, fields, items, wave, partnership):
         spec,
         codes=instrument.answer_codes(),
         scale=(instrument.scale_min, instrument.scale_max),
-        wave_map=_wave_mapper(db, [spec.default_partnership]),
+        wave_map=_wave_mapper(db, [spec.default_partnership], _file_wave_starts(sheet, fields)),
         existing=lambda p, w: q.existing_respondents(db, p, w),
     )
 
@@ -225,7 +254,7 @@ def prepare_survey(
     sha256 = hashlib.sha256(data).hexdigest()
     _refuse_duplicate(db, sha256, file_name)
     sheet = read_sheet(data, file_name)
-    fields, items, ignored = _locate_columns(sheet.header, instrument)
+    fields, items, ignored = _locate_columns(sheet, instrument)
     problems = _header_problems(sheet.header) + _missing_column_problems(fields, items, wave)
     if problems:
         raise ValidationError(file_name, problems + sheet.problems)
