@@ -683,3 +683,25 @@ def test_waves_from_workbook_date_cells(load, db, files):
         ("2024", date(2024, 1, 1)),
         ("2025-03-31", date(2025, 3, 31)),
     ]
+
+
+def test_wave_label_dated_by_a_wave_start_column(load, db):
+    header = ["respondent_id", "partner", "wave", "wave_start", "trust_1"]
+    load(
+        [header, ["R1", "Police", "Baseline", "2024-11-01", 4], ["R2", "Police", "Baseline", "", 3]]
+    )
+    # A later file may name the stored label alone: its date is reused.
+    load([["respondent_id", "partner", "wave", "trust_1"], ["R3", "Police", "Baseline", 5]])
+    assert db.query_rows("SELECT DISTINCT wave, wave_start FROM answers") == [
+        ("Baseline", date(2024, 11, 1))
+    ]
+
+
+def test_unnamed_column_with_data_is_reported(load):
+    result = load([[*HEADER, ""], ["R1", "Police", "2025-Q1", 4, 4, 4, "note"]])
+    assert result.warnings[0] == "Columns ignored: (column 7, which has no name)."
+
+
+def test_xls_workbook_named_xlsx_is_read(load, stored, files):
+    load(files.xls(ROWS), "survey.xlsx")
+    assert stored() == STORED
