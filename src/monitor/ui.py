@@ -85,7 +85,10 @@ def scorecard_table(path: str, view: View) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def responses_by_partner(path: str, view: View) -> pd.DataFrame:
-    return scorecard.responses_by_partner(_database(path), view)
+    counts = scorecard.responses_by_partner(_database(path), view)
+    if view.partners:  # only the chosen partners count (the query counts all of the wave)
+        counts = counts[counts["partner"].isin(view.partners)].reset_index(drop=True)
+    return counts
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
