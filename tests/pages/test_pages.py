@@ -1,0 +1,428 @@
+"""The dashboard pages under Streamlit's AppTest: each test has its own database file.
+
+A new database is filled with the sample data (four waves of the Riverside partnership,
+143 respondents) unless MONITOR_SAMPLE_ON_FIRST_RUN=0 (the `empty_store` fixture).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from monitor.store import open_database
+from monitor.store import queries as q
+
+PAGES = {
+    "pages/overview.py": "Partnership health",
+    "pages/trends.py": "Trends",
+    "pages/partners.py": "Partners and power",
+    "pages/upload.py": "Upload survey data",
+    "pages/data.py": "Data",
+}
+FILTERED_PAGES = [p for p in PAGES if p != "pages/upload.py"]
+SAMPLE_WAVES = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+SAMPLE_RESPONDENTS = {"2025-Q1": 37, "2025-Q2": 35, "2025-Q3": 36, "2025-Q4": 35}
+EMPTY_INFO = "There is no survey data yet"
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def joined(elements) -> str:
+    return "\n".join(texts(elements))
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def chart_data(at: AppTest, index: int = 0) -> pd.DataFrame:
+    """The data behind the `index`-th chart of the main area."""
+    chart = at.main.get("vega_lite_chart")[index].proto
+    return convert_arrow_bytes_to_pandas_df(chart.datasets[0].data.data)
+
+
+def no_exception(at: AppTest) -> AppTest:
+    assert not at.exception, texts(at.exception)
+    return at
+
+
+def stored_uploads(db_path) -> pd.DataFrame:
+    return q.list_uploads(open_database(str(db_path)))
+
+
+# --- every page, on the sample data and on an empty store ---------------------------------
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_renders_on_the_sample_data(open_app, page):
+    at = open_app(page)
+
+    assert texts(at.title) == [PAGES[page]]
+    assert not at.error
+    assert EMPTY_INFO not in joined(at.info)
+    if page != "pages/upload.py":
+        wave = at.sidebar.selectbox(key="wave")
+        assert wave.options == SAMPLE_WAVES
+        assert wave.value == "2025-Q4"  # the latest wave by default
+        assert at.main.get("vega_lite_chart") or at.dataframe
+    # A rerun with nothing changed draws the same page.
+    no_exception(at.run())
+    assert texts(at.title) == [PAGES[page]]
+
+
+def test_new_database_is_filled_with_the_sample(open_app, db_path):
+    at = open_app()
+
+    assert metrics(at) == {
+        "Respondents": str(SAMPLE_RESPONDENTS["2025-Q4"]),
+        "Factors in strength": "3 of 10",
+        "Factors of concern": "1",
+    }
+    assert "Riverside Community Safety Partnership · wave 2025-Q4 · all partners" in joined(
+        at.caption
+    )
+    uploads = stored_uploads(db_path)
+    assert sorted(uploads["file_name"]) == [
+        "riverside_2025-Q1.xlsx",
+        "riverside_2025-Q2.csv",
+        "riverside_2025-Q3.xlsx",
+        "riverside_2025-Q4.csv",
+    ]
+    assert set(uploads["uploaded_by"]) == {"sample data"}
+
+
+@pytest.mark.parametrize("page", FILTERED_PAGES)
+def test_empty_store_offers_the_sample_data(open_app, empty_store, page):
+    at = open_app(page)
+
+    assert texts(at.title) == [PAGES[page]]
+    assert EMPTY_INFO in joined(at.info)
+    assert not at.metric and not at.sidebar.selectbox
+    assert stored_uploads(empty_store).empty
+
+    no_exception(at.button(key="load_sample").click().run())
+
+    assert EMPTY_INFO not in joined(at.info)
+    assert at.sidebar.selectbox(key="wave").options == SAMPLE_WAVES
+    assert len(stored_uploads(empty_store)) == 4
+    at.switch_page("pages/overview.py").run()
+    no_exception(at)
+    assert metrics(at)["Respondents"] == str(SAMPLE_RESPONDENTS["2025-Q4"])
+
+
+def test_upload_page_on_an_empty_store(open_app, empty_store):
+    at = open_app("pages/upload.py")
+
+    assert "No uploads yet." in texts(at.info)
+    assert len(at.file_uploader) == 1
+    assert [b.label for b in at.get("download_button")] == ["Download the Excel template"]
+    assert not at.selectbox
+
+
+# --- filters ------------------------------------------------------------------------------
+
+
+def overview_content(at: AppTest) -> tuple:
+    return metrics(at), joined(at.markdown), joined(at.caption), at.dataframe[0].value
+
+
+def test_overview_wave_filter_changes_what_is_shown(open_app):
+    at = open_app()
+    latest = overview_content(at)
+    assert "- **Staff capacity**: scores 2.69, in the concern band" in latest[1]
+
+    no_exception(at.sidebar.selectbox(key="wave").set_value("2025-Q1").run())
+
+    first = overview_content(at)
+    assert first[0] != latest[0]
+    assert first[0]["Respondents"] == str(SAMPLE_RESPONDENTS["2025-Q1"])
+    assert "wave 2025-Q1" in first[2] and "wave 2025-Q4" not in first[2]
+    assert "Staff capacity" not in first[1]  # not of concern in the first wave
+    # The first wave has nothing to compare with.
+    assert set(first[3]["Change since last wave"]) == {"no earlier wave"}
+    assert not first[3].equals(latest[3])
+
+    # The browser writes a bound widget's value to the address; AppTest has no browser,
+    # so check the binding, and that the address it writes opens the same view.
+    assert at.sidebar.selectbox(key="wave").proto.query_param_key == "wave"
+    shared = open_app(query_params={"wave": "2025-Q1"})
+    assert shared.sidebar.selectbox(key="wave").value == "2025-Q1"
+    assert shared.query_params["wave"] == "2025-Q1"
+    shared_content = overview_content(shared)
+    assert shared_content[:3] == first[:3]
+    pd.testing.assert_frame_equal(shared_content[3], first[3])
+
+
+@pytest.mark.parametrize("wave", ["2025-Q2", "2025-Q3"])
+def test_wave_in_the_url_is_selected(open_app, wave):
+    at = open_app(query_params={"wave": wave})
+
+    assert at.sidebar.selectbox(key="wave").value == wave
+    assert f"wave {wave}" in joined(at.caption)
+    assert metrics(at)["Respondents"] == str(SAMPLE_RESPONDENTS[wave])
+    assert at.query_params["wave"] == wave
+
+
+def test_unknown_filter_values_in_the_url_do_not_break_pages(open_app):
+    at = open_app(query_params={"wave": "1999-Q1", "partners": "Nobody", "from": "x"})
+    assert at.sidebar.selectbox(key="wave").value == "2025-Q4"
+    assert at.sidebar.multiselect(key="partners").value == []
+    assert "wave" not in at.query_params and "partners" not in at.query_params
+
+    for page in PAGES:
+        no_exception(at.switch_page(page).run())
+        assert texts(at.title) == [PAGES[page]]
+        assert not at.error
+
+
+def test_partners_in_the_url_are_selected(open_app):
+    at = open_app(query_params={"partners": ["Police", "Health"]})
+
+    assert at.sidebar.multiselect(key="partners").value == ["Police", "Health"]
+    assert metrics(at)["Respondents"] == "10"
+
+
+def test_factors_in_the_url_are_selected(open_app):
+    open_app()  # an earlier visit filled the new database with the sample
+    # The address holds the options as shown (factor names), not the factor keys.
+    at = open_app("pages/trends.py", query_params={"factors": ["Clear mission", "Trust"]})
+
+    assert at.multiselect(key="factors").value == ["mission", "trust"]
+    assert set(chart_data(at, 0)["factor"]) == {"mission", "trust"}
+
+
+def test_partners_filter_restricts_the_respondents(open_app):
+    at = open_app()
+    assert at.sidebar.multiselect(key="partners").value == []
+
+    no_exception(at.sidebar.multiselect(key="partners").set_value(["Police"]).run())
+
+    assert metrics(at)["Respondents"] == "4"
+    assert "wave 2025-Q4 · Police" in joined(at.caption)
+    assert at.sidebar.multiselect(key="partners").proto.query_param_key == "partners"
+
+    no_exception(at.sidebar.multiselect(key="partners").set_value(["Police", "Health"]).run())
+
+    assert metrics(at)["Respondents"] == "10"
+    assert sorted(chart_data(at, 1)["partner"]) == ["Health", "Police"]  # responses by partner
+
+
+def test_partners_filter_reaches_the_data_page(open_app):
+    at = open_app("pages/data.py")
+    everything = at.dataframe[0].value
+    assert len(everything) == sum(SAMPLE_RESPONDENTS.values())
+
+    no_exception(at.sidebar.multiselect(key="partners").set_value(["Police"]).run())
+
+    police = at.dataframe[0].value
+    assert 0 < len(police) < len(everything)
+    assert set(police["partner"]) == {"Police"}
+
+
+def test_trends_factor_multiselect(open_app):
+    at = open_app("pages/trends.py")
+    factors = at.multiselect(key="factors")
+    assert factors.value == ["trust", "power", "capacity"]
+    assert set(chart_data(at, 0)["factor"]) == {"trust", "power", "capacity"}
+    assert chart_data(at, 1)["factor"].nunique() == len(factors.options) == 10
+
+    no_exception(at.multiselect(key="factors").set_value(["mission"]).run())
+
+    assert set(chart_data(at, 0)["factor"]) == {"mission"}
+    assert set(chart_data(at, 0)["wave"]) == set(SAMPLE_WAVES)
+    assert factors.proto.query_param_key == "factors"
+
+    no_exception(at.multiselect(key="factors").set_value([]).run())
+
+    assert "Choose one or more factors to compare them on one chart." in texts(at.info)
+    assert len(at.main.get("vega_lite_chart")) == 1  # only the small multiples
+
+
+def test_trends_wave_range(open_app):
+    at = open_app("pages/trends.py")
+
+    no_exception(at.sidebar.selectbox(key="from").set_value("2025-Q2").run())
+
+    assert set(chart_data(at, 0)["wave"]) == {"2025-Q2", "2025-Q3", "2025-Q4"}
+
+
+@pytest.mark.parametrize(
+    ("min_group_size", "hidden"),
+    [
+        ("5", ["Housing", "Police", "Youth Service"]),
+        ("3", ["Youth Service"]),
+    ],
+)
+def test_partners_page_suppresses_small_groups(open_app, monkeypatch, min_group_size, hidden):
+    monkeypatch.setenv("MONITOR_MIN_GROUP_SIZE", min_group_size)
+    at = open_app("pages/partners.py")
+    # In 2025-Q3 Housing had 3 respondents, Police 4 and Youth Service 2.
+    no_exception(at.sidebar.selectbox(key="wave").set_value("2025-Q3").run())
+    assert "wave 2025-Q3" in joined(at.caption)
+
+    notes = [n for n in texts(at.info) if n.startswith("Not shown")]
+    assert notes == [f"Not shown (fewer than {min_group_size} respondents): {', '.join(hidden)}."]
+    gaps = at.dataframe[0].value
+    shown = set(gaps["Lowest partner"]) | set(gaps["Highest partner"])
+    assert not shown & set(hidden)
+
+
+def test_partners_page_lists_no_one_when_all_groups_are_large_enough(open_app):
+    at = open_app("pages/partners.py")  # 2025-Q4: every partner has 3 or more
+
+    assert not [n for n in texts(at.info) if n.startswith("Not shown")]
+
+
+def test_partners_page_opened_from_a_shared_link(open_app, monkeypatch):
+    monkeypatch.setenv("MONITOR_MIN_GROUP_SIZE", "5")
+    open_app()  # an earlier visit filled the new database with the sample
+    at = open_app("pages/partners.py", query_params={"wave": "2025-Q3"})
+
+    assert texts(at.title) == ["Partners and power"]
+    assert "wave 2025-Q3" in joined(at.caption)
+    assert "Not shown (fewer than 5 respondents): Housing, Police, Youth Service." in texts(at.info)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="The pages live in a folder named pages/ next to app.py: until app.py has "
+    "called st.navigation once in the server process, Streamlit treats the app as an "
+    "old-style multipage app and runs a linked page without app.py, so a new database "
+    "is not filled with the sample (seen in a browser too). Renaming the folder fixes it.",
+)
+def test_shared_link_as_the_first_visit_to_a_new_database(open_app):
+    at = open_app("pages/partners.py", query_params={"wave": "2025-Q3"})
+
+    assert EMPTY_INFO not in joined(at.info)
+    assert "wave 2025-Q3" in joined(at.caption)
+
+
+# --- upload -------------------------------------------------------------------------------
+
+
+def upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> AppTest:
+    return no_exception(at.file_uploader[0].set_value((name, data, mime)).run())
+
+
+def test_upload_check_import_and_refuse_a_second_copy(open_app, empty_store, sample_csv):
+    name, data = sample_csv
+    at = open_app("pages/upload.py")
+
+    upload(at, name, data)
+
+    assert not at.error
+    assert texts(at.success) == [
+        f"**{name}**: 35 respondents, wave(s) 2025-Q2, partnership Partnership."
+    ]
+    assert stored_uploads(empty_store).empty  # checked, not stored yet
+
+    no_exception(at.button(key="confirm_import").click().run())
+
+    flash = texts(at.success)
+    assert len(flash) == 1 and flash[0].startswith(f"Imported {name} as upload #1: 35 ")
+    assert not at.button  # the picker starts empty again, so nothing to confirm
+    assert at.dataframe[0].value["File"].tolist() == [name]
+    assert stored_uploads(empty_store)["file_name"].tolist() == [name]
+
+    at.switch_page("pages/overview.py").run()
+    no_exception(at)
+    assert metrics(at)["Respondents"] == "35"
+    assert "Partnership · wave 2025-Q2" in joined(at.caption)
+
+    at.switch_page("pages/upload.py").run()
+    upload(at, name, data)
+
+    assert len(at.error) == 1
+    assert "already imported as upload #1" in at.error[0].value
+    assert not at.button
+    assert len(stored_uploads(empty_store)) == 1
+
+
+def invalid_copy(data: bytes) -> bytes:
+    """The sample file with a repeated respondent, an unknown answer and one out of range
+    (respondent ids prefixed with "X", so none of them was stored before)."""
+    header, *lines = data.decode("utf-8").splitlines()
+    columns = header.split(",")
+    rows = [("X" + line).split(",") for line in lines]
+    rows[1][0] = rows[0][0]  # row 3 repeats the respondent of row 2
+    rows[1][columns.index("mission_2")] = "maybe"
+    rows[0][columns.index("mission_3")] = "7"
+    return "\n".join([header, *(",".join(row) for row in rows)]).encode("utf-8") + b"\n"
+
+
+def test_upload_of_an_invalid_file_shows_its_problems_and_stores_nothing(
+    open_app, db_path, sample_csv
+):
+    at = open_app("pages/upload.py")
+    before = at.dataframe[0].value
+    assert len(before) == 4
+
+    upload(at, "broken.csv", invalid_copy(sample_csv[1]))
+
+    assert len(at.error) == 1
+    assert at.error[0].value.startswith("**broken.csv** cannot be imported: 4 problem(s).")
+    assert "Nothing was stored" in at.error[0].value
+    assert not at.success and not at.button
+    problems = at.dataframe[0].value
+    assert list(problems.columns) == ["Row", "Column", "Value", "Problem", "How to fix"]
+    found = {(int(r.Row), r.Column, str(r.Value)) for r in problems.itertuples()}
+    respondent = "X" + sample_csv[1].decode().splitlines()[1].split(",")[0]
+    assert found == {
+        (2, "mission_3", "7"),
+        (3, "mission_2", "maybe"),
+        (2, "respondent_id", respondent),
+        (3, "respondent_id", respondent),
+    }
+    assert problems["Problem"].str.contains("more than once").sum() == 2
+    pd.testing.assert_frame_equal(at.dataframe[1].value, before)  # past uploads unchanged
+    assert len(stored_uploads(db_path)) == 4
+
+
+def test_upload_of_a_sample_file_already_stored_is_refused(open_app, db_path, sample_csv):
+    at = open_app("pages/upload.py")
+
+    upload(at, *sample_csv)
+
+    assert len(at.error) == 1
+    assert "was already imported as upload #2 (riverside_2025-Q2.csv" in at.error[0].value
+    assert len(stored_uploads(db_path)) == 4
+
+
+def test_remove_an_upload(open_app, db_path):
+    at = open_app("pages/upload.py")
+    assert at.dataframe[0].value["#"].tolist() == [4, 3, 2, 1]
+    assert not at.button
+
+    no_exception(at.selectbox(key="remove_choice").set_value(4).run())
+
+    assert "Removing #4 riverside_2025-Q4.csv (2025-Q4, 35 respondents)" in at.warning[0].value
+
+    no_exception(at.button(key="confirm_remove").click().run())
+
+    assert texts(at.success) == ["Removed upload #4 (riverside_2025-Q4.csv)."]
+    assert at.dataframe[0].value["#"].tolist() == [3, 2, 1]
+    assert at.selectbox(key="remove_choice").value is None
+    assert not at.warning
+    assert stored_uploads(db_path)["upload_id"].tolist() == [3, 2, 1]
+
+    at.switch_page("pages/overview.py").run()
+    no_exception(at)
+    assert at.sidebar.selectbox(key="wave").options == SAMPLE_WAVES[:3]
+    assert "wave 2025-Q3" in joined(at.caption)
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+def test_data_page_shows_the_table_and_two_downloads(open_app):
+    at = open_app("pages/data.py")
+
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
+    table = at.dataframe[0].value
+    assert len(table) == sum(SAMPLE_RESPONDENTS.values())
+    assert {"respondent_id", "partner", "wave", "trust_1", "power_3"} <= set(table.columns)
+    assert f"{len(table)} responses" in joined(at.caption)
