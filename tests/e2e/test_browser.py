@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,7 @@ SCRIPT_BUSY = """() => {
     return app !== null && app.dataset.testScriptState !== 'notRunning';
 }"""
 RUN_TIMEOUT = 60_000  # ms; importing or loading data can take a while on a slow machine
+SETTLE_MS = 300  # ms the app must stay idle to count as done
 
 expect.set_options(timeout=15_000)
 
@@ -46,15 +48,25 @@ expect.set_options(timeout=15_000)
 
 
 def wait_for_run(page: Page, timeout: float = RUN_TIMEOUT) -> None:
-    """Wait until the script run started by the last action has finished.
+    """Wait until the script run(s) started by the last action have finished.
 
     A click or an upload only starts a run a moment later, so first give the app a
-    moment to leave the idle state (a very quick run may already be over), then wait
-    for it to be idle again.
+    moment to leave the idle state (a very quick run may already be over). Then wait
+    until it is idle and stays idle briefly: `st.rerun()` ends one run and starts the
+    next, with an idle moment in between.
     """
     with contextlib.suppress(PlaywrightError):
         page.wait_for_function(SCRIPT_BUSY, timeout=2_000, polling=50)
-    page.wait_for_selector(IDLE, timeout=timeout)
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        remaining = max(deadline - time.monotonic(), 0.001) * 1000
+        page.wait_for_selector(IDLE, timeout=remaining)
+        try:
+            page.wait_for_function(SCRIPT_BUSY, timeout=SETTLE_MS, polling=50)
+        except PlaywrightError:
+            return  # stayed idle: done
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app kept rerunning for {timeout / 1000:.0f} s")
 
 
 def open_app(page: Page, url: str) -> None:
@@ -100,6 +112,9 @@ def import_checked(page: Page, count: int) -> None:
     wait_for_run(page)
     imported = success_messages(page).filter(has_text=re.compile(r"^Imported "))
     expect(imported).to_have_count(count)
+    # The messages come from the run after the import; let that run finish too, so
+    # that the next upload goes to its new, empty file picker.
+    wait_for_run(page)
 
 
 def expect_charts_drawn(page: Page, at_least: int = 1) -> None:
