@@ -130,6 +130,7 @@ def stage_survey(
             r[0] for r in con.execute("SELECT DISTINCT partnership FROM base").fetchall()
         ]
         con.register("existing", existing(partnerships, waves["wave"].dropna().tolist()))
+        _run(con, statements["answer_values"], params)
         _run(con, statements["answers_long"], params)
         _run(con, statements["problems"], params)
         total = con.execute("SELECT count(*) FROM problems").fetchone()[0]

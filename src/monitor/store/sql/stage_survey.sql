@@ -5,30 +5,36 @@
 -- `wave_map(wave_raw, wave, wave_start)`, `existing(partnership, wave, respondent_id, upload_id)`.
 -- Parameters: $scale_min, $scale_max.
 
--- name: answers_long
-CREATE TEMP TABLE answers_long AS
-WITH cells AS (
-    SELECT b.*, u.header, u.raw_value
-    FROM base AS b
-    JOIN raw_long AS u USING (src_row)
-),
-normalised AS (
+-- name: answer_values
+-- Each distinct cell text of the item columns once, normalised and looked up.
+-- A file has few distinct answers, so this is far cheaper than normalising every cell.
+CREATE TEMP TABLE answer_values AS
+WITH normalised AS (
     SELECT
-        c.*,
-        i.item_id,
+        cell,
         lower(trim(regexp_replace(
-            replace(replace(coalesce(c.raw_value, ''), chr(8217), ''''), chr(160), ' '),
+            replace(replace(cell, chr(8217), ''''), chr(160), ' '),
             '\s+', ' ', 'g'))) AS norm
-    FROM cells AS c
-    JOIN item_columns AS i USING (header)
+    FROM (SELECT DISTINCT coalesce(raw_value, '') AS cell FROM raw_long)
 )
 SELECT
-    n.*,
+    n.cell,
+    n.norm,
     k.code IS NOT NULL AS known_label,
     k.value AS label_value,
     TRY_CAST(n.norm AS DOUBLE) AS number
 FROM normalised AS n
 LEFT JOIN answer_codes AS k ON k.code = n.norm;
+
+-- name: answers_long
+-- A view, not a table: `problems` only reads its few unknown answers, and `output`
+-- streams it once, so the long table (one row per answer) is never stored.
+CREATE TEMP VIEW answers_long AS
+SELECT b.*, u.header, u.raw_value, i.item_id, v.norm, v.known_label, v.label_value, v.number
+FROM base AS b
+JOIN raw_long AS u USING (src_row)
+JOIN item_columns AS i USING (header)
+JOIN answer_values AS v ON v.cell = coalesce(u.raw_value, '');
 
 -- name: problems
 CREATE TEMP TABLE problems AS

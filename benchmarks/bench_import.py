@@ -1,0 +1,313 @@
+"""Benchmark: import a large survey file (xlsx and csv) and compute factor scores.
+
+Run `python benchmarks/bench_import.py [--rows 100000] [--out benchmarks/out]`.
+The generated files are seeded and cached in the out folder; results go to
+`<out>/results_<rows>.json`. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+from openpyxl import Workbook
+
+import monitor
+from monitor.ingest import commit_survey, prepare_survey
+from monitor.ingest import survey as survey_module
+from monitor.instrument import load_instrument
+from monitor.scores import factor_scores
+from monitor.store import Database
+from monitor.template import response_columns
+
+SEED = 20250101
+REPEATS = 3
+PARTNERSHIP = "Benchmark Partnership"
+WAVES = ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")
+PARTNERS = (
+    "Police",
+    "Council",
+    "Health",
+    "Education",
+    "Housing",
+    "Fire and Rescue",
+    "Probation",
+    "Community Group",
+)
+ROLES = ("Senior manager", "Manager", "Practitioner", "Analyst")
+MISSING_RATE = 0.03  # share of answers that are missing (blank or a missing label)
+LABEL_RATE = 0.10  # share of given answers written as a label instead of a number
+MISSING_LABELS = ("Don't know", "N/A")
+TARGETS = {"xlsx_import_s": 5.0, "scores_s": 0.5}
+GENERATOR_VERSION = 1  # bump when the generated data change, so cached files are rebuilt
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+def generate_rows(n_rows: int) -> tuple[list[str], list[list[object]]]:
+    """The header and `n_rows` response rows; answers are ints, labels or None (blank)."""
+    instrument = load_instrument()
+    header = response_columns(instrument)
+    n_items = len(instrument.item_ids)
+    rng = np.random.default_rng(SEED)
+
+    per_wave = -(-n_rows // len(WAVES))
+    respondent = np.arange(n_rows) % per_wave
+    wave = np.arange(n_rows) // per_wave
+    partner = rng.integers(0, len(PARTNERS), per_wave)[respondent]
+    role = rng.choice(len(ROLES), per_wave, p=[0.2, 0.3, 0.4, 0.1])[respondent]
+
+    level = rng.normal(3.4, 0.5, (n_rows, 1)) + rng.normal(0, 0.3, (1, n_items))
+    answers = np.clip(np.rint(level + rng.normal(0, 0.9, (n_rows, n_items))), 1, 5).astype(int)
+    kind = rng.random((n_rows, n_items))
+    missing_label = rng.integers(0, len(MISSING_LABELS), (n_rows, n_items))
+    labels = instrument.labels
+
+    order = rng.permutation(n_rows)  # rows in no particular order, as exports often are
+    rows = []
+    for i in order:
+        cells: list[object] = [
+            f"R{respondent[i] + 1:06d}",
+            PARTNERS[partner[i]],
+            ROLES[role[i]],
+            WAVES[wave[i]],
+        ]
+        for j in range(n_items):
+            k = kind[i, j]
+            if k < MISSING_RATE * 2 / 3:
+                cells.append(None)
+            elif k < MISSING_RATE:
+                cells.append(MISSING_LABELS[missing_label[i, j]])
+            elif k < MISSING_RATE + LABEL_RATE:
+                cells.append(labels[int(answers[i, j])])
+            else:
+                cells.append(int(answers[i, j]))
+        rows.append(cells)
+    return header, rows
+
+
+def write_xlsx(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Responses")
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    tmp = path.with_suffix(".tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(["" if v is None else v for v in row] for row in rows)
+    tmp.replace(path)
+
+
+def survey_files(n_rows: int, out: Path) -> tuple[Path, Path, bool]:
+    """The cached xlsx and csv files for `n_rows` rows, generated when missing."""
+    stem = f"survey_{n_rows}_v{GENERATOR_VERSION}"
+    xlsx, csv_path = out / f"{stem}.xlsx", out / f"{stem}.csv"
+    if xlsx.exists() and csv_path.exists():
+        return xlsx, csv_path, False
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    header, rows = generate_rows(n_rows)
+    print(f"generated {n_rows} rows in {time.perf_counter() - started:.1f} s", flush=True)
+    started = time.perf_counter()
+    write_csv(csv_path, header, rows)
+    print(f"wrote {csv_path.name} in {time.perf_counter() - started:.1f} s", flush=True)
+    started = time.perf_counter()
+    write_xlsx(xlsx, header, rows)
+    print(f"wrote {xlsx.name} in {time.perf_counter() - started:.1f} s", flush=True)
+    return xlsx, csv_path, True
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+@contextmanager
+def fresh_database():
+    """A new on-disk DuckDB file in a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="monitor-bench-") as folder:
+        db = Database(Path(folder) / "bench.duckdb")
+        try:
+            yield db
+        finally:
+            db.close()
+
+
+def peak_rss_mb() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return usage / (1024 * 1024) if sys.platform == "darwin" else usage / 1024
+
+
+def import_once(db: Database, path: Path, expected_rows: int) -> dict[str, float]:
+    """Import one file as `import_survey` does (prepare, then commit), timing each phase."""
+    read_seconds = []
+    real_read = survey_module.read_sheet
+
+    def timed_read(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return real_read(*args, **kwargs)
+        finally:
+            read_seconds.append(time.perf_counter() - started)
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with mock.patch.object(survey_module, "read_sheet", timed_read), path.open("rb") as handle:
+        prepared = prepare_survey(db, handle, path.name, partnership=PARTNERSHIP)
+    prepared_at = time.perf_counter()
+    result = commit_survey(db, prepared, uploaded_by="benchmark")
+    done, cpu_done = time.perf_counter(), time.process_time()
+    if result.rows != expected_rows:
+        raise RuntimeError(f"imported {result.rows} rows, expected {expected_rows}")
+    return {
+        "read": read_seconds[0],
+        "validate_stage": prepared_at - started - read_seconds[0],
+        "store": done - prepared_at,
+        "total": done - started,
+        "total_cpu": cpu_done - cpu_started,
+        "answers": result.answers,
+    }
+
+
+def summarise(runs: list[dict[str, float]]) -> dict[str, object]:
+    keys = [k for k in runs[0] if k != "answers"]
+    return {
+        "median": {k: statistics.median(r[k] for r in runs) for k in keys},
+        "runs": [{k: r[k] for k in keys} for r in runs],
+        "answers": runs[0].get("answers"),
+    }
+
+
+def bench_import(path: Path, n_rows: int, repeats: int) -> dict[str, object]:
+    runs = []
+    for _ in range(repeats):
+        with fresh_database() as db:
+            runs.append(import_once(db, path, n_rows))
+    return summarise(runs)
+
+
+def time_call(fn: Callable[[], object]) -> dict[str, float]:
+    started, cpu_started = time.perf_counter(), time.process_time()
+    fn()
+    return {"total": time.perf_counter() - started, "total_cpu": time.process_time() - cpu_started}
+
+
+def bench_scores(xlsx: Path, n_rows: int, repeats: int) -> dict[str, object]:
+    results: dict[str, object] = {}
+    with fresh_database() as db:
+        import_once(db, xlsx, n_rows)
+        for by in (None, "partner", "role"):
+            runs = [time_call(lambda by=by: factor_scores(db, by=by)) for _ in range(repeats)]
+            results[by or "all"] = summarise(runs)
+    return results
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def _line(step: str, res: dict, key: str) -> str:
+    cpu = res["median"].get(f"{key}_cpu")
+    cpu_text = f"{cpu:>9.3f}" if cpu is not None else " " * 9
+    runs = ", ".join(f"{r[key]:.3f}" for r in res["runs"])
+    return f"{step:<30}{res['median'][key]:>9.3f}{cpu_text}   {runs}"
+
+
+def print_table(report: dict[str, object]) -> None:
+    print()
+    print(f"{'step':<30}{'median s':>9}{'cpu s':>9}   runs (s)")
+    for name in ("xlsx", "csv"):
+        res = report["import"][name]
+        for phase in ("read", "validate_stage", "store", "total"):
+            print(_line(f"import {name}: {phase}", res, phase))
+    for by, res in report["scores"].items():
+        print(_line(f"factor_scores by {by}", res, "total"))
+    print(f"{'peak RSS (MB)':<30}{report['peak_rss_mb']:>9.0f}")
+    load = report["environment"]["load_average"]
+    print(f"{'load average before / after':<30}{load['before']:>9.2f}{load['after']:>9.2f}")
+    print()
+    for name, check in report["targets"].items():
+        verdict = "ok" if check["met"] else "MISSED"
+        print(f"target {name} < {check['target']} s: {check['measured']:.3f} s {verdict}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="respondent rows (100000)")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).with_name("out"), help="output folder"
+    )
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="runs per measurement (3)")
+    args = parser.parse_args(argv)
+
+    xlsx, csv_path, generated = survey_files(args.rows, args.out)
+    rss_before = peak_rss_mb()
+    load_before = os.getloadavg()[0]
+    imports = {
+        "xlsx": bench_import(xlsx, args.rows, args.repeats),
+        "csv": bench_import(csv_path, args.rows, args.repeats),
+    }
+    scores = bench_scores(xlsx, args.rows, args.repeats)
+    slowest_scores = max(s["median"]["total"] for s in scores.values())
+    xlsx_total = imports["xlsx"]["median"]["total"]
+    report = {
+        "rows": args.rows,
+        "items": len(load_instrument().item_ids),
+        "repeats": args.repeats,
+        "files": {
+            "xlsx": {"name": xlsx.name, "bytes": xlsx.stat().st_size},
+            "csv": {"name": csv_path.name, "bytes": csv_path.stat().st_size},
+        },
+        "generated_this_run": generated,
+        "import": imports,
+        "scores": scores,
+        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb_before_benchmark": rss_before,
+        "targets": {
+            "xlsx_import_s": {
+                "target": TARGETS["xlsx_import_s"],
+                "measured": xlsx_total,
+                "met": xlsx_total < TARGETS["xlsx_import_s"],
+            },
+            "scores_s": {
+                "target": TARGETS["scores_s"],
+                "measured": slowest_scores,
+                "met": slowest_scores < TARGETS["scores_s"],
+            },
+        },
+        "environment": {
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "load_average": {"before": load_before, "after": os.getloadavg()[0]},
+            "monitor": getattr(monitor, "__version__", None),
+        },
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    out_file = args.out / f"results_{args.rows}.json"
+    out_file.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print_table(report)
+    print(f"\nresults written to {out_file}")
+    return 0 if all(t["met"] for t in report["targets"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
