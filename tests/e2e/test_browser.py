@@ -40,6 +40,8 @@ SCRIPT_BUSY = """() => {
 }"""
 RUN_TIMEOUT = 60_000  # ms; importing or loading data can take a while on a slow machine
 SETTLE_MS = 300  # ms the app must stay idle to count as done
+MAX_SCREENSHOT_HEIGHT = 12_000
+CONTENT_HEIGHT = "() => document.querySelector('[data-testid=stMain]').scrollHeight"
 
 expect.set_options(timeout=15_000)
 
@@ -149,13 +151,21 @@ def wave_select(page: Page):
 
 
 def full_page_screenshot(page: Page, path: Path) -> None:
-    """Screenshot the whole page: the app scrolls inside stMain, so grow the viewport."""
-    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": page.viewport_size["width"], "height": min(height, 12_000)})
-    with contextlib.suppress(PlaywrightError):  # charts redraw on resize
-        page.wait_for_function(SCRIPT_BUSY, timeout=500, polling=50)
-    page.wait_for_selector(IDLE, timeout=RUN_TIMEOUT)
-    page.wait_for_timeout(500)
+    """Screenshot the whole page.
+
+    The app scrolls inside stMain, not the document, so grow the viewport to the
+    content's height, until the height no longer changes (charts and tables lay out
+    after the run, and again after a resize).
+    """
+    last = None
+    for _ in range(10):
+        height = min(page.evaluate(CONTENT_HEIGHT), MAX_SCREENSHOT_HEIGHT)
+        if height == last:
+            break
+        last = height
+        page.set_viewport_size({"width": page.viewport_size["width"], "height": max(height, 900)})
+        page.wait_for_timeout(400)
+        page.wait_for_selector(IDLE, timeout=RUN_TIMEOUT)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=path, full_page=True)
 
@@ -243,5 +253,8 @@ def test_page_screenshot(page: Page, sample_app_url: str, name: str) -> None:
         expect_charts_drawn(page)
     if name in {"upload", "data"}:
         expect(main(page).locator("[data-testid=stDataFrame]").first).to_be_visible()
+    for table in main(page).locator("[data-testid=stDataFrame]").all():
+        if table.is_visible():  # tables in a closed expander are not drawn
+            expect(table.locator("canvas").first).to_be_attached()
     full_page_screenshot(page, SCREENSHOTS / f"{name}.png")
     expect_no_exception(page)
