@@ -6,7 +6,7 @@ from monitor import ui
 
 st.set_page_config(page_title="Partnership Monitor", page_icon=":handshake:", layout="wide")
 
-ui.run_safely(ui.database)
+ui.start_app()
 
 pages = {
     "Monitor": [

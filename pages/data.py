@@ -4,6 +4,7 @@ import streamlit as st
 
 from monitor import export, ui
 
+ui.inside_app()
 st.title("Data")
 view = ui.filters(wave_range=True)
 ui.share_hint()
@@ -17,7 +18,7 @@ st.caption(
     f"waves {view.wave_from or 'first'} to {view.wave}; answers as stored (1-5, empty = "
     "missing; reverse-worded items are not flipped here)."
 )
-left, right = st.columns(2)
+left, right, _ = st.columns([1, 1, 3])
 left.download_button(
     "Download CSV",
     lambda: export.to_csv_bytes(data),

@@ -4,6 +4,7 @@ import streamlit as st
 
 from monitor import charts, scorecard, ui
 
+ui.inside_app()
 st.title("Partnership health")
 view = ui.filters()
 ui.share_hint()
@@ -39,7 +40,7 @@ else:
 
 st.subheader("Scorecard")
 ui.chart(charts.scorecard_chart(card))
-st.dataframe(scorecard.display_table(card), hide_index=True, width="stretch")
+ui.table(scorecard.display_table(card))
 
 st.subheader("Responses by partner")
 ui.chart(charts.responses_chart(counts))

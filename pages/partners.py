@@ -4,6 +4,7 @@ import streamlit as st
 
 from monitor import charts, partners, ui
 
+ui.inside_app()
 st.title("Partners and power")
 view = ui.filters()
 ui.share_hint()
@@ -39,7 +40,7 @@ if gaps.empty:
     st.info("Too few partners with enough respondents to compare.")
 else:
     ui.chart(charts.gap_chart(gaps))
-    st.dataframe(partners.gaps_display(gaps), hide_index=True, width="stretch")
+    ui.table(partners.gaps_display(gaps))
 
 st.subheader("Who feels less heard?")
 st.caption(
@@ -52,4 +53,4 @@ if heard.empty:
     st.info("Too few partners with enough respondents to compare.")
 else:
     ui.chart(charts.voice_chart(heard), stretch=False)
-    st.dataframe(partners.voice_display(heard), hide_index=True, width="stretch")
+    ui.table(partners.voice_display(heard))

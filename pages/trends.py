@@ -4,6 +4,7 @@ import streamlit as st
 
 from monitor import charts, scores, ui
 
+ui.inside_app()
 st.title("Trends")
 view = ui.filters(wave_range=True)
 ui.share_hint()
@@ -35,4 +36,4 @@ st.subheader("All ten factors")
 ui.chart(charts.trend_small_multiples(trend), stretch=False)
 
 with st.expander("Numbers behind the charts"):
-    st.dataframe(scores.display_table(trend), hide_index=True, width="stretch")
+    ui.table(scores.display_table(trend), all_rows=False)

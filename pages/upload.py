@@ -5,6 +5,7 @@ import streamlit as st
 from monitor import ui
 from monitor.errors import ValidationError
 
+ui.inside_app()
 st.title("Upload survey data")
 ui.show_flash()
 
@@ -53,7 +54,7 @@ for uploaded in files or []:
                 f"**{uploaded.name}** cannot be imported: {checked.total} problem(s). "
                 "Fix them in the file and upload it again. Nothing was stored."
             )
-            st.dataframe(ui.problems_table(checked), hide_index=True, width="stretch")
+            ui.table(ui.problems_table(checked))
         elif isinstance(checked, Exception):
             st.error(str(checked))
         else:
@@ -85,7 +86,7 @@ history = ui.uploads(ui.db_path())
 if history.empty:
     st.info("No uploads yet.")
     st.stop()
-st.dataframe(ui.uploads_display(history), hide_index=True, width="stretch")
+ui.table(ui.uploads_display(history), all_rows=False)
 
 choice = st.selectbox(
     "Remove an upload",

@@ -44,6 +44,12 @@ def _score_axis(instrument: Instrument) -> alt.Scale:
     return alt.Scale(domain=[instrument.scale_min, instrument.scale_max], nice=False, zero=False)
 
 
+def _ticks(instrument: Instrument) -> list[float]:
+    """Whole and half points of the answer scale."""
+    steps = 2 * (instrument.scale_max - instrument.scale_min)
+    return [instrument.scale_min + k / 2 for k in range(steps + 1)]
+
+
 def _factor_order(instrument: Instrument) -> list[str]:
     return [f.name for f in instrument.factors]
 
@@ -69,15 +75,25 @@ def scorecard_chart(card: pd.DataFrame, instrument: Instrument | None = None) ->
     x_scale = _score_axis(instrument)
     base = alt.Chart(card).encode(y=y)
     interval = base.mark_rule(strokeWidth=2, color="#555").encode(
-        x=alt.X("ci_low:Q", scale=x_scale, title="Score (95% interval)"), x2="ci_high:Q"
+        x=alt.X(
+            "ci_low:Q",
+            scale=x_scale,
+            title="Score (95% interval)",
+            axis=alt.Axis(values=_ticks(instrument)),
+        ),
+        x2="ci_high:Q",
     )
     points = base.mark_point(filled=True, size=140).encode(
         x=alt.X("mean:Q", scale=x_scale),
         color=alt.Color("band_label:N", scale=_band_scale(instrument), title="Band"),
-        shape=alt.Shape("band_label:N", title="Band"),
+        shape=alt.Shape(
+            "band_label:N",
+            scale=alt.Scale(domain=[b.label for b in instrument.bands]),
+            title="Band",
+        ),
         tooltip=[*SCORE_TOOLTIP, alt.Tooltip("band_label:N", title="Band")],
     )
-    labels = base.mark_text(align="left", dx=10, dy=-9, fontSize=11).encode(
+    labels = base.mark_text(align="center", dy=-13, fontSize=11).encode(
         x=alt.X("mean:Q", scale=x_scale), text=alt.Text("mean:Q", format=".2f")
     )
     thresholds = pd.DataFrame({"min": [b.min for b in instrument.bands[:-1]]})
@@ -94,15 +110,18 @@ def trend_chart(scores: pd.DataFrame, instrument: Instrument | None = None) -> a
     instrument = instrument or load_instrument()
     x = alt.X("wave:N", sort=_wave_order(scores), title="Wave", axis=alt.Axis(labelAngle=0))
     y_scale = _score_axis(instrument)
-    colour = alt.Color("factor_name:N", sort=_factor_order(instrument), title="Factor")
+    order = [name for name in _factor_order(instrument) if name in set(scores["factor_name"])]
+    colour = alt.Color("factor_name:N", sort=order, scale=alt.Scale(domain=order), title="Factor")
     base = alt.Chart(scores).encode(x=x, color=colour)
     band = base.mark_area(opacity=0.15).encode(
-        y=alt.Y("ci_low:Q", scale=y_scale, title="Score"), y2="ci_high:Q"
+        y=alt.Y("ci_low:Q", scale=y_scale, title="Score"),
+        y2="ci_high:Q",
+        color=alt.Color("factor_name:N", scale=alt.Scale(domain=order), legend=None),
     )
     line = base.mark_line(point=True).encode(
         y=alt.Y("mean:Q", scale=y_scale), tooltip=SCORE_TOOLTIP
     )
-    return (band + line).properties(height=380)
+    return (band + line).resolve_legend(color="independent").properties(height=380)
 
 
 def trend_small_multiples(scores: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
@@ -117,9 +136,16 @@ def trend_small_multiples(scores: pd.DataFrame, instrument: Instrument | None = 
     line = base.mark_line(point=True, color=OKABE_ITO[0]).encode(
         y=alt.Y("mean:Q", scale=y_scale), tooltip=SCORE_TOOLTIP
     )
-    layered = alt.layer(band, line, data=scores).properties(width=150, height=120)
+    layered = alt.layer(band, line, data=scores).properties(width=140, height=110)
     return layered.facet(
-        facet=alt.Facet("factor_name:N", sort=_factor_order(instrument), title=None), columns=4
+        facet=alt.Facet(
+            "factor_name:N",
+            sort=_factor_order(instrument),
+            title=None,
+            header=alt.Header(labelLimit=150, labelFontSize=11),
+        ),
+        columns=5,
+        spacing=14,
     )
 
 

@@ -25,6 +25,7 @@ from monitor.template import template_bytes
 # Query-parameter keys of the shared filters (they appear in shared links).
 KEY_PARTNERSHIP, KEY_WAVE, KEY_FROM, KEY_PARTNERS = "partnership", "wave", "from", "partners"
 PREVIEW_ROWS = 1000  # rows of raw data sent to the browser in a table
+APP_STARTED = "_app_started"  # session flag: app.py has run in this session
 
 
 @st.cache_resource(show_spinner=False)
@@ -122,6 +123,31 @@ def template() -> bytes:
 
 
 # --- shared filters, kept in the URL ---------------------------------------------------
+
+
+def inside_app() -> None:
+    """Make a page opened straight from a link run inside app.py's navigation.
+
+    With a folder named `pages/` beside app.py, Streamlit runs the first request of a
+    server process the old multipage way: a link to /partners runs that page alone,
+    without app.py (no page set-up, no navigation menu, no sample data). When that
+    happens, switch to app.py's navigation and run again on the same page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without this mechanism: nothing to do
+        return
+    if getattr(PagesManager, "uses_pages_directory", False) and not st.session_state.get(
+        APP_STARTED
+    ):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def start_app() -> None:
+    """Called by app.py on every run: open the database and note the app is running."""
+    st.session_state[APP_STARTED] = True
+    run_safely(database)
 
 
 def _pick_partnership(options: list[str]) -> str | None:
@@ -270,23 +296,42 @@ def problems_table(error) -> pd.DataFrame:
 
 
 def uploads_display(history: pd.DataFrame) -> pd.DataFrame:
-    return history.rename(
-        columns={
-            "upload_id": "#",
-            "file_name": "File",
-            "uploaded_at": "Uploaded",
-            "uploaded_by": "By",
-            "partnership": "Partnership",
-            "waves": "Waves",
-            "n_rows": "Respondents",
-            "n_answers": "Answers",
-        }
-    ).drop(columns=["kind", "sha256"])
+    return (
+        history.fillna({"uploaded_by": "—"})
+        .rename(
+            columns={
+                "upload_id": "#",
+                "file_name": "File",
+                "uploaded_at": "Uploaded",
+                "uploaded_by": "By",
+                "partnership": "Partnership",
+                "waves": "Waves",
+                "n_rows": "Respondents",
+                "n_answers": "Answers",
+            }
+        )
+        .drop(columns=["kind", "sha256"])
+    )
 
 
 def upload_label(history: pd.DataFrame, upload_id: int) -> str:
     row = history.loc[history["upload_id"] == upload_id].iloc[0]
     return f"#{upload_id} {row.file_name} ({row.waves}, {row.n_rows} respondents)"
+
+
+def table(frame: pd.DataFrame, *, all_rows: bool = True) -> None:
+    """A table with scores shown to two decimals; all rows visible unless told otherwise."""
+    decimals = {
+        name: st.column_config.NumberColumn(format="%.2f")
+        for name, dtype in frame.dtypes.items()
+        if pd.api.types.is_float_dtype(dtype)
+    }
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=decimals,
+        height="content" if all_rows else "auto",
+    )
 
 
 def chart(figure, *, stretch: bool = True) -> None:

@@ -287,13 +287,6 @@ def test_partners_page_opened_from_a_shared_link(open_app, monkeypatch):
     assert "Not shown (fewer than 5 respondents): Housing, Police, Youth Service." in texts(at.info)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The pages live in a folder named pages/ next to app.py: until app.py has "
-    "called st.navigation once in the server process, Streamlit treats the app as an "
-    "old-style multipage app and runs a linked page without app.py, so a new database "
-    "is not filled with the sample (seen in a browser too). Renaming the folder fixes it.",
-)
 def test_shared_link_as_the_first_visit_to_a_new_database(open_app):
     at = open_app("pages/partners.py", query_params={"wave": "2025-Q3"})
 
