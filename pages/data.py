@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import export, ui
+from monitor import ui
 
 ui.inside_app()
 st.title("Data")
@@ -12,27 +12,28 @@ if view is None:
     ui.empty_state()
     st.stop()
 
-data = ui.combined_data(ui.db_path(), view)
+path = ui.db_path()
+preview, total = ui.data_preview(path, view)
 st.caption(
-    f"{len(data)} responses (one row per respondent and wave) of {view.partnership}, "
+    f"{total:,} responses (one row per respondent and wave) of {view.partnership}, "
     f"waves {view.wave_from or 'first'} to {view.wave}; answers as stored (1-5, empty = "
     "missing; reverse-worded items are not flipped here)."
 )
 left, right, _ = st.columns([1, 1, 3])
 left.download_button(
     "Download CSV",
-    lambda: export.to_csv_bytes(data),
+    ui.download(path, view, "csv"),
     file_name="partnership-monitor-data.csv",
     mime="text/csv",
     icon=":material/download:",
 )
 right.download_button(
     "Download Excel",
-    lambda: export.to_excel_bytes(data),
+    ui.download(path, view, "xlsx"),
     file_name="partnership-monitor-data.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
 )
-if len(data) > ui.PREVIEW_ROWS:
-    st.caption(f"Showing the first {ui.PREVIEW_ROWS:,} rows; the downloads hold all of them.")
-st.dataframe(data.head(ui.PREVIEW_ROWS), hide_index=True, width="stretch")
+if total > len(preview):
+    st.caption(f"Showing the first {len(preview):,} rows; the downloads hold all of them.")
+st.dataframe(preview, hide_index=True, width="stretch")

@@ -31,18 +31,29 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def combined_data(db: Database, view: View, instrument: Instrument | None = None) -> pd.DataFrame:
-    """Stored answers, one row per respondent and wave, for the view's partnership,
-    partners and waves (from `view.wave_from` to `view.wave`)."""
-    instrument = instrument or load_instrument()
+def _where(db: Database, view: View) -> q.ScoreFilter:
     starts = view.starts(db)
-    where = q.ScoreFilter(
+    return q.ScoreFilter(
         partnership=view.partnership,
         partners=view.partners,
         wave_from=starts.get(view.wave_from),
         wave_to=starts.get(view.wave),
     )
-    frame = q.answers_wide(db, instrument, where)
+
+
+def response_count(db: Database, view: View) -> int:
+    """How many rows `combined_data` holds for the view."""
+    return q.count_responses(db, _where(db, view))
+
+
+def combined_data(
+    db: Database, view: View, instrument: Instrument | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """Stored answers, one row per respondent and wave, for the view's partnership,
+    partners and waves (from `view.wave_from` to `view.wave`); the first `limit` rows
+    when given."""
+    instrument = instrument or load_instrument()
+    frame = q.answers_wide(db, instrument, _where(db, view), limit)
     frame["wave_start"] = pd.to_datetime(frame["wave_start"]).dt.date
     return frame
 

@@ -32,9 +32,17 @@ def wave_list(db: Database, partnership: str | None) -> list[str]:
     return q.waves(db, partnership)["wave"].tolist()
 
 
-def _scores_until(db: Database, view: View, instrument: Instrument) -> pd.DataFrame:
-    start = view.starts(db).get(view.wave)
-    where = q.ScoreFilter(partnership=view.partnership, partners=view.partners, wave_to=start)
+def _scores_of_wave_and_previous(db: Database, view: View, instrument: Instrument):
+    """Scores of `view.wave` and of the wave just before it (reads only those two waves)."""
+    starts = sorted(view.starts(db).items(), key=lambda item: item[1])
+    labels = [label for label, _ in starts]
+    if view.wave not in labels:
+        return pd.DataFrame()
+    position = labels.index(view.wave)
+    first = starts[max(position - 1, 0)][1]
+    where = q.ScoreFilter(
+        view.partnership, view.partners, wave_from=first, wave_to=starts[position][1]
+    )
     return factor_scores(db, where=where, instrument=instrument)
 
 
@@ -42,10 +50,10 @@ def scorecard(db: Database, view: View, instrument: Instrument | None = None) ->
     """One row per factor for `view.wave` with mean, interval, n, band and the change
     since the previous wave (change, change_low, change_high, change_verdict)."""
     instrument = instrument or load_instrument()
-    scores = _scores_until(db, view, instrument)
-    waves = scores.drop_duplicates("wave").sort_values("wave_start")["wave"].tolist()
-    if view.wave not in waves:
+    scores = _scores_of_wave_and_previous(db, view, instrument)
+    if scores.empty or view.wave not in set(scores["wave"]):
         return pd.DataFrame()
+    waves = scores.drop_duplicates("wave").sort_values("wave_start")["wave"].tolist()
     current = scores[scores["wave"] == view.wave]
     position = waves.index(view.wave)
     previous = scores[scores["wave"] == waves[position - 1]] if position else scores.iloc[0:0]
@@ -74,7 +82,7 @@ def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
 
 def responses_by_partner(db: Database, view: View) -> pd.DataFrame:
     """Respondents per partner in the wave (partner, respondents)."""
-    return q.respondents_by_partner(db, view.partnership, view.wave)
+    return q.respondents_by_partner(db, view.partnership, view.wave, view.partners)
 
 
 def _change_text(row) -> str:

@@ -86,10 +86,7 @@ def scorecard_table(path: str, view: View) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def responses_by_partner(path: str, view: View) -> pd.DataFrame:
-    counts = scorecard.responses_by_partner(_database(path), view)
-    if view.partners:  # only the chosen partners count (the query counts all of the wave)
-        counts = counts[counts["partner"].isin(view.partners)].reset_index(drop=True)
-    return counts
+    return scorecard.responses_by_partner(_database(path), view)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -108,8 +105,20 @@ def partner_matrix(path: str, view: View, min_group_size: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def combined_data(path: str, view: View) -> pd.DataFrame:
-    return export.combined_data(_database(path), view)
+def data_preview(path: str, view: View) -> tuple[pd.DataFrame, int]:
+    """The first PREVIEW_ROWS rows of the combined data, and how many rows it has."""
+    db = _database(path)
+    return export.combined_data(db, view, limit=PREVIEW_ROWS), export.response_count(db, view)
+
+
+def download(path: str, view: View, kind: str) -> Callable[[], bytes]:
+    """Build the full download only when the button is clicked."""
+
+    def build() -> bytes:
+        frame = export.combined_data(_database(path), view)
+        return export.to_csv_bytes(frame) if kind == "csv" else export.to_excel_bytes(frame)
+
+    return build
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

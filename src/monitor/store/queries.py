@@ -85,7 +85,7 @@ def partnerships(db: Database) -> list[str]:
 
 
 def waves(db: Database, partnership: str | None = None) -> pd.DataFrame:
-    """Waves with data in time order: partnership, wave, wave_start, respondents."""
+    """Waves with data in time order: partnership, wave, wave_start."""
     return db.query_df(sql_text("waves.sql"), {"partnership": partnership})
 
 
@@ -142,14 +142,17 @@ class ScoreFilter:
     wave_from: date | None = None
     wave_to: date | None = None
 
-    def params(self, instrument: Instrument) -> dict:
+    def params_without_scale(self) -> dict:
         return {
-            "scale_sum": instrument.scale_min + instrument.scale_max,
             "partnership": self.partnership,
             "partners": list(self.partners) if self.partners else None,
             "wave_from": self.wave_from,
             "wave_to": self.wave_to,
         }
+
+    def params(self, instrument: Instrument) -> dict:
+        scale_sum = instrument.scale_min + instrument.scale_max
+        return {"scale_sum": scale_sum, **self.params_without_scale()}
 
 
 def group_scores(
@@ -189,20 +192,26 @@ def partners(db: Database, partnership: str | None = None) -> list[str]:
     return [r[0] for r in rows]
 
 
-def respondents_by_partner(db: Database, partnership: str | None, wave: str | None) -> pd.DataFrame:
-    """Respondents per partner in one wave."""
+def respondents_by_partner(
+    db: Database, partnership: str | None, wave: str | None, partners_: tuple[str, ...] | None
+) -> pd.DataFrame:
+    """Respondents per partner in one wave (only `partners_` when given)."""
     return db.query_df(
-        "SELECT partner, count(DISTINCT respondent_id) AS respondents FROM answers "
-        "WHERE ($partnership IS NULL OR partnership = $partnership) AND wave = $wave "
-        "GROUP BY partner ORDER BY partner",
-        {"partnership": partnership, "wave": wave},
+        sql_text("respondents_by_partner.sql"),
+        {
+            "partnership": partnership,
+            "wave": wave,
+            "partners": list(partners_) if partners_ else None,
+        },
     )
 
 
-def answers_wide(db: Database, instrument: Instrument, where: ScoreFilter) -> pd.DataFrame:
-    """The stored answers as one row per respondent and wave, one column per item."""
-    params = where.params(instrument)
-    params.pop("scale_sum")
+def answers_wide(
+    db: Database, instrument: Instrument, where: ScoreFilter, limit: int | None = None
+) -> pd.DataFrame:
+    """The stored answers as one row per respondent and wave, one column per item
+    (the first `limit` rows only, when given)."""
+    params = {**where.params_without_scale(), "limit": limit}
     columns = []
     for pos, item_id in enumerate(instrument.item_ids):
         params[f"item_{pos}"] = item_id
@@ -211,3 +220,9 @@ def answers_wide(db: Database, instrument: Instrument, where: ScoreFilter) -> pd
         )
     sql = sql_text("answers_wide.sql").format(item_columns=",\n       ".join(columns))
     return db.query_df(sql, params)
+
+
+def count_responses(db: Database, where: ScoreFilter) -> int:
+    """Respondent-wave rows that `answers_wide` would return without a limit."""
+    params = where.params_without_scale()
+    return db.query_rows(sql_text("count_responses.sql"), params)[0][0]

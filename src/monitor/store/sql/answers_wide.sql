@@ -10,3 +10,4 @@ WHERE ($partnership IS NULL OR partnership = $partnership)
   AND ($wave_to IS NULL OR wave_start <= $wave_to)
 GROUP BY partnership, wave, wave_start, respondent_id, partner, role
 ORDER BY partnership, wave_start, partner, respondent_id
+LIMIT $limit

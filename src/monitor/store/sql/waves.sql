@@ -1,6 +1,5 @@
--- Waves with data, in time order, with the number of respondents in each.
-SELECT partnership, wave, min(wave_start) AS wave_start,
-       count(DISTINCT respondent_id) AS respondents
+-- Waves with data, in time order.
+SELECT partnership, wave, min(wave_start) AS wave_start
 FROM answers
 WHERE $partnership IS NULL OR partnership = $partnership
 GROUP BY partnership, wave
