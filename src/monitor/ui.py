@@ -8,6 +8,7 @@ into messages. Pages call these functions and draw.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -59,6 +60,39 @@ def database() -> Database:
 def data_changed() -> None:
     """Forget cached query results (after an import or a removal)."""
     st.cache_data.clear()
+
+
+# --- navigation -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the menu. `writes` pages change stored data (uploads, removals)."""
+
+    path: str
+    title: str
+    icon: str
+    section: str
+    writes: bool = False
+
+
+# The menu, in order. app.py builds st.navigation from it.
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "Monitor"),
+    PageSpec("pages/trends.py", "Trends", ":material/show_chart:", "Monitor"),
+    PageSpec("pages/partners.py", "Partners and power", ":material/groups:", "Monitor"),
+    PageSpec("pages/upload.py", "Upload", ":material/upload_file:", "Data", writes=True),
+    PageSpec("pages/data.py", "Data", ":material/table:", "Data"),
+)
+
+
+def navigation(pages: tuple[PageSpec, ...] = PAGES):
+    """st.navigation over `pages`, grouped by section; the first page is the home page."""
+    sections: dict[str, list] = {}
+    for position, spec in enumerate(pages):
+        page = st.Page(spec.path, title=spec.title, icon=spec.icon, default=position == 0)
+        sections.setdefault(spec.section, []).append(page)
+    return st.navigation(sections)
 
 
 # --- cached queries (keyed by database path and arguments) -----------------------------
