@@ -21,6 +21,13 @@ class Settings:
     sample_on_first_run: bool = True
     # Largest upload accepted, in megabytes.
     max_upload_mb: int = 50
+    # Largest size an .xlsx upload may unpack to, in megabytes (zip bomb guard).
+    max_uncompressed_mb: int = 1000
+    # Most rows and columns one uploaded sheet may have.
+    max_rows: int = 500_000
+    max_columns: int = 2_000
+    # Free-text comments are shown only for groups of at least this many respondents.
+    comment_min_group_size: int = 5
 
 
 def _coerce(name: str, raw: object, kind: type) -> object:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -15,9 +16,8 @@ import fastexcel
 import pyarrow as pa
 
 from monitor.errors import Problem, UnreadableFileError
+from monitor.ingest.safety import OLE_MAGIC, ZIP_MAGIC, Limits, check_bytes, check_shape
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXCEL_TYPES = {".xlsx", ".xlsm", ".xls"}
 CSV_TYPES = {".csv", ".txt", ".tsv"}
 DELIMITERS = (",", ";", "\t")
@@ -63,7 +63,12 @@ def _check_kind(data: bytes, file_name: str) -> str:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+    """UTF-16 with a BOM, UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -74,7 +79,10 @@ def decode_text(data: bytes) -> str:
 
 def sniff_delimiter(header_line: str) -> str:
     """The delimiter among , ; and tab that splits the header line into most fields."""
-    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in DELIMITERS}
+    try:
+        counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in DELIMITERS}
+    except (csv.Error, StopIteration):
+        counts = {d: header_line.count(d) for d in DELIMITERS}
     return max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
 
 
@@ -86,22 +94,36 @@ def _csv_rows_problem(row: int, cells: int, expected: int) -> Problem:
     )
 
 
-def read_csv(data: bytes, file_name: str) -> Sheet:
-    """Parse CSV text; row numbers are those a spreadsheet program shows (header = 1).
-
-    Blank lines keep their row number; a row with the wrong number of cells is reported
-    and read as blank, so the rows after it keep their numbers too.
-    """
-    text = decode_text(data).replace("\x00", "").lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0].rstrip("\r")
-    delimiter = sniff_delimiter(first_line)
+def _csv_records(text: str, delimiter: str, file_name: str, limits: Limits) -> list[list[str]]:
+    """Parse CSV text row by row, refusing a file over the row or column limits early."""
+    records: list[list[str]] = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(record) > limits.max_columns or len(records) > limits.max_rows:
+                check_shape(len(records) + 1, len(record), file_name, limits)
+            records.append(record)
     except csv.Error as exc:
         raise UnreadableFileError(
             f"{file_name} could not be read as CSV ({exc}). Save it again as CSV (UTF-8) "
-            "from the spreadsheet program."
+            "from the spreadsheet program. Nothing was stored."
         ) from exc
+    return records
+
+
+def read_csv(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet:
+    """Parse CSV text; row numbers are those a spreadsheet program shows (header = 1).
+
+    Blank lines keep their row number; a row with the wrong number of cells is reported
+    and read as blank, so the rows after it keep their numbers too. NUL bytes are dropped
+    and lone carriage returns count as line ends.
+    """
+    limits = limits or Limits(max_bytes=None)
+    text = decode_text(data).replace("\x00", "").lstrip("\ufeff")
+    first_line = re.split(r"\r\n|\r|\n", text[:4_000_000], maxsplit=1)[0]
+    delimiter = sniff_delimiter(first_line[:65_536])
+    if first_line.count(delimiter) >= limits.max_columns:
+        check_shape(1, first_line.count(delimiter) + 1, file_name, limits)
+    records = _csv_records(text, delimiter, file_name, limits)
     header = records[0] if records else []
     width = len(header)
     problems: list[Problem] = []
@@ -125,18 +147,22 @@ def _choose_sheet(names: list[str]) -> str:
     return names[0]
 
 
-def read_excel(data: bytes, file_name: str) -> Sheet:
+def read_excel(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet:
+    limits = limits or Limits(max_bytes=None)
     try:
         reader = fastexcel.read_excel(data)
         sheet_name = _choose_sheet(reader.sheet_names)
         batch = reader.load_sheet(sheet_name, header_row=None, dtypes="string").to_arrow()
-    except Exception as exc:  # the reader raises several kinds for damaged files
+    except BaseException as exc:  # the reader raises (and may panic) on damaged files
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+            raise
         raise UnreadableFileError(
             f"{file_name} could not be read as an Excel workbook ({str(exc).splitlines()[0]}). "
             "If it is password-protected, remove the password; otherwise open it in Excel "
             "and save it again as .xlsx."
         ) from exc
     table = pa.Table.from_batches([batch])
+    check_shape(table.num_rows, table.num_columns, file_name, limits)
     if table.num_rows == 0:
         raise UnreadableFileError(
             f"The sheet '{sheet_name}' of {file_name} is empty. Put the responses in the first "
@@ -151,7 +177,15 @@ def read_excel(data: bytes, file_name: str) -> Sheet:
     return Sheet(header=header, cells=cells, sheet_name=sheet_name)
 
 
-def read_sheet(data: bytes, file_name: str) -> Sheet:
-    """Read CSV or Excel bytes; raises UnreadableFileError with a fix when that fails."""
+def read_sheet(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet:
+    """Read CSV or Excel bytes; raises UnreadableFileError with a fix when that fails.
+
+    The bytes are checked first (size, kind, archive contents: see safety.py), so no
+    parser sees a file built to exhaust memory or time.
+    """
+    limits = limits or Limits(max_bytes=None)
     kind = _check_kind(data, file_name)
-    return read_excel(data, file_name) if kind == "excel" else read_csv(data, file_name)
+    check_bytes(data, file_name, kind, limits)
+    if kind == "excel":
+        return read_excel(data, file_name, limits)
+    return read_csv(data, file_name, limits)

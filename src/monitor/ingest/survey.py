@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 import pandas as pd
@@ -17,7 +17,9 @@ import pyarrow.compute as pc
 
 from monitor.errors import DuplicateUploadError, Problem, UnreadableFileError, ValidationError
 from monitor.ingest.readers import Sheet, read_sheet
+from monitor.ingest.safety import Limits
 from monitor.instrument import Instrument, load_instrument
+from monitor.settings import load_settings
 from monitor.store import Database
 from monitor.store import queries as q
 from monitor.store.staging import ROW_COLUMN, SurveySpec, stage_survey
@@ -247,13 +249,21 @@ def prepare_survey(
     wave: str | None = None,
     partnership: str | None = None,
     max_bytes: int | None = None,
+    limits: Limits | None = None,
 ) -> PreparedImport:
-    """Read and validate a survey file. Raises a MonitorError subclass when it cannot be used."""
+    """Read and validate a survey file. Raises a MonitorError subclass when it cannot be used.
+
+    `limits` caps bytes, unpacked size, rows and columns (default: from the settings);
+    `max_bytes`, when given, overrides the byte cap.
+    """
     instrument = instrument or load_instrument()
-    data = read_limited(file, file_name, max_bytes)
+    limits = limits or Limits.from_settings(load_settings())
+    if max_bytes is not None:
+        limits = replace(limits, max_bytes=max_bytes)
+    data = read_limited(file, file_name, limits.max_bytes)
     sha256 = hashlib.sha256(data).hexdigest()
     _refuse_duplicate(db, sha256, file_name)
-    sheet = read_sheet(data, file_name)
+    sheet = read_sheet(data, file_name, limits)
     fields, items, ignored = _locate_columns(sheet, instrument)
     problems = _header_problems(sheet.header) + _missing_column_problems(fields, items, wave)
     if problems:
@@ -314,6 +324,7 @@ def import_survey(
     partnership: str | None = None,
     uploaded_by: str | None = None,
     max_bytes: int | None = None,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Read, validate and store one survey file (all or nothing)."""
     prepared = prepare_survey(
@@ -324,5 +335,6 @@ def import_survey(
         wave=wave,
         partnership=partnership,
         max_bytes=max_bytes,
+        limits=limits,
     )
     return commit_survey(db, prepared, uploaded_by)
