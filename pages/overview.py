@@ -7,12 +7,15 @@ from monitor import charts, scorecard, ui
 ui.inside_app()
 st.title("Partnership health")
 view = ui.filters()
+if view is not None:
+    view = ui.weighting_choice(view)
 ui.share_hint()
 if view is None:
     ui.empty_state()
     st.stop()
 
 path = ui.db_path()
+min_n = ui.settings().min_group_size
 card = ui.scorecard_table(path, view)
 if card.empty:
     st.warning("No scores for this selection. Choose another wave or include more partners.")
@@ -21,7 +24,15 @@ if card.empty:
 st.caption(
     f"{view.partnership} · wave {view.wave} · "
     + (", ".join(view.partners) if view.partners else "all partners")
+    + " · "
+    + ui.WEIGHTING_LABELS[view.weighting].lower()
 )
+if "suppressed" in card and card["suppressed"].any():
+    st.info(
+        f"Some scores of this partner selection are hidden: the selection, or the partners "
+        f"it leaves out, has fewer than {min_n} respondents, so comparing it with the whole "
+        "partnership could reveal a small group. Choose more partners."
+    )
 counts = ui.responses_by_partner(path, view)
 strong = int((card["band"] == "strength").sum())
 concern = int((card["band"] == "concern").sum())
@@ -39,7 +50,17 @@ else:
         st.markdown(f"- **{row.factor_name}**: {row.reason}")
 
 st.subheader("Scorecard")
-ui.chart(charts.scorecard_chart(card))
+ui.chart(charts.scorecard_chart(card.dropna(subset=["mean"]), ui.instrument()))
+st.caption(
+    "Change is shown with its 95% interval. **rose** or **fell** only when the whole "
+    "interval is above or below zero; otherwise **no clear change** (the difference could "
+    "be noise). **too few to tell** when a wave has fewer than two answers."
+    + (
+        " With one agency, one vote, the interval is over the partners' means, so it is wider."
+        if view.weighting == "agency"
+        else ""
+    )
+)
 ui.table(scorecard.display_table(card))
 
 st.subheader("Responses by partner")

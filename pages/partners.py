@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import charts, partners, ui
+from monitor import charts, partners, power, ui
 
 ui.inside_app()
 st.title("Partners and power")
@@ -23,9 +23,15 @@ st.caption(
     f"{view.partnership} · wave {view.wave}. Scores of partners with fewer than {min_n} "
     "respondents are not shown, so that no one can be identified."
 )
-hidden = sorted(matrix.loc[matrix["suppressed"], "partner"].unique())
+hidden = sorted(matrix.loc[matrix["suppressed"] & ~matrix["secondary"], "partner"].unique())
+protecting = sorted(set(matrix.loc[matrix["secondary"], "partner"]) - set(hidden))
 if hidden:
     st.info(f"Not shown (fewer than {min_n} respondents): {', '.join(hidden)}.")
+if protecting:
+    st.info(
+        f"Also not shown for some factors: {', '.join(protecting)}, because with the "
+        "partnership's total the hidden partners' scores could otherwise be worked out."
+    )
 
 st.subheader("Scores by partner")
 ui.chart(charts.partner_heatmap(matrix))
@@ -54,3 +60,23 @@ if heard.empty:
 else:
     ui.chart(charts.voice_chart(heard), stretch=False)
     ui.table(partners.voice_display(heard))
+
+st.subheader("Partnership in name only?")
+gap = ui.settings().name_only_gap
+runs = ui.settings().name_only_waves
+flags = power.name_only(ui.partner_history(path, view, min_n), gap, runs)
+st.caption(
+    f"Agencies scoring at least {gap:.2f} below the partnership on power and information "
+    f"sharing, trust or communication in {runs} or more waves in a row, up to wave "
+    f"{view.wave}. Such agencies may be partners in name only."
+)
+if flags.empty:
+    st.success("No agency sits far below the partnership wave after wave.")
+else:
+    for partner_name, rows in flags.groupby("partner", sort=False):
+        factors = ", ".join(
+            f"{r.factor_name.lower()} ({r.latest_difference:+.2f}, {r.waves} waves)"
+            for r in rows.itertuples()
+        )
+        st.warning(f"**{partner_name}** may be a partner in name only: {factors}.")
+    ui.table(power.name_only_display(flags))

@@ -25,9 +25,8 @@ def survey(wave: str = "2025-Q1", answer: str = "4", n: int = 3) -> list[list[st
 
 
 def test_schema_is_created(db):
-    assert SCHEMA_VERSION == 1
-    assert db.schema_version() == 1
-    assert db.query_rows("SELECT key, value FROM meta") == [("schema_version", "1")]
+    assert db.schema_version() == SCHEMA_VERSION
+    assert db.query_rows("SELECT key, value FROM meta") == [("schema_version", str(SCHEMA_VERSION))]
     tables = {r[0] for r in db.query_rows("SELECT table_name FROM information_schema.tables")}
     assert {"meta", "uploads", "answers"} <= tables
 
@@ -38,7 +37,7 @@ def test_reopening_does_not_migrate_again(tmp_path, shared_dbs):
     close_all()
     again = open_database(path)
     assert again.query_rows("SELECT count(*) FROM meta") == [(1,)]
-    assert again.schema_version() == 1
+    assert again.schema_version() == SCHEMA_VERSION
 
 
 def test_a_newer_schema_is_refused(tmp_path):

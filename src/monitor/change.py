@@ -42,30 +42,41 @@ def verdict(low: float, high: float) -> str:
     return NO_CLEAR_CHANGE
 
 
-def compare(current: pd.DataFrame, previous: pd.DataFrame, key: str = "factor") -> pd.DataFrame:
-    """Join two waves' scores on `key`; add change, change_low, change_high, change_verdict."""
+def compare(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    key: str = "factor",
+    *,
+    label: str = "previous",
+    suffix: str = "",
+) -> pd.DataFrame:
+    """Join two waves' scores on `key`; add {label}_wave, {label}_mean, {label}_sd,
+    {label}_n and change{suffix}, change{suffix}_low, change{suffix}_high,
+    change{suffix}_verdict (the defaults: change since the previous wave)."""
     prev = previous[[key, "wave", "mean", "sd", "n"]].rename(
-        columns={
-            "wave": "previous_wave",
-            "mean": "previous_mean",
-            "sd": "previous_sd",
-            "n": "previous_n",
-        }
+        columns={c: f"{label}_{c}" for c in ("wave", "mean", "sd", "n")}
     )
     merged = current.merge(prev, on=key, how="left")
     rows = [
-        welch_interval(r.previous_mean, r.previous_sd, r.previous_n, r.mean, r.sd, r.n)
-        if not pd.isna(r.previous_mean)
-        else (math.nan, math.nan, math.nan)
-        for r in merged.itertuples()
+        welch_interval(pm, ps, pn, m, s, n) if not pd.isna(pm) else (math.nan,) * 3
+        for pm, ps, pn, m, s, n in zip(
+            merged[f"{label}_mean"],
+            merged[f"{label}_sd"],
+            merged[f"{label}_n"],
+            merged["mean"],
+            merged["sd"],
+            merged["n"],
+            strict=True,
+        )
     ]
-    merged["change"] = [r[0] for r in rows]
-    merged["change_low"] = [r[1] for r in rows]
-    merged["change_high"] = [r[2] for r in rows]
-    merged["change_verdict"] = [
+    name = f"change{suffix}"
+    merged[name] = [r[0] for r in rows]
+    merged[f"{name}_low"] = [r[1] for r in rows]
+    merged[f"{name}_high"] = [r[2] for r in rows]
+    merged[f"{name}_verdict"] = [
         verdict(lo, hi) if not pd.isna(ch) else None
         for ch, lo, hi in zip(
-            merged["change"], merged["change_low"], merged["change_high"], strict=True
+            merged[name], merged[f"{name}_low"], merged[f"{name}_high"], strict=True
         )
     ]
     return merged

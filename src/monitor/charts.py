@@ -154,7 +154,12 @@ def partner_heatmap(matrix: pd.DataFrame, instrument: Instrument | None = None) 
     instrument = instrument or load_instrument()
     data = matrix.assign(
         label=matrix.apply(
-            lambda r: f"n<{int(r.n) + 1}" if r.suppressed else f"{r['mean']:.1f}", axis=1
+            lambda r: (
+                ("hidden" if r.get("secondary", False) else f"n<{int(r.n) + 1}")
+                if r.suppressed
+                else f"{r['mean']:.1f}"
+            ),
+            axis=1,
         )
         if len(matrix)
         else []
@@ -260,3 +265,89 @@ def responses_chart(counts: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=alt.Step(26))
     )
+
+
+def power_index_chart(index: pd.DataFrame) -> alt.Chart:
+    """Power differential over time: the standard deviation of partner means per factor
+    and wave (colour and point shape per factor, hover for range and Gini)."""
+    order = [n for n in index.drop_duplicates("factor")["factor_name"]]
+    x = alt.X("wave:N", sort=_wave_order(index), title="Wave", axis=alt.Axis(labelAngle=0))
+    return (
+        alt.Chart(index)
+        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
+        .encode(
+            x=x,
+            y=alt.Y("sd:Q", title="Spread of partner means (SD)", scale=alt.Scale(zero=True)),
+            color=alt.Color(
+                "factor_name:N", sort=order, scale=alt.Scale(domain=order), title="Factor"
+            ),
+            shape=alt.Shape(
+                "factor_name:N", sort=order, scale=alt.Scale(domain=order), title="Factor"
+            ),
+            strokeDash=alt.StrokeDash("factor_name:N", sort=order, legend=None),
+            tooltip=[
+                alt.Tooltip("factor_name:N", title="Factor"),
+                alt.Tooltip("wave:N", title="Wave"),
+                alt.Tooltip("partners:Q", title="Partners compared"),
+                alt.Tooltip("sd:Q", title="SD of partner means", format=".2f"),
+                alt.Tooltip("range:Q", title="Range", format=".2f"),
+                alt.Tooltip("gini:Q", title="Gini", format=".3f"),
+            ],
+        )
+        .properties(height=320)
+    )
+
+
+def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
+    """Cronbach's alpha per factor (rows) and wave (columns); low values marked "low"."""
+    data = alpha.assign(
+        label=[
+            "–" if pd.isna(a) else (f"{a:.2f} low" if a < low else f"{a:.2f}")
+            for a in alpha["alpha"]
+        ],
+        status=["low" if flag else "acceptable" for flag in alpha["low"]],
+    )
+    x = alt.X("wave:N", sort=_wave_order(alpha), title="Wave", axis=alt.Axis(labelAngle=0))
+    y = alt.Y("factor_name:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False))
+    base = alt.Chart(data).encode(x=x, y=y)
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(
+            "status:N",
+            scale=alt.Scale(domain=["acceptable", "low"], range=["#0072B2", "#E69F00"]),
+            title=f"Reliability (low: alpha < {low:.2f})",
+        ),
+        tooltip=[
+            alt.Tooltip("factor_name:N", title="Factor"),
+            alt.Tooltip("wave:N", title="Wave"),
+            alt.Tooltip("alpha:Q", title="Cronbach's alpha", format=".2f"),
+            alt.Tooltip("n_complete:Q", title="Complete answers"),
+        ],
+    )
+    text = base.mark_text(fontSize=11, color="white", fontWeight="bold").encode(text="label:N")
+    return (cells + text).properties(height=alt.Step(28))
+
+
+def missing_chart(items: pd.DataFrame) -> alt.Chart:
+    """Share of missing answers per item (averaged over the waves shown)."""
+    data = (
+        items.groupby(["item_id", "factor"], sort=False)
+        .agg(missing_rate=("missing_rate", "mean"), respondents=("respondents", "sum"))
+        .reset_index()
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar(color=OKABE_ITO[3])
+        .encode(
+            y=alt.Y("item_id:N", sort=None, title=None),
+            x=alt.X("missing_rate:Q", title="Missing answers", axis=alt.Axis(format="%")),
+            tooltip=[
+                alt.Tooltip("item_id:N", title="Item"),
+                alt.Tooltip("missing_rate:Q", title="Missing", format=".1%"),
+                alt.Tooltip("respondents:Q", title="Responses"),
+            ],
+        )
+        .properties(height=alt.Step(14))
+    )
+
+
+# --- activity records, outcomes and several partnerships ---------------------------------

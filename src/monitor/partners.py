@@ -2,14 +2,15 @@
 
 Partner-level scores from fewer respondents than the minimum group size are
 suppressed (mean and interval removed, `suppressed` True) so individuals cannot
-be identified.
+be identified; so is the next-smallest partner when the hidden ones could be worked
+out from the partnership's total (see monitor.disclosure).
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from monitor import disclosure
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
 from monitor.scores import factor_scores
@@ -17,15 +18,15 @@ from monitor.store import Database
 from monitor.store import queries as q
 
 VOICE_FACTORS = ("power", "trust")
-HIDDEN = ["mean", "sd", "ci_low", "ci_high", "band", "band_label"]
+HIDDEN = disclosure.HIDDEN
 
 
-def suppress_small(frame: pd.DataFrame, min_group_size: int) -> pd.DataFrame:
-    """Blank the scores of groups smaller than `min_group_size`; mark them `suppressed`."""
-    frame = frame.copy()
-    frame["suppressed"] = frame["n"] < min_group_size
-    frame.loc[frame["suppressed"], HIDDEN] = np.nan
-    return frame
+def suppress_small(
+    frame: pd.DataFrame, min_group_size: int, group: str = "partner"
+) -> pd.DataFrame:
+    """Blank the scores of groups smaller than `min_group_size`, and of the next-smallest
+    groups when differencing against the total would reveal them; mark them `suppressed`."""
+    return disclosure.suppress(frame, min_group_size, group=group)
 
 
 def partner_matrix(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from monitor import change
+from monitor import change, disclosure
 from monitor.instrument import Instrument, load_instrument
 from monitor.scores import factor_scores
 from monitor.store import Database
@@ -21,6 +21,7 @@ class View:
     wave: str | None = None
     partners: tuple[str, ...] | None = None
     wave_from: str | None = None  # for ranges (trends); None = from the first wave
+    weighting: str = "person"  # "person": one person, one vote; "agency": one agency, one vote
 
     def starts(self, db: Database) -> dict[str, object]:
         waves = q.waves(db, self.partnership)
@@ -33,7 +34,8 @@ def wave_list(db: Database, partnership: str | None) -> list[str]:
 
 
 def _scores_of_wave_and_previous(db: Database, view: View, instrument: Instrument):
-    """Scores of `view.wave` and of the wave just before it (reads only those two waves)."""
+    """Scores of `view.wave`, of the wave just before it and of the first wave (reads
+    only those waves)."""
     starts = sorted(view.starts(db).items(), key=lambda item: item[1])
     labels = [label for label, _ in starts]
     if view.wave not in labels:
@@ -43,12 +45,52 @@ def _scores_of_wave_and_previous(db: Database, view: View, instrument: Instrumen
     where = q.ScoreFilter(
         view.partnership, view.partners, wave_from=first, wave_to=starts[position][1]
     )
-    return factor_scores(db, where=where, instrument=instrument)
+    frames = [factor_scores(db, where=where, instrument=instrument, weighting=view.weighting)]
+    if position > 1:
+        oldest = starts[0][1]
+        where = q.ScoreFilter(view.partnership, view.partners, wave_from=oldest, wave_to=oldest)
+        frames.insert(
+            0, factor_scores(db, where=where, instrument=instrument, weighting=view.weighting)
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
-def scorecard(db: Database, view: View, instrument: Instrument | None = None) -> pd.DataFrame:
-    """One row per factor for `view.wave` with mean, interval, n, band and the change
-    since the previous wave (change, change_low, change_high, change_verdict)."""
+def _protect_selection(
+    db: Database, view: View, card: pd.DataFrame, min_group_size: int, instrument: Instrument
+) -> pd.DataFrame:
+    """Hide factors where the partner selection, or what it leaves out, is below the
+    minimum group size (the selection against the whole would reveal a small group)."""
+    start = view.starts(db)[view.wave]
+    whole = q.group_scores(
+        db, instrument, where=q.ScoreFilter(view.partnership, wave_from=start, wave_to=start)
+    )
+    total = card["factor"].map(whole.set_index("factor")["n"]).fillna(0)
+    people = card["respondents"] if "respondents" in card else card["n"]
+    hide = [
+        disclosure.selection_too_small(int(n), int(t), min_group_size)
+        for n, t in zip(people, total, strict=True)
+    ]
+    card = card.copy()
+    card["suppressed"] = hide
+    blank = [c for c in card.columns if c in disclosure.HIDDEN or c.startswith("change")]
+    card[blank] = card[blank].astype(object).where(~card["suppressed"], None)
+    for column in card.columns:
+        if column in ("mean", "sd", "ci_low", "ci_high") or (
+            column.startswith("change") and not column.endswith("verdict")
+        ):
+            card[column] = pd.to_numeric(card[column])
+    return card
+
+
+def scorecard(
+    db: Database, view: View, instrument: Instrument | None = None, min_group_size: int = 0
+) -> pd.DataFrame:
+    """One row per factor for `view.wave` with mean, interval, n, band, the change
+    since the previous wave (change, change_low, change_high, change_verdict) and the
+    change since the first wave (first_wave, change_first, change_first_low, ...).
+
+    With a partner selection and `min_group_size`, factors whose selection (or the
+    partners left out) has fewer respondents than that are blanked (`suppressed`)."""
     instrument = instrument or load_instrument()
     scores = _scores_of_wave_and_previous(db, view, instrument)
     if scores.empty or view.wave not in set(scores["wave"]):
@@ -57,7 +99,11 @@ def scorecard(db: Database, view: View, instrument: Instrument | None = None) ->
     current = scores[scores["wave"] == view.wave]
     position = waves.index(view.wave)
     previous = scores[scores["wave"] == waves[position - 1]] if position else scores.iloc[0:0]
+    first = scores[scores["wave"] == waves[0]] if position else scores.iloc[0:0]
     card = change.compare(current, previous)
+    card = change.compare(card, first, label="first", suffix="_first")
+    if view.partners and min_group_size:
+        card = _protect_selection(db, view, card, min_group_size, instrument)
     order = {key: pos for pos, key in enumerate(instrument.factor_keys)}
     return card.sort_values("factor", key=lambda s: s.map(order)).reset_index(drop=True)
 
@@ -68,6 +114,8 @@ def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["factor_name", "reason"])
     rows = []
     for r in card.itertuples():
+        if pd.isna(r.mean):
+            continue
         if r.band == "concern":
             rows.append((r.factor_name, f"scores {r.mean:.2f}, in the concern band"))
         if r.change_verdict == change.FELL:
@@ -85,17 +133,22 @@ def responses_by_partner(db: Database, view: View) -> pd.DataFrame:
     return q.respondents_by_partner(db, view.partnership, view.wave, view.partners)
 
 
-def _change_text(row) -> str:
-    if row.change_verdict is None or pd.isna(row.change):
+def _change_text(change_: float, verdict: str | None) -> str:
+    if verdict is None or pd.isna(change_):
         return "no earlier wave"
-    return f"{row.change:+.2f} ({row.change_verdict})"
+    return f"{change_:+.2f} ({verdict})"
+
+
+def _interval_text(low: float, high: float) -> str:
+    return f"{low:+.2f} to {high:+.2f}" if pd.notna(low) else "—"
 
 
 def display_table(card: pd.DataFrame) -> pd.DataFrame:
     """The scorecard as people read it: factor, score, band in words, interval, change, n."""
     if card.empty:
         return pd.DataFrame()
-    return pd.DataFrame(
+    hidden = card["suppressed"].fillna(False).astype(bool) if "suppressed" in card else None
+    table = pd.DataFrame(
         {
             "Factor": card["factor_name"],
             "Score": card["mean"].round(2),
@@ -104,7 +157,29 @@ def display_table(card: pd.DataFrame) -> pd.DataFrame:
                 f"{lo:.2f} – {hi:.2f}" if pd.notna(lo) else "n too small"
                 for lo, hi in zip(card["ci_low"], card["ci_high"], strict=True)
             ],
-            "Change since last wave": [_change_text(r) for r in card.itertuples()],
-            "Respondents": card["n"],
+            "Change since last wave": [
+                _change_text(c, v)
+                for c, v in zip(card["change"], card["change_verdict"], strict=True)
+            ],
+            "95% interval of change": [
+                _interval_text(lo, hi)
+                for lo, hi in zip(card["change_low"], card["change_high"], strict=True)
+            ],
+            "Change since first wave": [
+                _change_text(c, v)
+                for c, v in zip(card["change_first"], card["change_first_verdict"], strict=True)
+            ],
+            "95% interval since first": [
+                _interval_text(lo, hi)
+                for lo, hi in zip(card["change_first_low"], card["change_first_high"], strict=True)
+            ],
+            "Respondents": (card["respondents"] if "respondents" in card else card["n"])
+            .fillna(0)
+            .astype(int),
         }
     )
+    if hidden is not None and hidden.any():
+        note = "hidden (small group)"
+        table.loc[hidden.to_numpy(), ["95% interval", "Change since last wave"]] = note
+        table.loc[hidden.to_numpy(), ["Change since first wave"]] = note
+    return table

@@ -31,17 +31,23 @@ def factor_scores(
     partnership: str | None = None,
     where: q.ScoreFilter | None = None,
     instrument: Instrument | None = None,
+    weighting: str = "person",
 ) -> pd.DataFrame:
     """Group factor scores by partnership and wave (and `by`: 'partner' or 'role').
 
     `where` narrows the answers (partners, wave range); `partnership` is a shortcut.
+    `weighting`: 'person' (one person, one vote: the mean of respondents' scores) or
+    'agency' (one agency, one vote: the mean of the partners' means; `n` then counts
+    partners, and an extra column `respondents` counts people).
 
     Columns: partnership, wave, wave_start, [partner|role], factor, factor_name, n, mean,
-    sd, ci_low, ci_high, band, band_label; waves in time order, factors in instrument order.
+    sd, ci_low, ci_high, [respondents], band, band_label; waves in time order, factors in
+    instrument order.
     """
     instrument = instrument or load_instrument()
     where = where or q.ScoreFilter(partnership=partnership)
-    return _label(q.group_scores(db, instrument, by=by, where=where), instrument)
+    frame = q.weighted_group_scores(db, instrument, by=by, where=where, weighting=weighting)
+    return _label(frame, instrument)
 
 
 def latest_wave(db: Database, partnership: str | None = None) -> str | None:
@@ -74,5 +80,7 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
         "n": "Respondents",
         "band_label": "Band",
     }
+    if "respondents" in frame.columns:
+        frame = frame.drop(columns="n").rename(columns={"respondents": "n"})
     shown = frame[[c for c in columns if c in frame.columns]].rename(columns=columns)
     return shown.round({"Score": 2, "95% low": 2, "95% high": 2, "SD": 2})

@@ -1,5 +1,6 @@
 """Settings: defaults, overridden by `monitor.toml` in the working folder, then by
-environment variables (MONITOR_<NAME>, e.g. MONITOR_MIN_GROUP_SIZE=5)."""
+environment variables (MONITOR_<NAME>, e.g. MONITOR_MIN_GROUP_SIZE=5), then by the
+values saved on the dashboard's settings page (stored in the database)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,19 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from monitor.errors import MonitorError
+from monitor.instrument import Band, Instrument
 
 CONFIG_FILE = Path("monitor.toml")
+
+# Settings a user may change on the settings page (stored in the database).
+EDITABLE = (
+    "min_group_size",
+    "band_strength",
+    "band_borderline",
+    "name_only_gap",
+    "name_only_waves",
+    "alpha_low",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,16 @@ class Settings:
     max_columns: int = 2_000
     # Free-text comments are shown only for groups of at least this many respondents.
     comment_min_group_size: int = 5
+    # Lowest score of the strength and of the borderline band; 0 = as in instrument.yaml.
+    band_strength: float = 0.0
+    band_borderline: float = 0.0
+    # "Partnership in name only": an agency scoring this far below the partnership on
+    # power, trust or communication ...
+    name_only_gap: float = 0.75
+    # ... in this many consecutive waves up to the one shown.
+    name_only_waves: int = 2
+    # Cronbach's alpha below this is flagged as low reliability.
+    alpha_low: float = 0.7
 
 
 def _coerce(name: str, raw: object, kind: type) -> object:
@@ -42,8 +64,32 @@ def _coerce(name: str, raw: object, kind: type) -> object:
         ) from exc
 
 
-def load_settings(config_file: Path = CONFIG_FILE) -> Settings:
-    """Read settings from the config file and the environment."""
+def check(settings: Settings) -> Settings:
+    """Raise MonitorError when settings contradict each other or make no sense."""
+    if settings.min_group_size < 1:
+        raise MonitorError("min_group_size must be at least 1.")
+    if settings.name_only_waves < 1:
+        raise MonitorError("name_only_waves must be at least 1.")
+    if settings.name_only_gap <= 0:
+        raise MonitorError("name_only_gap must be above 0.")
+    strength, borderline = settings.band_strength, settings.band_borderline
+    if strength and borderline and borderline >= strength:
+        raise MonitorError("band_borderline must be below band_strength.")
+    return settings
+
+
+def apply(settings: Settings, values: dict[str, object]) -> Settings:
+    """`settings` with `values` (text or typed) applied; unknown names are ignored."""
+    known = {f.name for f in fields(Settings)}
+    for name, raw in values.items():
+        if name in known:
+            kind = type(getattr(settings, name))
+            settings = replace(settings, **{name: _coerce(name, raw, kind)})
+    return settings
+
+
+def load_settings(config_file: Path = CONFIG_FILE, stored: dict | None = None) -> Settings:
+    """Read settings from the config file, the environment and `stored` (saved settings)."""
     values: dict[str, object] = {}
     if config_file.is_file():
         try:
@@ -54,12 +100,19 @@ def load_settings(config_file: Path = CONFIG_FILE) -> Settings:
         env = os.environ.get(f"MONITOR_{spec.name.upper()}")
         if env is not None:
             values[spec.name] = env
-    known = {f.name: f for f in fields(Settings)}
-    settings = Settings()
-    for name, raw in values.items():
-        if name in known:
-            kind = type(getattr(settings, name))
-            settings = replace(settings, **{name: _coerce(name, raw, kind)})
-    if settings.min_group_size < 1:
-        raise MonitorError("min_group_size must be at least 1.")
-    return settings
+    values.update({k: v for k, v in (stored or {}).items() if k in EDITABLE})
+    return check(apply(Settings(), values))
+
+
+def with_bands(instrument: Instrument, settings: Settings) -> Instrument:
+    """The instrument with the band thresholds of `settings` (unchanged where 0)."""
+    mins = {"strength": settings.band_strength, "borderline": settings.band_borderline}
+    bands = tuple(
+        Band(b.key, b.label, mins[b.key]) if mins.get(b.key) else b for b in instrument.bands
+    )
+    return replace(instrument, bands=bands)
+
+
+def band_minimums(instrument: Instrument) -> dict[str, float]:
+    """Lowest score of each band, by band key."""
+    return {b.key: b.min for b in instrument.bands}

@@ -8,17 +8,17 @@ into messages. Pages call these functions and draw.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 
-from monitor import export, partners, sample, scorecard, scores
+from monitor import export, partners, power, quality, sample, scorecard, scores
 from monitor.errors import MonitorError
 from monitor.ingest import ImportResult, PreparedImport, commit_survey, prepare_survey
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
-from monitor.settings import Settings, load_settings
+from monitor.settings import Settings, check, load_settings, with_bands
 from monitor.store import Database, open_database, resolve_db_path
 from monitor.store import queries as q
 from monitor.template import template_bytes
@@ -34,13 +34,19 @@ def _database(path: str) -> Database:
     return open_database(path)
 
 
-@st.cache_resource(show_spinner=False)
 def settings() -> Settings:
-    return load_settings()
+    """Defaults < monitor.toml < environment < settings saved on the settings page."""
+    return _settings(db_path())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _settings(path: str) -> Settings:
+    return load_settings(stored=q.stored_settings(_database(path)))
 
 
 def instrument() -> Instrument:
-    return load_instrument()
+    """The instrument, with the band thresholds of the settings."""
+    return with_bands(load_instrument(), settings())
 
 
 def db_path() -> str:
@@ -81,8 +87,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "Monitor"),
     PageSpec("pages/trends.py", "Trends", ":material/show_chart:", "Monitor"),
     PageSpec("pages/partners.py", "Partners and power", ":material/groups:", "Monitor"),
+    PageSpec("pages/quality.py", "Survey quality", ":material/fact_check:", "Monitor"),
     PageSpec("pages/upload.py", "Upload", ":material/upload_file:", "Data", writes=True),
     PageSpec("pages/data.py", "Data", ":material/table:", "Data"),
+    # For administrators: changes the disclosure rule, bands and warning thresholds.
+    PageSpec("pages/settings.py", "Settings", ":material/settings:", "Data", writes=True),
 )
 
 
@@ -115,7 +124,9 @@ def partner_names(path: str, partnership: str | None) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def scorecard_table(path: str, view: View) -> pd.DataFrame:
-    return scorecard.scorecard(_database(path), view)
+    return scorecard.scorecard(
+        _database(path), view, instrument(), min_group_size=settings().min_group_size
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -130,12 +141,12 @@ def trend_scores(path: str, view: View) -> pd.DataFrame:
     where = q.ScoreFilter(
         view.partnership, view.partners, starts.get(view.wave_from), starts.get(view.wave)
     )
-    return scores.factor_scores(db, where=where)
+    return scores.factor_scores(db, where=where, instrument=instrument(), weighting=view.weighting)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def partner_matrix(path: str, view: View, min_group_size: int) -> pd.DataFrame:
-    return partners.partner_matrix(_database(path), view, min_group_size)
+    return partners.partner_matrix(_database(path), view, min_group_size, instrument())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -380,3 +391,61 @@ def table(frame: pd.DataFrame, *, all_rows: bool = True) -> None:
 def chart(figure, *, stretch: bool = True) -> None:
     """Draw an Altair chart with the project's own theme (not Streamlit's)."""
     st.altair_chart(figure, theme=None, width="stretch" if stretch else "content")
+
+
+# --- monitoring analytics: weighting, survey quality, power, settings -------------------
+
+KEY_WEIGHTING = "weighting"
+WEIGHTING_LABELS = {"person": "One person, one vote", "agency": "One agency, one vote"}
+
+
+def weighting_choice(view: View) -> View:
+    """Draw the weighting control (kept in the URL) and return `view` with it."""
+    chosen = st.sidebar.radio(
+        "Weighting",
+        list(WEIGHTING_LABELS),
+        format_func=WEIGHTING_LABELS.get,
+        key=KEY_WEIGHTING,
+        bind="query-params",
+        help="One person, one vote: every respondent counts the same. One agency, one "
+        "vote: each partner's average counts the same, so the agency with the most "
+        "respondents does not dominate.",
+    )
+    return replace(view, weighting=chosen or "person")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def power_index(path: str, view: View, min_group_size: int) -> pd.DataFrame:
+    return power.power_index(_database(path), view, min_group_size)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def partner_history(path: str, view: View, min_group_size: int) -> pd.DataFrame:
+    return power.partner_history(_database(path), view, min_group_size, instrument())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reliability(path: str, view: View, alpha_low: float) -> pd.DataFrame:
+    return quality.reliability(_database(path), view, alpha_low)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def item_quality(path: str, view: View) -> pd.DataFrame:
+    return quality.item_quality(_database(path), view)
+
+
+def stored_settings() -> dict[str, str]:
+    return q.stored_settings(_database(db_path()))
+
+
+def save_settings(values: dict[str, object], who: str | None = None) -> bool:
+    """Check and store settings; forget cached results so every page uses them."""
+    merged = {**stored_settings(), **{k: v for k, v in values.items() if v is not None}}
+    for name, value in values.items():
+        if value is None:
+            merged.pop(name, None)
+    if run_safely(lambda: check(load_settings(stored=merged))) is None:
+        return False
+    run_safely(lambda: q.save_settings(_database(db_path()), values, who))
+    data_changed()
+    return True

@@ -226,3 +226,87 @@ def count_responses(db: Database, where: ScoreFilter) -> int:
     """Respondent-wave rows that `answers_wide` would return without a limit."""
     params = where.params_without_scale()
     return db.query_rows(sql_text("count_responses.sql"), params)[0][0]
+
+
+# --- monitoring analytics: weighting, reliability, item quality, power, settings -------
+
+WEIGHTINGS = ("person", "agency")
+
+
+def weighted_group_scores(
+    db: Database,
+    instrument: Instrument,
+    by: str | None = None,
+    where: ScoreFilter | None = None,
+    weighting: str = "person",
+) -> pd.DataFrame:
+    """`group_scores` with a weighting: 'person' (one person, one vote) or 'agency'
+    (each partner's mean counts once; n is then the number of partners)."""
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"weighting must be one of {WEIGHTINGS}")
+    if weighting == "person":
+        return group_scores(db, instrument, by=by, where=where)
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {sorted(k for k in GROUPINGS if k)} or None")
+    column = GROUPINGS[by]
+    group = f"{column}, " if column else ""
+    sql = (sql_text("respondent_scores.sql") + sql_text("agency_scores.sql")).format(
+        group_select=group,
+        group_output=f"g.{group}" if column else "",
+        group_order=f"g.{group}" if column else "",
+    )
+    return db.query_df(
+        sql,
+        (where or ScoreFilter()).params(instrument),
+        instrument_items=instrument.items_frame(),
+        t_critical=t_critical(),
+    )
+
+
+def reliability(db: Database, instrument: Instrument, where: ScoreFilter | None = None):
+    """Cronbach's alpha per partnership, wave and factor (complete answers only)."""
+    return db.query_df(
+        sql_text("reliability.sql"),
+        (where or ScoreFilter()).params(instrument),
+        instrument_items=instrument.items_frame(),
+    )
+
+
+def item_quality(db: Database, instrument: Instrument, where: ScoreFilter | None = None):
+    """Per item and wave: respondents, answers given and the missing rate."""
+    return db.query_df(
+        sql_text("item_quality.sql"),
+        (where or ScoreFilter()).params_without_scale(),
+        instrument_items=instrument.items_frame(),
+    )
+
+
+def power_index(
+    db: Database, instrument: Instrument, where: ScoreFilter | None, min_group_size: int
+) -> pd.DataFrame:
+    """Spread of partner means per partnership, wave and factor (range, sd, Gini)."""
+    sql = sql_text("respondent_scores.sql") + sql_text("power_index.sql")
+    params = {**(where or ScoreFilter()).params(instrument), "min_group_size": min_group_size}
+    return db.query_df(sql, params, instrument_items=instrument.items_frame())
+
+
+def stored_settings(db: Database) -> dict[str, str]:
+    """Settings saved from the dashboard (name -> text value)."""
+    return dict(db.query_rows("SELECT name, value FROM settings ORDER BY name"))
+
+
+def save_settings(db: Database, values: dict[str, object], who: str | None = None) -> None:
+    """Store settings (None removes a stored value, falling back to the file/defaults)."""
+    with db.transaction() as cur:
+        for name, value in values.items():
+            cur.execute("DELETE FROM settings WHERE name = $name", {"name": name})
+            if value is not None:
+                cur.execute(
+                    "INSERT INTO settings VALUES ($name, $value, $at, $who)",
+                    {
+                        "name": name,
+                        "value": str(value),
+                        "at": datetime.now().replace(microsecond=0),
+                        "who": who,
+                    },
+                )

@@ -1,0 +1,77 @@
+"""Cronbach's alpha and item missing rates, checked against numpy/pandas."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from analytics_helpers import flipped_wide, raw_answers
+
+from monitor import quality, sample
+from monitor.ingest import import_survey
+from monitor.scorecard import View
+from monitor.store import open_database
+from monitor.store import queries as q
+
+
+@pytest.fixture(scope="module")
+def sample_db():
+    db = open_database(":memory:")
+    sample.load_sample(db)
+    yield db
+    db.close()
+
+
+def cronbach(matrix: np.ndarray) -> float:
+    k = matrix.shape[1]
+    item_var = matrix.var(axis=0, ddof=1).sum()
+    total_var = matrix.sum(axis=1).var(ddof=1)
+    return k / (k - 1) * (1 - item_var / total_var)
+
+
+def test_alpha_matches_the_textbook_formula(sample_db, instrument):
+    answers = raw_answers(sample_db)
+    got = q.reliability(sample_db, instrument)
+    assert len(got) == len(answers.groupby(["partnership", "wave"])) * 10
+    for row in got.itertuples():
+        wide = flipped_wide(answers, instrument, row.partnership, row.wave, row.factor)
+        complete = wide.dropna().to_numpy()
+        assert row.n_complete == len(complete)
+        assert row.alpha == pytest.approx(cronbach(complete))
+
+
+def test_alpha_of_perfectly_consistent_answers_is_one(db, files, instrument):
+    items = instrument.factor("trust").items
+    header = ["respondent_id", "partner", "wave", *[item.id for item in items]]
+    rows = [header] + [
+        [f"r{i}", "Police", "2025-Q1", *[6 - v if item.reverse else v for item in items]]
+        for i, v in enumerate([1, 3, 5, 4])
+    ]
+    import_survey(db, io.BytesIO(files.csv(rows)), "t.csv", partnership="P")
+    got = q.reliability(db, instrument)
+    trust = got[got.factor == "trust"].iloc[0]
+    assert trust.alpha == pytest.approx(1.0)
+    assert trust.n_complete == 4
+
+
+def test_low_alpha_is_flagged(sample_db):
+    view = View(q.partnerships(sample_db)[0], "2025-Q4")
+    table = quality.reliability(sample_db, view, alpha_low=0.99)
+    assert table["low"].all()
+    table = quality.reliability(sample_db, view, alpha_low=-10)
+    assert not table.dropna(subset=["alpha"])["low"].any()
+
+
+def test_missing_rates_per_item(sample_db, instrument):
+    answers = raw_answers(sample_db)
+    got = q.item_quality(sample_db, instrument)
+    people = answers.groupby(["partnership", "wave"])["respondent_id"].nunique()
+    answered = answers.dropna(subset=["value"]).groupby(["partnership", "wave", "item_id"]).size()
+    assert len(got) == len(people) * len(instrument.item_ids)
+    for row in got.itertuples():
+        n = people.loc[(row.partnership, row.wave)]
+        a = answered.get((row.partnership, row.wave, row.item_id), 0)
+        assert row.respondents == n
+        assert row.answered == a
+        assert row.missing_rate == pytest.approx(1 - a / n)
