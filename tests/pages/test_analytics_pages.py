@@ -1,0 +1,114 @@
+"""The monitoring analytics on the dashboard: weighting, change since the first wave,
+survey quality, power differential, the name-only warning, secondary suppression and the
+settings page (each test has its own database, filled with the sample)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from monitor.store import open_database
+from monitor.store import queries as q
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def joined(elements) -> str:
+    return "\n".join(texts(elements))
+
+
+def no_exception(at: AppTest) -> AppTest:
+    assert not at.exception, texts(at.exception)
+    return at
+
+
+def chart_data(at: AppTest, index: int = 0) -> pd.DataFrame:
+    chart = at.main.get("vega_lite_chart")[index].proto
+    return convert_arrow_bytes_to_pandas_df(chart.datasets[0].data.data)
+
+
+def table(at: AppTest, column: str) -> pd.DataFrame:
+    """The first dataframe on the page that has `column`."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with {column!r}")
+
+
+def test_overview_shows_change_since_previous_and_first_wave(open_app):
+    at = open_app()
+    card = table(at, "Change since first wave")
+    assert len(card) == 10
+    assert {"95% interval of change", "95% interval since first"} <= set(card.columns)
+    verdicts = " ".join(card["Change since first wave"])
+    assert any(v in verdicts for v in ("rose", "fell", "no clear change"))
+
+
+def test_weighting_switch_is_in_the_address(open_app):
+    at = open_app()
+    person = table(at, "Score")["Score"].tolist()
+    radio = at.sidebar.radio(key="weighting")
+    assert radio.value == "person"
+    assert radio.proto.query_param_key == "weighting"
+    no_exception(radio.set_value("agency").run())
+    assert "one agency, one vote" in joined(at.caption)
+    assert table(at, "Score")["Score"].tolist() != person
+
+
+def test_shared_link_with_agency_weighting(open_app):
+    open_app()
+    # The address holds the option as shown, e.g. ?weighting=One+agency%2C+one+vote
+    at = open_app("pages/trends.py", query_params={"weighting": "One agency, one vote"})
+    assert at.sidebar.radio(key="weighting").value == "agency"
+
+
+def test_trends_chart_the_power_differential(open_app):
+    at = open_app("pages/trends.py")
+    assert "Power differential between agencies" in texts(at.subheader)
+    charts = at.main.get("vega_lite_chart")
+    spread = chart_data(at, len(charts) - 1)
+    assert {"sd", "range", "gini", "partners"} <= set(spread.columns)
+    assert set(spread["factor"]) == {"trust", "power", "capacity"}
+
+
+def test_quality_page(open_app):
+    at = open_app("pages/quality.py")
+    assert texts(at.title) == ["Survey quality"]
+    alpha = table(at, "Cronbach's alpha")
+    assert set(alpha["Reliability"]) <= {"low", "acceptable", "too few to tell"}
+    items = table(at, "Missing")
+    assert {"Item", "Respondents", "Answered"} <= set(items.columns)
+    assert len(at.main.get("vega_lite_chart")) == 2
+
+
+def test_partners_page_hides_the_next_smallest_partner(open_app, monkeypatch):
+    monkeypatch.setenv("MONITOR_MIN_GROUP_SIZE", "3")
+    at = open_app("pages/partners.py")
+    # In 2025-Q3 Youth Service had 2 respondents: alone it could be recovered from the total.
+    no_exception(at.sidebar.selectbox(key="wave").set_value("2025-Q3").run())
+    notes = [n for n in texts(at.info) if n.startswith("Also not shown")]
+    assert len(notes) == 1 and "Housing" in notes[0]
+    heat = chart_data(at, 0)
+    hidden = heat[heat["suppressed"]]
+    assert set(hidden["partner"]) >= {"Youth Service", "Housing"}
+    assert hidden["mean"].isna().all()
+
+
+def test_partners_page_warns_of_partners_in_name_only(open_app):
+    at = open_app("pages/partners.py")
+    assert "Partnership in name only?" in texts(at.subheader)
+    assert at.warning or any("No agency sits far below" in s for s in texts(at.success))
+
+
+def test_settings_page_changes_every_page(open_app, db_path):
+    at = open_app("pages/settings.py")
+    assert texts(at.title) == ["Settings"]
+    at.number_input[0].set_value(6)
+    no_exception(at.button[0].click().run())
+    assert q.stored_settings(open_database(str(db_path)))["min_group_size"] == "6"
+    assert "Settings saved." in texts(at.success)
+    at.switch_page("pages/partners.py").run()
+    assert "fewer than 6 respondents" in joined(at.caption)
