@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     imp.add_argument("--wave", help="the wave, for files without a wave column (e.g. 2025-Q1)")
     imp.add_argument("--partnership", help="the partnership, for files without that column")
+    imp.add_argument(
+        "--mapping",
+        metavar="NAME",
+        help="column mapping of a survey platform export: use the one saved as NAME, or "
+        "accept the proposed one and save it as NAME",
+    )
     _db_arg(imp)
 
     sc = sub.add_parser("scores", help="factor scores by wave")
@@ -76,6 +82,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     path.name,
                     wave=args.wave,
                     partnership=args.partnership,
+                    mapping_name=args.mapping,
                     max_bytes=load_settings().max_upload_mb * 1_000_000,
                 )
         except OSError as exc:

@@ -16,6 +16,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from monitor.errors import DuplicateUploadError, Problem, UnreadableFileError, ValidationError
+from monitor.ingest.mapping import (
+    COMMENT,
+    DATE,
+    ColumnMapping,
+    Proposal,
+    load_mapping,
+    propose_mapping,
+    quarters,
+    save_mapping,
+)
+from monitor.ingest.platforms import Layout, blank_missing_codes, detect_layout
 from monitor.ingest.readers import Sheet, read_sheet
 from monitor.ingest.safety import Limits
 from monitor.instrument import Instrument, load_instrument
@@ -51,10 +62,23 @@ class PreparedImport:
     answers: pa.Table
     ignored_columns: list[str] = field(default_factory=list)
     missing_items: list[str] = field(default_factory=list)
+    layout: str = "Partnership Monitor template (or a plain table)"
+    proposal: Proposal | None = None  # the column mapping, when one was needed
+    comments: pa.Table | None = None  # free-text answers, linked to their respondent
+
+    @property
+    def mapping(self) -> ColumnMapping | None:
+        return self.proposal.mapping if self.proposal else None
 
     @property
     def warnings(self) -> list[str]:
         notes = []
+        if self.proposal:
+            notes.append(f"Detected layout: {self.layout}.")
+        if self.proposal and self.proposal.mapping.scale_note:
+            notes.append(self.proposal.mapping.scale_note)
+        if self.comments is not None and self.comments.num_rows:
+            notes.append(f"{self.comments.num_rows} free-text comments kept.")
         if self.ignored_columns:
             notes.append("Columns ignored: " + ", ".join(self.ignored_columns) + ".")
         if self.missing_items:
@@ -196,7 +220,7 @@ def _wave_mapper(db: Database, partnerships: list[str], given: dict[str, object]
     return wave_map
 
 
-def _stage(db, sheet, instrument, fields, items, wave, partnership):
+def _stage(db, sheet, instrument, fields, items, wave, partnership, extra_codes=None):
     names = {f: sheet.header[p] for f, p in fields.items()}
     spec = SurveySpec(
         respondent=names["respondent_id"],
@@ -212,11 +236,78 @@ def _stage(db, sheet, instrument, fields, items, wave, partnership):
     return stage_survey(
         _raw_table(sheet, positions),
         spec,
-        codes=instrument.answer_codes(),
+        codes={**instrument.answer_codes(), **(extra_codes or {})},
         scale=(instrument.scale_min, instrument.scale_max),
         wave_map=_wave_mapper(db, [spec.default_partnership], _file_wave_starts(sheet, fields)),
         existing=lambda p, w: q.existing_respondents(db, p, w),
     )
+
+
+def _confirm_problem(proposal: Proposal) -> Problem:
+    return Problem(
+        message="some columns were matched to items by similar (not identical) question text: "
+        + ", ".join(proposal.uncertain),
+        fix="Check the proposed column mapping and confirm it (Upload page), or import with "
+        "--mapping NAME to accept it and save it under NAME",
+        row=1,
+    )
+
+
+def _with_proposal(error: ValidationError, layout: Layout, proposal: Proposal | None):
+    """Attach the detected layout and mapping, so the evaluator can correct the mapping."""
+    error.layout = layout.name
+    error.proposal = proposal
+    return error
+
+
+def _apply_mapping(
+    layout: Layout, mapping: ColumnMapping, instrument: Instrument, wave: str | None
+) -> tuple[Sheet, list[str]]:
+    """The sheet with headers renamed to their targets (fields, item ids)."""
+    sheet = layout.sheet
+    item_ids = set(instrument.item_ids)
+    renamed, comments, item_positions = [], [], []
+    for pos, header in enumerate(sheet.header):
+        target = mapping.targets.get(header, "")
+        if target in FIELD_ALIASES or target in item_ids:
+            renamed.append(target)
+            if target in item_ids:
+                item_positions.append(pos)
+        else:
+            renamed.append(header)
+            if target == COMMENT:
+                comments.append(header)
+    sheet = replace(blank_missing_codes(replace(layout, sheet=sheet), item_positions))
+    sheet = replace(sheet, header=renamed)
+    dates = [h for h, t in mapping.targets.items() if t == DATE] + [mapping.date_column or ""]
+    dates = [h for h in dates if h in layout.sheet.header]
+    if dates and "wave" not in renamed and not wave:
+        column = sheet.cells.column(layout.sheet.header.index(dates[0]))
+        derived = pa.array(quarters(column.to_pylist()), pa.string())
+        cells = sheet.cells.append_column(f"c{sheet.cells.num_columns}", derived)
+        sheet = replace(sheet, cells=cells, header=[*renamed, "wave"])
+    comments = [c for c in comments if c in sheet.header]
+    return sheet, comments
+
+
+def _comments(sheet: Sheet, columns: list[str], answers: pa.Table) -> pa.Table:
+    """Free-text answers with the respondent, partner, role and wave of their row."""
+    rows = []
+    start = sheet.first_data_row
+    for header in columns:
+        values = sheet.cells.column(sheet.header.index(header)).to_pylist()
+        rows += [(start + n, header, v.strip()) for n, v in enumerate(values) if v and v.strip()]
+    texts = pd.DataFrame(rows, columns=["source_row", "question", "text"])
+    who = (
+        answers.select(["source_row", "partnership", "wave", "respondent_id", "partner", "role"])
+        .group_by(["source_row", "partnership", "wave", "respondent_id", "partner", "role"])
+        .aggregate([])
+        .to_pandas()
+    )
+    merged = texts.astype({"source_row": "int64"}).merge(
+        who.astype({"source_row": "int64"}), on="source_row"
+    )
+    return pa.Table.from_pandas(merged, preserve_index=False)
 
 
 def read_limited(file: BinaryIO, file_name: str, max_bytes: int | None) -> bytes:
@@ -250,11 +341,16 @@ def prepare_survey(
     partnership: str | None = None,
     max_bytes: int | None = None,
     limits: Limits | None = None,
+    mapping: ColumnMapping | None = None,
+    confirmed: bool = False,
 ) -> PreparedImport:
     """Read and validate a survey file. Raises a MonitorError subclass when it cannot be used.
 
     `limits` caps bytes, unpacked size, rows and columns (default: from the settings);
-    `max_bytes`, when given, overrides the byte cap.
+    `max_bytes`, when given, overrides the byte cap. Platform exports are recognised
+    (`detect_layout`) and their columns mapped to the instrument (`propose_mapping`);
+    `mapping` (a saved or edited mapping) wins over the proposal. A proposal with
+    uncertain matches is refused until `confirmed`.
     """
     instrument = instrument or load_instrument()
     limits = limits or Limits.from_settings(load_settings())
@@ -264,11 +360,29 @@ def prepare_survey(
     sha256 = hashlib.sha256(data).hexdigest()
     _refuse_duplicate(db, sha256, file_name)
     sheet = read_sheet(data, file_name, limits)
+    layout = detect_layout(sheet)
     fields, items, ignored = _locate_columns(sheet, instrument)
+    proposal, comment_columns = None, []
+    complete = items and all(f in fields for f in REQUIRED_FIELDS)
+    reshaped = layout.sheet is not sheet or bool(layout.missing_codes)
+    if mapping is not None or reshaped or not complete:
+        proposal = propose_mapping(layout, instrument, saved=mapping)
+        if not any(t in instrument.item_ids for t in proposal.mapping.targets.values()):
+            proposal = None  # nothing to map: report the columns as they are
+        else:
+            sheet, comment_columns = _apply_mapping(layout, proposal.mapping, instrument, wave)
+            fields, items, ignored = _locate_columns(sheet, instrument)
+            dates = set(proposal.mapping.columns(DATE))
+            ignored = [h for h in ignored if h not in comment_columns and h not in dates]
     problems = _header_problems(sheet.header) + _missing_column_problems(fields, items, wave)
+    if proposal and proposal.needs_confirmation and not confirmed:
+        problems.append(_confirm_problem(proposal))
     if problems:
-        raise ValidationError(file_name, problems + sheet.problems)
-    staged = _stage(db, sheet, instrument, fields, items, wave, partnership)
+        raise _with_proposal(
+            ValidationError(file_name, problems + sheet.problems), layout, proposal
+        )
+    extra = proposal.mapping.answer_codes if proposal else None
+    staged = _stage(db, sheet, instrument, fields, items, wave, partnership, extra)
     if staged.rows == 0:
         staged.problems.append(
             Problem("the file has column names but no response rows", "Add the responses")
@@ -276,7 +390,9 @@ def prepare_survey(
         staged.total_problems += 1
     if sheet.problems or staged.problems:
         total = staged.total_problems + len(sheet.problems)
-        raise ValidationError(file_name, sheet.problems + staged.problems, total)
+        error = ValidationError(file_name, sheet.problems + staged.problems, total)
+        raise _with_proposal(error, layout, proposal)
+    comments = _comments(sheet, comment_columns, staged.answers) if comment_columns else None
     return PreparedImport(
         file_name=file_name,
         sha256=sha256,
@@ -286,6 +402,9 @@ def prepare_survey(
         answers=staged.answers,
         ignored_columns=ignored,
         missing_items=[i for i in instrument.item_ids if i not in items],
+        layout=layout.name,
+        proposal=proposal,
+        comments=comments,
     )
 
 
@@ -303,6 +422,12 @@ def commit_survey(
         uploaded_by=uploaded_by,
     )
     upload_id = q.insert_survey(db, record, prepared.answers)
+    if prepared.comments is not None and prepared.comments.num_rows:
+        try:
+            q.insert_comments(db, upload_id, prepared.comments)
+        except BaseException:
+            q.remove_upload(db, upload_id)  # all or nothing: take the answers out again
+            raise
     return ImportResult(
         upload_id=upload_id,
         file_name=prepared.file_name,
@@ -325,8 +450,14 @@ def import_survey(
     uploaded_by: str | None = None,
     max_bytes: int | None = None,
     limits: Limits | None = None,
+    mapping_name: str | None = None,
 ) -> ImportResult:
-    """Read, validate and store one survey file (all or nothing)."""
+    """Read, validate and store one survey file (all or nothing).
+
+    With `mapping_name`, the column mapping saved under that name is used; when there is
+    none yet, the proposed mapping is accepted and saved under that name after the import.
+    """
+    saved = load_mapping(db, mapping_name) if mapping_name else None
     prepared = prepare_survey(
         db,
         file,
@@ -336,5 +467,11 @@ def import_survey(
         partnership=partnership,
         max_bytes=max_bytes,
         limits=limits,
+        mapping=saved,
+        confirmed=bool(mapping_name),
     )
-    return commit_survey(db, prepared, uploaded_by)
+    result = commit_survey(db, prepared, uploaded_by)
+    if mapping_name and saved is None and prepared.mapping is not None:
+        save_mapping(db, mapping_name, prepared.mapping, uploaded_by)
+        result.warnings.append(f"Column mapping saved as '{mapping_name}' for the next wave.")
+    return result

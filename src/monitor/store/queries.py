@@ -310,3 +310,51 @@ def save_settings(db: Database, values: dict[str, object], who: str | None = Non
                         "who": who,
                     },
                 )
+
+
+# --- column mappings and free-text comments (platform exports) ----------------------------
+
+
+def save_mapping(db: Database, name: str, mapping_json: str, who: str | None = None) -> None:
+    """Save (or replace) a confirmed column mapping under `name`."""
+    with db.transaction() as cur:
+        cur.execute("DELETE FROM column_mappings WHERE name = $name", {"name": name})
+        cur.execute(
+            "INSERT INTO column_mappings VALUES ($name, $mapping, $at, $who)",
+            {
+                "name": name,
+                "mapping": mapping_json,
+                "at": datetime.now().replace(microsecond=0),
+                "who": who,
+            },
+        )
+
+
+def load_mapping(db: Database, name: str) -> str | None:
+    """The JSON of the mapping saved under `name`, or None."""
+    rows = db.query_rows("SELECT mapping FROM column_mappings WHERE name = $name", {"name": name})
+    return rows[0][0] if rows else None
+
+
+def mapping_names(db: Database) -> list[str]:
+    return [r[0] for r in db.query_rows("SELECT name FROM column_mappings ORDER BY name")]
+
+
+def insert_comments(db: Database, upload_id: int, comments: pa.Table) -> None:
+    """Store the free-text comments of an upload (one transaction)."""
+    with db.transaction() as cur:
+        cur.register("new_comments", comments)
+        cur.execute(
+            "INSERT INTO comments SELECT $upload_id, partnership, wave, respondent_id, partner, "
+            "role, source_row, question, text FROM new_comments",
+            {"upload_id": upload_id},
+        )
+        cur.unregister("new_comments")
+
+
+def visible_comments(
+    db: Database, partnership: str | None, min_group_size: int, by: str = "partner"
+) -> pd.DataFrame:
+    """Comments of stored uploads, leaving out groups below `min_group_size` respondents."""
+    params = {"partnership": partnership, "by": by, "min_n": min_group_size}
+    return db.query_df(sql_text("comments.sql"), params)
