@@ -25,7 +25,11 @@ ENV_VAR = "MONITOR_DB"
 MEMORY = ":memory:"
 
 # Ordered migrations: version -> SQL file in store/sql/. Append, never edit.
-MIGRATIONS: dict[int, str] = {1: "migration_001.sql", 5: "migration_005.sql"}
+MIGRATIONS: dict[int, str] = {
+    1: "migration_001.sql",
+    2: "migration_002.sql",
+    5: "migration_005.sql",
+}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
