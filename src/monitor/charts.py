@@ -284,7 +284,6 @@ def power_index_chart(index: pd.DataFrame) -> alt.Chart:
             shape=alt.Shape(
                 "factor_name:N", sort=order, scale=alt.Scale(domain=order), title="Factor"
             ),
-            strokeDash=alt.StrokeDash("factor_name:N", sort=order, legend=None),
             tooltip=[
                 alt.Tooltip("factor_name:N", title="Factor"),
                 alt.Tooltip("wave:N", title="Wave"),
@@ -313,7 +312,7 @@ def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(
             "status:N",
-            scale=alt.Scale(domain=["acceptable", "low"], range=["#0072B2", "#E69F00"]),
+            scale=alt.Scale(domain=["acceptable", "low"], range=["#56B4E9", "#E69F00"]),
             title=f"Reliability (low: alpha < {low:.2f})",
         ),
         tooltip=[
@@ -323,8 +322,8 @@ def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
             alt.Tooltip("n_complete:Q", title="Complete answers"),
         ],
     )
-    text = base.mark_text(fontSize=11, color="white", fontWeight="bold").encode(text="label:N")
-    return (cells + text).properties(height=alt.Step(28))
+    text = base.mark_text(fontSize=11, color="black").encode(text="label:N")
+    return (cells + text).properties(height=alt.Step(28), width=alt.Step(90))
 
 
 def missing_chart(items: pd.DataFrame) -> alt.Chart:

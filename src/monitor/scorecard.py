@@ -136,11 +136,16 @@ def responses_by_partner(db: Database, view: View) -> pd.DataFrame:
 def _change_text(change_: float, verdict: str | None) -> str:
     if verdict is None or pd.isna(change_):
         return "no earlier wave"
-    return f"{change_:+.2f} ({verdict})"
+    return f"{_tidy(change_):+.2f} ({verdict})"
 
 
 def _interval_text(low: float, high: float) -> str:
     return f"{low:+.2f} to {high:+.2f}" if pd.notna(low) else "—"
+
+
+def _tidy(value: float) -> float:
+    """Rounded to two decimals, without a minus sign on zero."""
+    return round(value, 2) + 0.0
 
 
 def display_table(card: pd.DataFrame) -> pd.DataFrame:
