@@ -29,14 +29,28 @@ def gini(values: np.ndarray) -> float:
     return float((2 * ranks - n - 1) @ x / (n * x.sum()))
 
 
+def visible(counts: pd.Series, minimum: int) -> pd.Series:
+    """Which partners of one wave and factor may be shown: none under `minimum`, and while
+    the hidden ones together are under it, not the smallest of the rest either."""
+    shown = counts >= minimum
+    while shown.any() and 0 < counts[~shown].sum() < minimum:
+        shown[counts[shown].idxmin()] = False
+    return shown
+
+
 @pytest.mark.parametrize("minimum", [1, 3, 5])
 def test_power_index_matches_numpy(sample_db, instrument, minimum):
     scores = respondent_scores(raw_answers(sample_db), instrument)
     partner = scores.groupby(["partnership", "wave", "factor", "partner"])["score"].agg(
         ["mean", "count"]
     )
-    partner = partner[partner["count"] >= minimum]
-    got = q.power_index(sample_db, instrument, None, minimum)
+    partner = partner[partner.groupby(level=[0, 1, 2])["count"].transform(visible, minimum)]
+    got = pd.concat(
+        [
+            power.power_index(sample_db, View(p, q.waves(sample_db, p)["wave"].iloc[-1]), minimum)
+            for p in q.partnerships(sample_db)
+        ]
+    )
     assert len(got) == len(partner.groupby(level=[0, 1, 2]))
     for row in got.itertuples():
         means = partner.loc[(row.partnership, row.wave, row.factor), "mean"].to_numpy()
@@ -45,6 +59,15 @@ def test_power_index_matches_numpy(sample_db, instrument, minimum):
         if len(means) > 1:
             assert row.sd == pytest.approx(np.std(means, ddof=1))
         assert row.gini == pytest.approx(gini(means))
+
+
+def test_power_index_leaves_out_a_partner_hidden_to_protect_another(sample_db):
+    partnership = q.partnerships(sample_db)[0]
+    view = View(partnership, "2025-Q3", wave_from="2025-Q3")
+    counts = q.respondents_by_partner(sample_db, partnership, "2025-Q3", None)
+    assert (counts["respondents"] < 3).sum() == 1  # one small partner: one more is hidden
+    index = power.power_index(sample_db, view, 3)
+    assert (index["partners"] <= len(counts) - 2).all()
 
 
 def test_power_index_of_a_view_covers_its_wave_range(sample_db):

@@ -36,9 +36,14 @@ def power_index(
     db: Database, view: View, min_group_size: int, instrument: Instrument | None = None
 ) -> pd.DataFrame:
     """The spread of partner means per wave and factor, up to `view.wave` (from
-    `view.wave_from`): partners, lowest, highest, range, sd, gini."""
+    `view.wave_from`): partners, lowest, highest, range, sd, gini. Partners hidden by the
+    disclosure rule (too small, or hidden to protect a small one) take no part."""
     instrument = instrument or load_instrument()
-    frame = q.power_index(db, instrument, _where(db, view), min_group_size)
+    where = _where(db, view)
+    counts = q.group_scores(db, instrument, by="partner", where=where)
+    hidden = disclosure.suppress(counts, min_group_size)
+    excluded = hidden.loc[hidden["suppressed"], ["partnership", "wave", "factor", "partner"]]
+    frame = q.power_index(db, instrument, where, min_group_size, excluded)
     frame.insert(4, "factor_name", frame["factor"].map(instrument.factor_names()))
     return frame[INDEX_COLUMNS]
 

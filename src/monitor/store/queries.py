@@ -282,12 +282,21 @@ def item_quality(db: Database, instrument: Instrument, where: ScoreFilter | None
 
 
 def power_index(
-    db: Database, instrument: Instrument, where: ScoreFilter | None, min_group_size: int
+    db: Database,
+    instrument: Instrument,
+    where: ScoreFilter | None,
+    min_group_size: int,
+    excluded: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Spread of partner means per partnership, wave and factor (range, sd, Gini)."""
+    """Spread of partner means per partnership, wave and factor (range, sd, Gini);
+    partners in `excluded` (partnership, wave, factor, partner) are left out."""
+    if excluded is None:
+        excluded = pd.DataFrame(
+            {c: pd.Series(dtype="str") for c in ("partnership", "wave", "factor", "partner")}
+        )
     sql = sql_text("respondent_scores.sql") + sql_text("power_index.sql")
     params = {**(where or ScoreFilter()).params(instrument), "min_group_size": min_group_size}
-    return db.query_df(sql, params, instrument_items=instrument.items_frame())
+    return db.query_df(sql, params, instrument_items=instrument.items_frame(), excluded=excluded)
 
 
 def stored_settings(db: Database) -> dict[str, str]:

@@ -1,12 +1,18 @@
 -- Power-differential index per partnership, wave and factor: how far apart the partner
 -- agencies' mean scores are. Only partners with at least $min_group_size respondents
--- take part (the others are not shown anywhere). Gini = mean absolute difference
--- between all pairs of partner means / (2 * their mean).
+-- take part, and none listed in `excluded(partnership, wave, factor, partner)` (hidden
+-- by secondary suppression). Gini = mean absolute difference between all pairs of
+-- partner means / (2 * their mean).
 -- Follows respondent_scores.sql.
 , partner_means AS (
     SELECT partnership, wave, wave_start, factor, factor_pos, partner,
            count(*) AS people, avg(score) AS m
-    FROM respondent_scores
+    FROM respondent_scores AS r
+    WHERE NOT EXISTS (
+        SELECT 1 FROM excluded AS x
+        WHERE x.partnership = r.partnership AND x.wave = r.wave
+          AND x.factor = r.factor AND x.partner = r.partner
+    )
     GROUP BY ALL
     HAVING count(*) >= $min_group_size
 ),
