@@ -8,3 +8,5 @@ st.set_page_config(page_title="Partnership Monitor", page_icon=":handshake:", la
 
 ui.start_app()
 ui.navigation().run()
+ui.share_link()
+ui.report_downloads()

@@ -107,3 +107,7 @@ if choice is not None:
             ui.flash(f"Removed upload #{removed['upload_id']} ({removed['file_name']}).")
             del st.session_state["remove_choice"]
             st.rerun()
+
+st.subheader("Audit list")
+st.caption("Every upload and removal, newest first: when, who and what.")
+ui.table(ui.audit(ui.db_path()), all_rows=False)

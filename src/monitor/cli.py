@@ -1,11 +1,14 @@
 """Command line: `python -m monitor COMMAND ...`.
 
+The command line is a local administrator's tool: it has every role (see monitor.access).
+
 Exit codes: 0 success, 2 rejected input (the reason on stderr).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import math
 import sys
@@ -14,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from monitor import sample, scores
+from monitor import access, report, sample, scores
 from monitor.errors import MonitorError
 from monitor.ingest import import_survey
 from monitor.settings import load_settings
@@ -67,6 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     tpl = sub.add_parser("template", help="write the Excel template to fill in")
     tpl.add_argument("out", type=Path, metavar="OUT.xlsx")
+    rep = sub.add_parser(
+        "report", help="the board report (PDF) of a partnership and wave; scores as Excel"
+    )
+    rep.add_argument("--partnership", help="the partnership (default: the only one stored)")
+    rep.add_argument("--wave", help="the wave (default: the latest)")
+    rep.add_argument("--out", type=Path, default=Path("report.pdf"), help="PDF file to write")
+    rep.add_argument("--scores-xlsx", type=Path, help="also write the scores to this Excel file")
+    _db_arg(rep)
+
+    hp = sub.add_parser(
+        "hash-password", help="hash a password for the evaluator/admin login (secrets or env)"
+    )
+    hp.add_argument("--stdin", action="store_true", help="read the password from stdin")
     return parser
 
 
@@ -139,7 +155,9 @@ def _cmd_uploads(args: argparse.Namespace) -> int:
 
 
 def _cmd_remove(args: argparse.Namespace) -> int:
-    removed = q.remove_upload(open_database(args.db), args.upload_id)
+    removed = q.remove_upload(
+        open_database(args.db), args.upload_id, removed_by=access.CLI_ACTOR.name
+    )
     print(
         f"Removed upload #{removed['upload_id']} ({removed['file_name']}, "
         f"{removed['n_rows']} rows)."
@@ -165,6 +183,48 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _only_partnership(db) -> str:
+    stored = q.partnerships(db)
+    if len(stored) != 1:
+        raise MonitorError(
+            "Choose a partnership with --partnership. Stored: "
+            + (", ".join(stored) or "none yet (import data first)")
+            + "."
+        )
+    return stored[0]
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise MonitorError(f"Cannot write {path}: {exc.strerror}.") from exc
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    db = open_database(args.db)
+    partnership = args.partnership or _only_partnership(db)
+    min_n = load_settings().min_group_size
+    _write(args.out, report.pdf_report(db, partnership, args.wave, min_group_size=min_n))
+    print(f"Wrote the report of {partnership} to {args.out}.")
+    if args.scores_xlsx:
+        data = report.scores_excel(db, partnership, args.wave, min_group_size=min_n)
+        _write(args.scores_xlsx, data)
+        print(f"Wrote the scores to {args.scores_xlsx}.")
+    return EXIT_OK
+
+
+def _cmd_hash_password(args: argparse.Namespace) -> int:
+    if args.stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise MonitorError("The two passwords differ.")
+    print(access.hash_password(password))
+    return EXIT_OK
+
+
 COMMANDS = {
     "import": _cmd_import,
     "scores": _cmd_scores,
@@ -172,6 +232,8 @@ COMMANDS = {
     "remove": _cmd_remove,
     "demo": _cmd_demo,
     "template": _cmd_template,
+    "report": _cmd_report,
+    "hash-password": _cmd_hash_password,
 }
 
 

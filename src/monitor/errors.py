@@ -69,3 +69,8 @@ class ValidationError(MonitorError):
         if hidden > 0:
             lines.append(f"  ... and {hidden} more (fix the ones above and upload again).")
         return "\n".join(lines)
+
+
+class AccessDenied(MonitorError):
+    """The user's role does not allow this (an upload or removal without the evaluator
+    role, a partnership outside the user's access)."""

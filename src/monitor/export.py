@@ -68,3 +68,12 @@ def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "Data") -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         safe_frame(frame).to_excel(writer, index=False, sheet_name=sheet_name)
     return buffer.getvalue()
+
+
+def to_excel_sheets(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """One Excel workbook with a sheet per frame (sheet name -> frame), cells neutralised."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            safe_frame(frame).to_excel(writer, index=False, sheet_name=name[:31])
+    return buffer.getvalue()

@@ -7,15 +7,19 @@ into messages. Pages call these functions and draw.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from monitor import export, partners, power, quality, sample, scorecard, scores
+from monitor import access, export, partners, power, quality, sample, scorecard, scores
+from monitor.access import Actor
 from monitor.errors import MonitorError
-from monitor.ingest import ImportResult, PreparedImport, commit_survey, prepare_survey
+from monitor.ingest import ImportResult, PreparedImport, prepare_survey
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
 from monitor.settings import Settings, check, load_settings, with_bands
@@ -27,6 +31,8 @@ from monitor.template import template_bytes
 KEY_PARTNERSHIP, KEY_WAVE, KEY_FROM, KEY_PARTNERS = "partnership", "wave", "from", "partners"
 PREVIEW_ROWS = 1000  # rows of raw data sent to the browser in a table
 APP_STARTED = "_app_started"  # session flag: app.py has run in this session
+PASSWORD_ACTOR = "_password_actor"  # session: who a password logged in as
+LAST_VIEW = "_last_view"  # session: the view the page's filters selected in this run
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,13 +79,22 @@ def data_changed() -> None:
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page of the menu. `writes` pages change stored data (uploads, removals)."""
+    """One page of the menu. `writes` pages change stored data (uploads, removals) and
+    are offered to evaluators and admins only; `admin_only` pages to admins only."""
 
     path: str
     title: str
     icon: str
     section: str
     writes: bool = False
+    admin_only: bool = False
+
+    def allowed(self, actor: Actor | None) -> bool:
+        if actor is None:
+            return False
+        if self.admin_only:
+            return actor.can(access.SETTINGS)
+        return actor.can(access.UPLOAD) if self.writes else actor.can(access.BROWSE)
 
 
 # The menu, in order. app.py builds st.navigation from it.
@@ -91,12 +106,17 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/upload.py", "Upload", ":material/upload_file:", "Data", writes=True),
     PageSpec("pages/data.py", "Data", ":material/table:", "Data"),
     # For administrators: changes the disclosure rule, bands and warning thresholds.
-    PageSpec("pages/settings.py", "Settings", ":material/settings:", "Data", writes=True),
+    PageSpec(
+        "pages/settings.py", "Settings", ":material/settings:", "Data", writes=True, admin_only=True
+    ),
 )
 
 
 def navigation(pages: tuple[PageSpec, ...] = PAGES):
-    """st.navigation over `pages`, grouped by section; the first page is the home page."""
+    """st.navigation over the `pages` the current user may open, grouped by section; the
+    first page is the home page. Pages left out cannot be opened by their address either."""
+    actor = current_actor()
+    pages = tuple(spec for spec in pages if spec.allowed(actor))
     sections: dict[str, list] = {}
     for position, spec in enumerate(pages):
         page = st.Page(spec.path, title=spec.title, icon=spec.icon, default=position == 0)
@@ -196,12 +216,113 @@ def inside_app() -> None:
     ):
         PagesManager.uses_pages_directory = False
         st.rerun()
+    _refuse_page_without_role(Path(sys._getframe(1).f_code.co_filename))
+
+
+def _refuse_page_without_role(page_file: Path) -> None:
+    """Stop a page the user's role may not open, however it was reached."""
+    spec = next((p for p in PAGES if page_file.name == Path(p.path).name), None)
+    actor = current_actor()
+    if spec is not None and not spec.allowed(actor):
+        role = actor.role if actor else "no login"
+        st.error(f"This page is not available with your access ({role}).")
+        st.stop()
 
 
 def start_app() -> None:
-    """Called by app.py on every run: open the database and note the app is running."""
+    """Called by app.py on every run: work out who the user is (asking them to log in
+    when needed), open the database and note the app is running."""
     st.session_state[APP_STARTED] = True
+    st.session_state.pop(LAST_VIEW, None)
+    config = access_config()
+    actor = current_actor(config)
+    if actor is None:
+        login_screen(config)
+        st.stop()
+    account_box(config, actor)
     run_safely(database)
+
+
+# --- who is using the dashboard ----------------------------------------------------------
+
+
+def _secrets_table(name: str) -> dict | None:
+    """A table of Streamlit's secrets (None when there is no such table or no secrets)."""
+    try:
+        if name not in st.secrets:
+            return None
+        return dict(st.secrets[name])
+    except (FileNotFoundError, KeyError, TypeError, ValueError):
+        return None
+
+
+def access_config() -> access.AccessConfig:
+    """The access configuration: OIDC when `[auth]` is in the secrets, the `[access]`
+    table of the secrets, then MONITOR_* environment variables."""
+    return access.load_access_config(_secrets_table("access"), oidc=bool(_secrets_table("auth")))
+
+
+def current_actor(config: access.AccessConfig | None = None) -> Actor | None:
+    """Who is using this session (None: nobody logged in, and logging in is required)."""
+    config = config or access_config()
+    if config.oidc:
+        user = st.user
+        if user.get("is_logged_in"):
+            return config.for_login(str(user.get("email") or user.get("name") or "unknown"))
+    elif config.passwords and PASSWORD_ACTOR in st.session_state:
+        return st.session_state[PASSWORD_ACTOR]
+    return config.anonymous()
+
+
+def _login_provider() -> str | None:
+    return (_secrets_table("access") or {}).get("login_provider")
+
+
+def _password_form(config: access.AccessConfig, key: str) -> None:
+    with st.form(key, border=False):
+        password = st.text_input("Password", type="password", key=f"{key}_password")
+        if st.form_submit_button("Log in", type="primary"):
+            actor = config.for_password(password)
+            if actor is None:
+                st.error("That password is not right.")
+            else:
+                st.session_state[PASSWORD_ACTOR] = actor
+                st.rerun()
+
+
+def login_screen(config: access.AccessConfig) -> None:
+    """Shown instead of the pages when the user must log in first."""
+    st.title("Partnership Monitor")
+    if config.oidc:
+        st.write("Log in with your organisation's account to open the dashboard.")
+        if st.button("Log in", type="primary", key="oidc_login"):
+            st.login(_login_provider())
+    else:
+        st.write("Enter the password you were given to open the dashboard.")
+        _password_form(config, "login")
+
+
+def account_box(config: access.AccessConfig, actor: Actor) -> None:
+    """Who is logged in, with what role, and how to log in or out (in the sidebar)."""
+    box = st.sidebar.container()
+    if config.local:  # a local install: nothing to show
+        return
+    if actor.name is None:  # browsing without a login
+        with box.expander("Log in"):
+            if config.oidc:
+                if st.button("Log in with your account", key="oidc_login_side"):
+                    st.login(_login_provider())
+            else:
+                _password_form(config, "side_login")
+        return
+    scope = f" · {', '.join(actor.partnerships)}" if actor.partnerships else ""
+    box.caption(f"Logged in as **{actor.name}** ({actor.role}){scope}")
+    if box.button("Log out", key="logout"):
+        if config.oidc:
+            st.logout()
+        else:
+            st.session_state.pop(PASSWORD_ACTOR, None)
+            st.rerun()
 
 
 def _pick_partnership(options: list[str]) -> str | None:
@@ -214,7 +335,7 @@ def _pick_partnership(options: list[str]) -> str | None:
 def filters(*, wave_range: bool = False) -> View | None:
     """Draw the sidebar filters and return the view they select (None when no data)."""
     path = db_path()
-    options = partnerships(path)
+    options = access.visible(current_actor(), partnerships(path))
     if not options:
         return None
     partnership = _pick_partnership(options)
@@ -236,23 +357,29 @@ def filters(*, wave_range: bool = False) -> View | None:
         placeholder="All partners",
         help="Leave empty to include every partner agency.",
     )
-    return View(partnership, wave, tuple(chosen) or None, wave_from)
+    view = View(partnership, wave, tuple(chosen) or None, wave_from)
+    st.session_state[LAST_VIEW] = view
+    return view
 
 
 def default_partnership() -> str:
     """The partnership new files belong to by default: the only one stored, if just one."""
-    existing = partnerships(db_path())
+    existing = access.visible(current_actor(), partnerships(db_path()))
     return existing[0] if len(existing) == 1 else ""
 
 
 def empty_state() -> None:
     """What to show when there is no survey data yet."""
+    actor = current_actor()
+    if actor is None or not actor.can(access.UPLOAD):
+        st.info("There is no survey data to show yet. An evaluator has to upload it first.")
+        return
     st.info(
         "There is no survey data yet. Upload a survey export on the **Upload** page, "
         "or load the built-in sample data to look around."
     )
     if st.button("Load the sample data", key="load_sample"):
-        run_safely(lambda: sample.load_sample(_database(db_path())))
+        run_safely(lambda: access.load_sample(current_actor(), _database(db_path())))
         data_changed()
         st.rerun()
 
@@ -261,6 +388,72 @@ def share_hint() -> None:
     st.sidebar.caption(
         "The filters are part of the page address: copy it from the browser to share this view."
     )
+
+
+def share_url(view: View | None = None, base: str | None = None) -> str:
+    """The address of the current page with its filters, to share this view.
+
+    The view's partnership and wave are always written out, so the link keeps showing
+    the same wave after newer waves arrive."""
+    params: dict[str, object] = dict(st.query_params.to_dict())
+    for key in list(params):
+        values = st.query_params.get_all(key)
+        params[key] = values if len(values) > 1 else values[0] if values else ""
+    view = view or st.session_state.get(LAST_VIEW)
+    if view is not None:
+        params[KEY_PARTNERSHIP] = view.partnership
+        params[KEY_WAVE] = view.wave
+        if view.wave_from:
+            params[KEY_FROM] = view.wave_from
+        if view.partners:
+            params[KEY_PARTNERS] = list(view.partners)
+    base = base or st.context.url or ""
+    query = urlencode({k: v for k, v in params.items() if v is not None}, doseq=True)
+    return f"{base}?{query}" if query else base
+
+
+def share_link() -> None:
+    """A copyable link to this view, at the foot of the sidebar (called by app.py)."""
+    if st.session_state.get(LAST_VIEW) is None:
+        return
+    with st.sidebar.expander("Copy a link to this view", icon=":material/link:"):
+        st.code(share_url(), language=None, wrap_lines=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report(path: str, kind: str, partnership: str, wave: str, min_group_size: int) -> bytes:
+    from monitor import report
+
+    build = report.pdf_report if kind == "pdf" else report.scores_excel
+    return build(_database(path), partnership, wave, min_group_size=min_group_size)
+
+
+def report_downloads() -> None:
+    """The board report (PDF) and the scores (Excel) of the page's partnership and wave,
+    in the sidebar (called by app.py). Built only when a button is clicked."""
+    view = st.session_state.get(LAST_VIEW)
+    if view is None or not view.partnership or not view.wave:
+        return
+    path, min_n = db_path(), settings().min_group_size
+    name = f"{view.partnership} {view.wave}".replace(" ", "-").lower()
+    with st.sidebar.expander("Report for the board", icon=":material/print:"):
+        st.download_button(
+            "Download the PDF report",
+            lambda: _report(path, "pdf", view.partnership, view.wave, min_n),
+            help=f"{view.partnership}, wave {view.wave}: scorecard, trends, partner gaps.",
+            file_name=f"{name}-report.pdf",
+            mime="application/pdf",
+            icon=":material/download:",
+            key="report_pdf",
+        )
+        st.download_button(
+            "Download the scores (Excel)",
+            lambda: _report(path, "xlsx", view.partnership, view.wave, min_n),
+            file_name=f"{name}-scores.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:",
+            key="report_xlsx",
+        )
 
 
 # --- writes ----------------------------------------------------------------------------
@@ -279,6 +472,12 @@ def prepare_upload(
     uploaded, wave: str | None, partnership: str | None
 ) -> PreparedImport | MonitorError:
     """Validate an uploaded file once per session; returns the prepared import or the error."""
+    actor = current_actor()
+    if actor is None or not actor.can(access.UPLOAD):
+        try:
+            access.require(actor, access.UPLOAD)
+        except MonitorError as exc:
+            return exc
     key = ("prepared", getattr(uploaded, "file_id", uploaded.name), wave, partnership)
     if key not in st.session_state:
         uploaded.seek(0)
@@ -319,15 +518,35 @@ def finish_import() -> None:
 
 
 def commit_upload(prepared: PreparedImport, who: str | None = None) -> ImportResult | None:
-    result = run_safely(lambda: commit_survey(_database(db_path()), prepared, who))
+    """Store a checked file, if the user may upload (recorded in the audit list)."""
+    actor = current_actor()
+    result = run_safely(lambda: access.commit_survey(actor, _database(db_path()), prepared, who))
     data_changed()
     return result
 
 
 def remove_upload(upload_id: int) -> dict | None:
-    removed = run_safely(lambda: q.remove_upload(_database(db_path()), upload_id))
+    """Remove an upload, if the user may (recorded in the audit list)."""
+    actor = current_actor()
+    removed = run_safely(lambda: access.remove_upload(actor, _database(db_path()), upload_id))
     data_changed()
     return removed
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def audit(path: str) -> pd.DataFrame:
+    """The audit list of uploads and removals, newest first, as shown on the Upload page."""
+    frame = q.audit_list(_database(path))
+    return frame.fillna({"who": "—"}).rename(
+        columns={
+            "happened_at": "When",
+            "who": "Who",
+            "action": "Action",
+            "upload_id": "Upload #",
+            "file_name": "File",
+            "details": "Details",
+        }
+    )
 
 
 # --- display helpers of the upload page ------------------------------------------------

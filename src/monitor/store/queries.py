@@ -56,15 +56,39 @@ def insert_survey(db: Database, record: UploadRecord, staged: pa.Table) -> int:
         cur.register("staged", staged)
         cur.execute(statements["answers"], {"upload_id": upload_id})
         cur.unregister("staged")
+        details = f"{record.partnership}: {', '.join(record.waves)}, {record.n_rows} rows"
+        record_audit(cur, "upload", record.uploaded_by, upload_id, record.file_name, details)
     return int(upload_id)
+
+
+def record_audit(
+    cur, action: str, who: str | None, upload_id: int, file_name: str, details: str
+) -> None:
+    """Add a line to the audit list, inside the caller's transaction (`cur`)."""
+    params = {
+        "at": datetime.now().replace(microsecond=0),
+        "who": who,
+        "action": action,
+        "upload_id": upload_id,
+        "file_name": file_name,
+        "details": details,
+    }
+    cur.execute(sql_statements("audit.sql")["insert"], params)
+
+
+def audit_list(db: Database, limit: int = 200) -> pd.DataFrame:
+    """The latest uploads and removals, newest first: happened_at, who, action, upload_id,
+    file_name, details."""
+    return db.query_df(sql_statements("audit.sql")["list"], {"limit": limit})
 
 
 def list_uploads(db: Database) -> pd.DataFrame:
     return db.query_df(sql_text("list_uploads.sql"))
 
 
-def remove_upload(db: Database, upload_id: int) -> dict:
-    """Delete one upload and everything it stored; returns the removed record."""
+def remove_upload(db: Database, upload_id: int, removed_by: str | None = None) -> dict:
+    """Delete one upload and everything it stored (noted in the audit list with
+    `removed_by`); returns the removed record."""
     with db.transaction() as cur:
         row = cur.execute(
             "SELECT upload_id, file_name, partnership, n_rows FROM uploads WHERE upload_id = $id",
@@ -76,6 +100,8 @@ def remove_upload(db: Database, upload_id: int) -> dict:
             )
         cur.execute("DELETE FROM answers WHERE upload_id = $id", {"id": upload_id})
         cur.execute("DELETE FROM uploads WHERE upload_id = $id", {"id": upload_id})
+        details = f"{row[2]}: {row[3]} rows removed"
+        record_audit(cur, "remove", removed_by, upload_id, row[1], details)
     return dict(zip(("upload_id", "file_name", "partnership", "n_rows"), row, strict=True))
 
 
