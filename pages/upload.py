@@ -48,6 +48,52 @@ ready = []
 for uploaded in files or []:
     with st.spinner(f"Checking {uploaded.name}..."):
         checked = ui.prepare_upload(uploaded, wave, partnership)
+    file_key = getattr(uploaded, "file_id", uploaded.name)
+    chosen = st.session_state.get(("mapping", file_key))
+    if chosen is not None:
+        with st.spinner(f"Checking {uploaded.name} with the chosen column mapping..."):
+            checked = ui.prepare_mapped_upload(uploaded, wave, partnership, *chosen)
+    proposal = getattr(checked, "proposal", None)
+    if proposal is not None:
+        layout = getattr(checked, "layout", "")
+        needs_check = isinstance(checked, Exception) or proposal.needs_confirmation
+        with st.expander(f"Column mapping of {uploaded.name}: {layout}", expanded=needs_check):
+            st.caption(
+                "The file's columns are named by question text, so each column was matched to "
+                "the survey. Check the 'Maps to' column, correct it where needed, then apply "
+                "the mapping. Save it under a name to map the next wave's export automatically."
+            )
+            names = ui.saved_mapping_names()
+            if names:
+                saved_name = st.selectbox(
+                    "Use a saved mapping",
+                    names,
+                    index=None,
+                    placeholder="Choose a saved mapping",
+                    key=f"mapping_saved_{file_key}",
+                )
+                if saved_name and st.button("Use it", key=f"mapping_use_{file_key}"):
+                    saved = ui.load_column_mapping(saved_name)
+                    st.session_state[("mapping", file_key)] = (saved, f"saved:{saved_name}")
+                    st.rerun()
+            edited = ui.mapping_editor(proposal, key=f"mapping_table_{file_key}")
+            if proposal.mapping.scale_note:
+                st.info(proposal.mapping.scale_note)
+            save_as = st.text_input(
+                "Save this mapping as (optional)",
+                placeholder="e.g. Northside partnership survey (Qualtrics)",
+                key=f"mapping_name_{file_key}",
+            ).strip()
+            if st.button("Apply this mapping", key=f"mapping_apply_{file_key}"):
+                from monitor.ingest.mapping import edited_mapping
+
+                mapping = edited_mapping(proposal.mapping, edited)
+                if not save_as or ui.save_column_mapping(save_as, mapping, who or None):
+                    tag = "edited:" + mapping.to_json()
+                    st.session_state[("mapping", file_key)] = (mapping, tag)
+                    if save_as:
+                        ui.flash(f"Column mapping saved as '{save_as}'.")
+                    st.rerun()
     with st.container(border=True):
         if isinstance(checked, ValidationError):
             st.error(

@@ -668,3 +668,86 @@ def save_settings(values: dict[str, object], who: str | None = None) -> bool:
     run_safely(lambda: q.save_settings(_database(db_path()), values, who))
     data_changed()
     return True
+
+
+# --- column mapping of survey platform exports (upload page) ------------------------------
+
+
+def prepare_mapped_upload(uploaded, wave: str | None, partnership: str | None, mapping, tag: str):
+    """Like `prepare_upload`, with a column mapping the evaluator confirmed or chose.
+
+    `tag` names the mapping (a saved name or a digest of the edits), so each choice is
+    checked once per session.
+    """
+    from monitor.ingest.survey import prepare_survey as prepare_with_mapping
+
+    first = prepare_upload(uploaded, wave, partnership)
+    if mapping is None or getattr(first, "proposal", None) is None:
+        return first
+    key = ("prepared", getattr(uploaded, "file_id", uploaded.name), wave, partnership, tag)
+    if key not in st.session_state:
+        uploaded.seek(0)
+        try:
+            st.session_state[key] = prepare_with_mapping(
+                _database(db_path()),
+                uploaded,
+                uploaded.name,
+                wave=wave,
+                partnership=partnership,
+                max_bytes=settings().max_upload_mb * 1_000_000,
+                mapping=mapping,
+                confirmed=True,
+            )
+        except MonitorError as exc:
+            st.session_state[key] = exc
+    return st.session_state[key]
+
+
+def saved_mapping_names() -> list[str]:
+    from monitor.store import queries as store_queries
+
+    return store_queries.mapping_names(_database(db_path()))
+
+
+def load_column_mapping(name: str):
+    from monitor.ingest import mapping as column_mapping
+
+    return column_mapping.load_mapping(_database(db_path()), name)
+
+
+def save_column_mapping(name: str, mapping, who: str | None = None) -> bool:
+    """Save a confirmed mapping under `name`; shows the error and returns False if it fails."""
+    from monitor.ingest import mapping as column_mapping
+
+    done = run_safely(
+        lambda: column_mapping.save_mapping(_database(db_path()), name, mapping, who) or True
+    )
+    return bool(done)
+
+
+def mapping_editor(proposal, key: str) -> pd.DataFrame:
+    """The proposed mapping as an editable table: the evaluator corrects `maps_to`."""
+    from monitor.ingest import mapping as column_mapping
+
+    options = column_mapping.target_options(instrument())
+    return st.data_editor(
+        proposal.table,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        disabled=["column", "question", "how", "example"],
+        column_config={
+            "column": st.column_config.TextColumn("Column in the file"),
+            "question": st.column_config.TextColumn("Question text"),
+            "maps_to": st.column_config.SelectboxColumn(
+                "Maps to",
+                options=options,
+                required=True,
+                help="A field (respondent_id, partner, role, wave...), an item id, 'date' "
+                "(completion date: gives the wave's quarter), 'comment' (free text, kept) "
+                "or 'ignore'.",
+            ),
+            "how": st.column_config.TextColumn("How it was matched"),
+            "example": st.column_config.TextColumn("Example value"),
+        },
+    )

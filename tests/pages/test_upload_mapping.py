@@ -1,0 +1,47 @@
+"""Upload page: a survey platform export goes through the column mapping step."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from monitor.store import open_database
+from monitor.store import queries as q
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from test_platforms import ITEMS, PEOPLE, qualtrics  # noqa: E402
+
+
+def _run(widget) -> AppTest:
+    at = widget.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_platform_export_shows_its_mapping_and_imports(open_app, empty_store):
+    at = open_app("pages/upload.py")
+    at = _run(at.file_uploader[0].set_value(("qualtrics.csv", qualtrics(), "text/csv")))
+
+    assert not at.error
+    expanders = [e.label for e in at.expander]
+    assert any("Qualtrics CSV (three header rows)" in label for label in expanders)
+    assert any("Detected layout: Qualtrics CSV" in c.value for c in at.caption)
+    assert at.success[0].value.startswith(f"**qualtrics.csv**: {len(PEOPLE)} respondents")
+
+    at.text_input(key=next(k for k in _keys(at) if k.startswith("mapping_name_"))).input(
+        "Northside Qualtrics"
+    )
+    at = _run(at.button(key=next(k for k in _keys(at, "button") if "mapping_apply" in k)).click())
+    assert "Column mapping saved as 'Northside Qualtrics'." in [s.value for s in at.success]
+
+    at = _run(at.button(key="confirm_import").click())
+    database = open_database(str(empty_store))
+    assert q.mapping_names(database) == ["Northside Qualtrics"]
+    assert q.list_uploads(database)["n_rows"].tolist() == [len(PEOPLE)]
+    assert len(ITEMS) * len(PEOPLE) == q.count_answers(database)
+
+
+def _keys(at: AppTest, kind: str = "text_input") -> list[str]:
+    return [w.key for w in getattr(at, kind) if w.key]
