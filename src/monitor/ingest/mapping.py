@@ -269,26 +269,36 @@ def _add_date_row(rows: list[dict], header: str) -> None:
     )
 
 
+def _looks_like_answers(values: list[str], codes: dict) -> bool:
+    """Most values are scale answers (labels or numbers)."""
+    known = [v for v in values if normalise_answer(v) in codes or v.lstrip("-").isdigit()]
+    return bool(values) and len(known) > len(values) / 2
+
+
 def _match_text(header, question, pos, statements, codes, assign, uncertain, sheet) -> None:
     texts = _candidates(question, header)
     exact = next((statements[t] for t in texts if t in statements), None)
     if exact:
         assign(header, exact, "exact question text", question, pos)
         return
-    free_text = _looks_like_free_text(_sample(sheet.cells, pos), codes)
-    field_name = _field_from_question(question) or _field_from_question(header)
-    if field_name and not free_text:
-        assign(header, field_name, "question wording", question, pos)
-        return
     best, score = None, 0.0
     for text in texts:
         for statement, item in statements.items():
-            ratio = difflib.SequenceMatcher(None, text, statement).ratio()
+            matcher = difflib.SequenceMatcher(None, text, statement, autojunk=False)
+            if matcher.real_quick_ratio() < SIMILAR_MIN or matcher.quick_ratio() < SIMILAR_MIN:
+                continue
+            ratio = matcher.ratio()
             if ratio > score:
                 best, score = item, ratio
     if best and score >= SIMILAR_MIN:
         assign(header, best, f"similar question text ({score:.0%}): please check", question, pos)
         uncertain.append(header)
+        return
+    values = _sample(sheet.cells, pos)
+    free_text = _looks_like_free_text(values, codes)
+    field_name = _field_from_question(question) or _field_from_question(header)
+    if field_name and not free_text and not _looks_like_answers(values, codes):
+        assign(header, field_name, "question wording", question, pos)
     elif free_text:
         assign(header, COMMENT, "free-text answers (kept as comments)", question, pos)
     else:
