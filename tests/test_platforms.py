@@ -258,3 +258,12 @@ def test_unknown_platform_columns_without_items_are_reported(db, files):
         prepare_survey(db, io.BytesIO(files.csv(rows)), "x.csv")
     assert "no survey item columns found" in str(info.value)
     assert "Google Forms" in info.value.layout
+
+
+def test_surveymonkey_legacy_xls(db, files):
+    import csv
+
+    rows = list(csv.reader(io.StringIO(surveymonkey().decode())))
+    data = files.xls([[int(c) if c.isdigit() else c for c in row] for row in rows])
+    prepared = prepare_survey(db, io.BytesIO(data), "monkey.xls")
+    assert "SurveyMonkey" in prepared.layout and prepared.rows == len(PEOPLE)
