@@ -67,8 +67,8 @@ runs = ui.settings().name_only_waves
 flags = power.name_only(ui.partner_history(path, view, min_n), gap, runs)
 st.caption(
     f"Agencies scoring at least {gap:.2f} below the partnership on power and information "
-    f"sharing, trust or communication in {runs} or more waves in a row, up to wave "
-    f"{view.wave}. Such agencies may be partners in name only."
+    f"sharing, trust or communication in {runs} or more waves in a row, up to the wave "
+    "shown. Such agencies may be partners in name only."
 )
 if flags.empty:
     st.success("No agency sits far below the partnership wave after wave.")
