@@ -1,4 +1,5 @@
-"""Generate the canonical sample dataset: four survey waves of a fictional partnership.
+"""Generate the canonical sample dataset: four survey waves of a fictional partnership,
+its activity records and crime outcome counts, and a second, smaller partnership.
 
 Run `python sample_data/generate.py` to (re)write the files next to this script.
 Output is seeded and reproducible; xlsx files carry fixed document dates.
@@ -232,8 +233,316 @@ def generate(seed: int = DEFAULT_SEED, out_dir: str | Path | None = None) -> lis
     return paths
 
 
+# --- activity records, outcome counts and a second partnership ---------------------------
+# These come from their own random streams, so the four survey files above never change.
+
+RECORDS_STREAM = 1  # np.random.default_rng([seed, stream]) for the files below
+OUTCOMES_STREAM = 2
+SECOND_STREAM = 3
+
+# Riverside's meetings in 2025: a board meeting and a problem-solving group each quarter.
+MEETINGS: tuple[tuple[str, str], ...] = (
+    ("2025-02-12", "Board meeting"),
+    ("2025-03-19", "Problem-solving group"),
+    ("2025-05-14", "Board meeting"),
+    ("2025-06-18", "Problem-solving group"),
+    ("2025-08-13", "Board meeting"),
+    ("2025-09-17", "Problem-solving group"),
+    ("2025-11-12", "Board meeting"),
+    ("2025-12-10", "Problem-solving group"),
+)
+NO_MINUTES = {("2025-09-17", "Problem-solving group")}  # one meeting left undocumented
+# Representatives (pseudonyms) per agency; a second name takes over from that quarter.
+REPRESENTATIVES: dict[str, tuple[str, ...]] = {
+    "Police": ("Insp. Hale",),
+    "Council": ("M. Osei",),
+    "Health": ("Dr Lind",),
+    "Education": ("R. Novak",),
+    "Housing": ("A. Brown", "L. Green"),
+    "Youth Service": ("T. Ruiz",),
+    "Business Association": ("K. Doyle",),
+    "Community Group": ("S. Ahmed",),
+}
+REP_CHANGE_QUARTER = {"Housing": 3}  # Housing's representative changes at Q3, as in the survey
+ATTENDANCE: dict[str, float] = {  # chance of attending a meeting
+    "Police": 1.0,
+    "Council": 1.0,
+    "Health": 0.85,
+    "Education": 0.7,
+    "Housing": 0.8,
+    "Youth Service": 0.75,
+    "Business Association": 0.5,
+    "Community Group": 0.6,
+}
+# Staff hours per meeting attended, before the capacity decline (quarter 1 = 100%).
+BASE_HOURS: dict[str, float] = {
+    "Police": 10,
+    "Council": 12,
+    "Health": 6,
+    "Education": 4,
+    "Housing": 6,
+    "Youth Service": 5,
+    "Business Association": 3,
+    "Community Group": 4,
+}
+CAPACITY_TREND = (1.0, 0.85, 0.7, 0.55)  # staff time falls with the survey's capacity score
+RESOURCES: dict[str, float] = {"Police": 1500, "Council": 2500, "Health": 500, "Housing": 400}
+INFO_SHARING: dict[str, float] = {  # mean information-sharing actions per meeting
+    "Police": 3.0,
+    "Council": 2.5,
+    "Health": 1.5,
+    "Education": 1.0,
+    "Housing": 1.0,
+    "Youth Service": 1.0,
+    "Business Association": 0.3,
+    "Community Group": 0.3,
+}
+ACTIVITY_COLUMNS = (
+    "date",
+    "activity",
+    "partner",
+    "representative",
+    "attended",
+    "role",
+    "minutes_recorded",
+    "staff_hours",
+    "resources",
+    "info_shared",
+)
+
+# Outcomes: police-style open data, one row per incident, July 2024 to December 2025.
+OUTCOME_MONTHS = tuple(f"{y}-{m:02d}" for y, m in [(2024, m) for m in range(7, 13)]) + tuple(
+    f"2025-{m:02d}" for m in range(1, 13)
+)
+# Mean incidents per month; a partnership-led fall in anti-social behaviour during 2025.
+CRIME_TYPES: dict[str, float] = {
+    "Anti-social behaviour": 38,
+    "Violence and sexual offences": 22,
+    "Criminal damage and arson": 9,
+    "Burglary": 6,
+    "Shoplifting": 8,
+    "Vehicle crime": 5,
+}
+ASB_TREND = 0.03  # anti-social behaviour falls by this share per month during 2025
+AREAS = ("Riverside 001A", "Riverside 001B", "Riverside 002A", "Riverside 002C")
+OUTCOME_COLUMNS = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+)
+FORCE = "Riverside Police"
+OUTCOME_STATUS = (
+    "Under investigation",
+    "Investigation complete; no suspect identified",
+    "Unable to prosecute suspect",
+    "Awaiting court outcome",
+)
+
+SECOND_STEM = "westbrook"
+SECOND_WAVES: tuple[str, ...] = ("2024-H2", "2025-H1", "2025-H2")
+SECOND_AGENCIES: tuple[tuple[str, str], ...] = (
+    ("Police", "WPOL"),
+    ("Council", "WCOU"),
+    ("Health", "WHEA"),
+    ("Fire and Rescue", "WFIR"),
+    ("Probation", "WPRO"),
+    ("Residents' Association", "WRES"),
+)
+SECOND_LEVELS: dict[str, tuple[float, ...]] = {
+    "trust": (3.6, 3.7, 3.8),
+    "power": (3.7, 3.75, 3.8),
+    "capacity": (3.7, 3.7, 3.6),
+    "leadership": (3.2, 3.3, 3.3),
+    "continuity": (4.0, 4.0, 4.0),
+}
+SECOND_MEETINGS = ("2025-03-05", "2025-06-04", "2025-09-03", "2025-12-03")
+
+
+def _quarter(day: str) -> int:
+    return (int(day[5:7]) - 1) // 3 + 1
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def build_activity(
+    rng: np.random.Generator,
+    meetings: tuple[tuple[str, str], ...],
+    agencies: tuple[str, ...],
+    *,
+    representatives: dict[str, tuple[str, ...]],
+    attendance: dict[str, float],
+    hours: dict[str, float],
+    trend: tuple[float, ...],
+    resources: dict[str, float],
+    sharing: dict[str, float],
+    change_quarter: dict[str, int],
+    no_minutes: set[tuple[str, str]],
+) -> list[dict]:
+    """One row per agency per meeting: who came, hours, resources, information shared."""
+    rows = []
+    for day, activity in meetings:
+        quarter_no = _quarter(day)
+        scale = trend[quarter_no - 1]
+        for partner in agencies:
+            names = representatives[partner]
+            changed = quarter_no >= change_quarter.get(partner, 99)
+            rep = names[1] if changed and len(names) > 1 else names[0]
+            came = bool(rng.random() < attendance[partner])
+            board = activity == "Board meeting"
+            given = resources.get(partner, 0.0) * scale if board and came else 0.0
+            shared = int(rng.poisson(sharing[partner])) if came else 0
+            staff = round(hours[partner] * scale * float(rng.uniform(0.8, 1.2)) * 2) / 2
+            rows.append(
+                {
+                    "date": day,
+                    "activity": activity,
+                    "partner": partner,
+                    "representative": rep if came else "",
+                    "attended": _yes(came),
+                    "role": ("Senior manager" if partner in ("Police", "Council") else "Manager")
+                    if came
+                    else "",
+                    "minutes_recorded": _yes((day, activity) not in no_minutes),
+                    "staff_hours": staff if came else 0,
+                    "resources": round(given, -1),
+                    "info_shared": shared,
+                }
+            )
+    return rows
+
+
+def build_outcomes(rng: np.random.Generator) -> list[list]:
+    """Police open data style: one row per incident."""
+    rows = []
+    number = 0
+    for index, month in enumerate(OUTCOME_MONTHS):
+        summer = 1.0 + 0.15 * np.cos((int(month[5:]) - 7) / 12 * 2 * np.pi)
+        into_2025 = max(0, index - 5)
+        for crime, mean in CRIME_TYPES.items():
+            level = mean * summer
+            if crime == "Anti-social behaviour":
+                level *= (1 - ASB_TREND) ** into_2025
+            for _ in range(int(rng.poisson(level))):
+                number += 1
+                area = AREAS[int(rng.integers(len(AREAS)))]
+                rows.append(
+                    [
+                        "" if crime == "Anti-social behaviour" else f"RV{number:06d}",
+                        month,
+                        FORCE,
+                        FORCE,
+                        round(-1.5 + float(rng.normal(0, 0.01)), 6),
+                        round(52.6 + float(rng.normal(0, 0.01)), 6),
+                        "On or near High Street",
+                        f"E0100{AREAS.index(area):04d}",
+                        area,
+                        crime,
+                        ""
+                        if crime == "Anti-social behaviour"
+                        else OUTCOME_STATUS[int(rng.integers(len(OUTCOME_STATUS)))],
+                        "",
+                    ]
+                )
+    return rows
+
+
+def build_second_waves(rng: np.random.Generator, instrument: Instrument) -> dict[str, list[dict]]:
+    """A second partnership's survey: six agencies, three half-yearly waves."""
+    lo, hi = instrument.scale_min, instrument.scale_max
+    steady = {k: float(rng.uniform(3.4, 4.0)) for k in instrument.factor_keys}
+    levels = {k: SECOND_LEVELS.get(k, (steady[k],) * len(SECOND_WAVES)) for k in steady}
+    people = {
+        partner: [(f"{code}-{n:02d}", ROLES[int(rng.integers(len(ROLES)))]) for n in range(1, 5)]
+        for partner, code in SECOND_AGENCIES
+    }
+    waves: dict[str, list[dict]] = {}
+    for index, wave in enumerate(SECOND_WAVES):
+        rows = []
+        for partner, _code in SECOND_AGENCIES:
+            for respondent, role in people[partner][: 3 + (index % 2)]:
+                answers = {}
+                for item in instrument.items:
+                    latent = levels[item.factor][index] + rng.normal(0.0, NOISE_SD)
+                    value = int(np.clip(round(latent), lo, hi))
+                    answers[item.id] = lo + hi - value if item.reverse else value
+                head = {"respondent_id": respondent, "partner": partner, "role": role}
+                rows.append({**head, "wave": wave, **answers})
+        waves[wave] = rows
+    return waves
+
+
+def _write_rows(path: Path, columns: tuple[str, ...] | list[str], rows: list) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([row[c] for c in columns] if isinstance(row, dict) else row)
+
+
+def generate_records(seed: int = DEFAULT_SEED, out_dir: str | Path | None = None) -> list[Path]:
+    """Write Riverside's activity and outcome files and the second partnership's files."""
+    instrument = load_instrument()
+    target = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parent
+    target.mkdir(parents=True, exist_ok=True)
+    paths = []
+    rng = np.random.default_rng([seed, RECORDS_STREAM])
+    riverside = build_activity(
+        rng,
+        MEETINGS,
+        tuple(a for a, _ in AGENCIES),
+        representatives=REPRESENTATIVES,
+        attendance=ATTENDANCE,
+        hours=BASE_HOURS,
+        trend=CAPACITY_TREND,
+        resources=RESOURCES,
+        sharing=INFO_SHARING,
+        change_quarter=REP_CHANGE_QUARTER,
+        no_minutes=NO_MINUTES,
+    )
+    paths.append(target / f"{FILE_STEM}_activity_2025.csv")
+    _write_rows(paths[-1], ACTIVITY_COLUMNS, riverside)
+
+    rng = np.random.default_rng([seed, OUTCOMES_STREAM])
+    paths.append(target / f"{FILE_STEM}_outcomes_2024-07_2025-12.csv")
+    _write_rows(paths[-1], OUTCOME_COLUMNS, build_outcomes(rng))
+
+    rng = np.random.default_rng([seed, SECOND_STREAM])
+    for wave, rows in build_second_waves(rng, instrument).items():
+        path = target / f"{SECOND_STEM}_{wave}.csv"
+        _write_csv(path, rows, instrument, False, ",", "utf-8")
+        paths.append(path)
+    agencies = tuple(a for a, _ in SECOND_AGENCIES)
+    westbrook = build_activity(
+        rng,
+        tuple((day, "Board meeting") for day in SECOND_MEETINGS),
+        agencies,
+        representatives={a: (f"{code} lead", f"{code} deputy") for a, code in SECOND_AGENCIES},
+        attendance={a: 0.9 for a in agencies},
+        hours={a: 6.0 for a in agencies},
+        trend=(1.0, 1.0, 1.0, 1.0),
+        resources={"Police": 1000, "Council": 1500},
+        sharing={a: 2.0 for a in agencies},
+        change_quarter={"Probation": 3},
+        no_minutes=set(),
+    )
+    paths.append(target / f"{SECOND_STEM}_activity_2025.csv")
+    _write_rows(paths[-1], ACTIVITY_COLUMNS, westbrook)
+    return paths
+
+
 def main() -> None:
-    for path in generate():
+    for path in [*generate(), *generate_records()]:
         print(path.name)
 
 

@@ -11,9 +11,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from monitor import sample
 from monitor.cli import main
 
 SAMPLE_WAVES = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+RIVERSIDE = "Riverside Community Safety Partnership"
+SAMPLE_FILES = 10  # 4 + 3 survey waves of two partnerships, 2 activity files, 1 outcomes file
 SCORE_KEYS = {"partnership", "wave", "factor", "n", "mean", "sd", "ci_low", "ci_high"}
 HEADER = "respondent_id,partner,wave,trust_1,trust_2,trust_3\n"
 
@@ -53,9 +56,9 @@ def test_demo_uploads_and_scores(cli, tmp_path):
     code, out, err = cli("demo", "--db", db)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == SAMPLE_FILES
     assert lines[0].startswith("Imported riverside_2025-Q1.xlsx as upload #1: ")
-    assert all("Riverside Community Safety Partnership" in line for line in lines)
+    assert all(RIVERSIDE in line for line in lines[:4])
 
     assert cli("demo", "--db", db) == (0, "The sample data is already loaded.\n", "")
 
@@ -63,9 +66,9 @@ def test_demo_uploads_and_scores(cli, tmp_path):
     assert code == 0
     rows = out.splitlines()
     assert rows[0].split()[:3] == ["upload_id", "kind", "file_name"]
-    assert [r.split()[0] for r in rows[1:]] == ["4", "3", "2", "1"]
+    assert [r.split()[0] for r in rows[1:]] == [str(n) for n in range(SAMPLE_FILES, 0, -1)]
 
-    code, out, _ = cli("scores", "--db", db)
+    code, out, _ = cli("scores", "--db", db, "--partnership", RIVERSIDE)
     assert code == 0
     assert out.splitlines()[0].split() == [
         "partnership", "wave", "factor", "n", "mean", "sd", "ci_low", "ci_high", "band",
@@ -74,7 +77,7 @@ def test_demo_uploads_and_scores(cli, tmp_path):
 
 
 def test_scores_json(cli, demo_db, instrument):
-    code, out, err = cli("scores", "--db", demo_db, "--format", "json")
+    code, out, err = cli("scores", "--db", demo_db, "--format", "json", "--partnership", RIVERSIDE)
     assert (code, err) == (0, "")
     records = json.loads(out)
     assert len(records) == len(SAMPLE_WAVES) * len(instrument.factors)
@@ -89,7 +92,9 @@ def test_scores_json(cli, demo_db, instrument):
 
 
 def test_scores_json_by_partner(cli, demo_db):
-    code, out, _ = cli("scores", "--db", demo_db, "--format", "json", "--by", "partner")
+    code, out, _ = cli(
+        "scores", "--db", demo_db, "--format", "json", "--by", "partner", "--partnership", RIVERSIDE
+    )
     assert code == 0
     records = json.loads(out)
     assert all((SCORE_KEYS | {"partner"}) <= set(r) for r in records)
@@ -100,7 +105,9 @@ def test_scores_json_by_partner(cli, demo_db):
 
 
 def test_scores_csv(cli, demo_db):
-    code, out, _ = cli("scores", "--db", demo_db, "--format", "csv", "--by", "role")
+    code, out, _ = cli(
+        "scores", "--db", demo_db, "--format", "csv", "--by", "role", "--partnership", RIVERSIDE
+    )
     assert code == 0
     frame = pd.read_csv(io.StringIO(out))
     assert SCORE_KEYS | {"role"} <= set(frame.columns)
@@ -227,4 +234,20 @@ def test_python_m_monitor(demo_db):
     )
     assert (done.returncode, done.stderr) == (0, "")
     records = json.loads(done.stdout)
-    assert list(dict.fromkeys(r["wave"] for r in records)) == SAMPLE_WAVES
+    riverside = [r["wave"] for r in records if r["partnership"] == RIVERSIDE]
+    assert list(dict.fromkeys(riverside)) == SAMPLE_WAVES
+
+
+def test_import_and_template_of_activity_records(cli, tmp_path):
+    db = tmp_path / "m.duckdb"
+    sample_file = sample.SAMPLE_DIR / "westbrook_activity_2025.csv"
+    code, out, err = cli(
+        "import", "--kind", "activity", sample_file, "--db", db, "--partnership", "W"
+    )
+    assert (code, err) == (0, "")
+    assert "24 activity rows" in out and "of W." in out
+    code, _, err = cli("import", "--kind", "activity", sample_file, "--db", db)
+    assert code == 2 and "already imported" in err
+    target = tmp_path / "activity.xlsx"
+    assert cli("template", "--kind", "activity", target)[0] == 0
+    assert openpyxl.load_workbook(target).sheetnames == ["Activity", "Instructions"]

@@ -350,3 +350,211 @@ def missing_chart(items: pd.DataFrame) -> alt.Chart:
 
 
 # --- activity records, outcomes and several partnerships ---------------------------------
+
+
+def attendance_chart(continuity: pd.DataFrame) -> alt.Chart:
+    """Each partner's attendance rate, labelled with the rate and representative changes."""
+    frame = continuity.assign(
+        label=[
+            f"{rate:.0%} · {changes} change{'s' if changes != 1 else ''}"
+            for rate, changes in zip(
+                continuity["attendance_rate"], continuity["changes"], strict=True
+            )
+        ]
+    )
+    base = alt.Chart(frame).encode(
+        y=alt.Y(
+            "partner:N",
+            sort=alt.EncodingSortField("attendance_rate", order="ascending"),
+            title=None,
+        )
+    )
+    tip = [
+        alt.Tooltip("partner:N", title="Partner"),
+        alt.Tooltip("meetings:Q", title="Meetings"),
+        alt.Tooltip("attended:Q", title="Attended"),
+        alt.Tooltip("attendance_rate:Q", title="Attendance", format=".0%"),
+        alt.Tooltip("representatives:Q", title="Representatives"),
+        alt.Tooltip("changes:Q", title="Changes of representative"),
+    ]
+    bars = base.mark_bar(color=OKABE_ITO[0]).encode(
+        x=alt.X(
+            "attendance_rate:Q",
+            title="Share of meetings attended",
+            scale=alt.Scale(domain=[0, 1.4]),
+            axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1]),
+        ),
+        tooltip=tip,
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=11).encode(
+        x="attendance_rate:Q", text="label:N"
+    )
+    return (bars + text).properties(height=alt.Step(30))
+
+
+def capacity_chart(capacity: pd.DataFrame, value: str = "staff_hours") -> alt.Chart:
+    """Small multiples: one panel per partner, one bar per quarter (staff hours or resources)."""
+    title = {"staff_hours": "Staff hours", "resources": "Resources", "info_shared": "Actions"}
+    return (
+        alt.Chart(capacity)
+        .mark_bar(color=OKABE_ITO[0])
+        .encode(
+            x=alt.X("period:O", title=None),
+            y=alt.Y(f"{value}:Q", title=title.get(value, value)),
+            tooltip=[
+                alt.Tooltip("partner:N", title="Partner"),
+                alt.Tooltip("period:N", title="Quarter"),
+                alt.Tooltip("staff_hours:Q", title="Staff hours", format=",.1f"),
+                alt.Tooltip("resources:Q", title="Resources", format=",.0f"),
+                alt.Tooltip("info_shared:Q", title="Information-sharing actions"),
+            ],
+        )
+        .properties(width=150, height=110)
+        .facet(facet=alt.Facet("partner:N", title=None), columns=4)
+    )
+
+
+def cost_chart(cost: pd.DataFrame) -> alt.Chart:
+    """Total cost per quarter as stacked parts (staff time, resources), each part labelled."""
+    parts = cost.melt(
+        id_vars=["period", "total_cost"],
+        value_vars=["staff_cost", "resources"],
+        var_name="part",
+        value_name="amount",
+    )
+    parts["part"] = parts["part"].map({"staff_cost": "Staff time", "resources": "Resources"})
+    base = alt.Chart(parts).encode(x=alt.X("period:O", title=None))
+    bars = base.mark_bar().encode(
+        y=alt.Y("amount:Q", title="Cost", stack="zero"),
+        color=alt.Color(
+            "part:N",
+            title="Part",
+            scale=alt.Scale(domain=["Staff time", "Resources"], range=OKABE_ITO[:2]),
+        ),
+        order=alt.Order("part:N", sort="descending"),
+        tooltip=[
+            alt.Tooltip("period:N", title="Quarter"),
+            alt.Tooltip("part:N", title="Part"),
+            alt.Tooltip("amount:Q", title="Amount", format=",.0f"),
+            alt.Tooltip("total_cost:Q", title="Total", format=",.0f"),
+        ],
+    )
+    totals = (
+        alt.Chart(cost)
+        .mark_text(dy=-8, fontSize=12)
+        .encode(
+            x="period:O",
+            y="total_cost:Q",
+            text=alt.Text("total_cost:Q", format=",.0f"),
+        )
+    )
+    return (bars + totals).properties(height=260, width=alt.Step(70))
+
+
+def outcomes_chart(totals: pd.DataFrame, health: pd.DataFrame) -> alt.Chart:
+    """Incidents per month above partnership health per wave, on one time axis."""
+    start = min(totals["month"].min(), health["wave_start"].min()) if len(health) else None
+    end = totals["month"].max()
+    domain = [start.isoformat(), end.isoformat()] if start is not None else None
+    x_scale = alt.Scale(domain=domain) if domain else alt.Undefined
+    counts = (
+        alt.Chart(totals)
+        .mark_line(point=alt.OverlayMarkDef(color=OKABE_ITO[3]), color=OKABE_ITO[3])
+        .encode(
+            x=alt.X("month:T", title=None, scale=x_scale, axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("count:Q", title="Incidents per month", scale=alt.Scale(zero=True)),
+            tooltip=[
+                alt.Tooltip("month:T", title="Month", format="%B %Y"),
+                alt.Tooltip("count:Q", title="Incidents"),
+            ],
+        )
+        .properties(height=200, title="Crime and disorder recorded in the area")
+    )
+    score = (
+        alt.Chart(health)
+        .mark_line(point=alt.OverlayMarkDef(shape="square", size=70), color=OKABE_ITO[0])
+        .encode(
+            x=alt.X("wave_start:T", title=None, scale=x_scale, axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("score:Q", title="Health score (1-5)", scale=alt.Scale(domain=[1, 5])),
+            tooltip=[
+                alt.Tooltip("wave:N", title="Wave"),
+                alt.Tooltip("factor_name:N", title="Measure"),
+                alt.Tooltip("score:Q", title="Score", format=".2f"),
+            ],
+        )
+        .properties(height=160, title="Partnership health (survey waves)")
+    )
+    return alt.vconcat(counts, score).resolve_scale(x="shared")
+
+
+def outcome_categories_chart(monthly: pd.DataFrame) -> alt.Chart:
+    """Small multiples: incidents per month, one panel per category (own y scale)."""
+    return (
+        alt.Chart(monthly)
+        .mark_line(point=alt.OverlayMarkDef(color=OKABE_ITO[3]), color=OKABE_ITO[3])
+        .encode(
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0)),
+            y=alt.Y("count:Q", title="Incidents", scale=alt.Scale(zero=True)),
+            tooltip=[
+                alt.Tooltip("category:N", title="Category"),
+                alt.Tooltip("month:T", title="Month", format="%B %Y"),
+                alt.Tooltip("count:Q", title="Incidents"),
+            ],
+        )
+        .properties(width=260, height=120)
+        .facet(facet=alt.Facet("category:N", title=None), columns=3)
+        .resolve_scale(y="independent")
+    )
+
+
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "star"]
+
+
+def comparison_chart(
+    latest: pd.DataFrame, highlight: str | None = None, instrument: Instrument | None = None
+) -> alt.Chart:
+    """Every partnership's latest score on each factor: one mark per partnership, told
+    apart by shape and colour; the highlighted partnership is drawn larger."""
+    instrument = instrument or load_instrument()
+    names = sorted(latest["partnership"].unique())
+    frame = latest.assign(chosen=latest["partnership"] == highlight)
+    rule = (
+        alt.Chart(frame)
+        .mark_rule(color="#bbb")
+        .encode(
+            y=alt.Y("factor_name:N", sort=_factor_order(instrument), title=None),
+            x=alt.X("min(mean):Q", scale=_score_axis(instrument)),
+            x2="max(mean):Q",
+        )
+    )
+    points = (
+        alt.Chart(frame)
+        .mark_point(filled=True, opacity=0.9)
+        .encode(
+            y=alt.Y("factor_name:N", sort=_factor_order(instrument), title=None),
+            x=alt.X(
+                "mean:Q",
+                scale=_score_axis(instrument),
+                axis=alt.Axis(values=_ticks(instrument)),
+                title="Score at each partnership's latest wave",
+            ),
+            color=alt.Color(
+                "partnership:N",
+                title="Partnership",
+                scale=alt.Scale(domain=names, range=OKABE_ITO[: len(names)] or OKABE_ITO),
+                legend=alt.Legend(orient="bottom", columns=1),
+            ),
+            shape=alt.Shape(
+                "partnership:N", scale=alt.Scale(domain=names, range=SHAPES[: len(names)])
+            ),
+            size=alt.condition("datum.chosen", alt.value(220), alt.value(90)),
+            tooltip=[
+                alt.Tooltip("partnership:N", title="Partnership"),
+                alt.Tooltip("wave:N", title="Wave"),
+                alt.Tooltip("factor_name:N", title="Factor"),
+                alt.Tooltip("mean:Q", title="Score", format=".2f"),
+                alt.Tooltip("n:Q", title="Respondents"),
+            ],
+        )
+    )
+    return (rule + points).properties(height=alt.Step(32))

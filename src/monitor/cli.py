@@ -20,10 +20,11 @@ import pandas as pd
 from monitor import access, report, sample, scores
 from monitor.errors import MonitorError
 from monitor.ingest import import_survey
+from monitor.ingest.records import KINDS, import_records
 from monitor.settings import load_settings
 from monitor.store import close_all, open_database
 from monitor.store import queries as q
-from monitor.template import write_template
+from monitor.template import records_template_bytes, write_template
 
 EXIT_OK, EXIT_REJECTED = 0, 2
 
@@ -50,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="column mapping of a survey platform export: use the one saved as NAME, or "
         "accept the proposed one and save it as NAME",
     )
+    imp.add_argument(
+        "--kind",
+        choices=["survey", *KINDS],
+        default="survey",
+        help="what the files hold: survey answers (default), activity records or outcome counts",
+    )
     _db_arg(imp)
 
     sc = sub.add_parser("scores", help="factor scores by wave")
@@ -70,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     tpl = sub.add_parser("template", help="write the Excel template to fill in")
     tpl.add_argument("out", type=Path, metavar="OUT.xlsx")
+    tpl.add_argument(
+        "--kind", choices=["survey", *KINDS], default="survey", help="which template to write"
+    )
     rep = sub.add_parser(
         "report", help="the board report (PDF) of a partnership and wave; scores as Excel"
     )
@@ -92,15 +102,26 @@ def _cmd_import(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             with path.open("rb") as handle:
-                result = import_survey(
-                    db,
-                    handle,
-                    path.name,
-                    wave=args.wave,
-                    partnership=args.partnership,
-                    mapping_name=args.mapping,
-                    max_bytes=load_settings().max_upload_mb * 1_000_000,
-                )
+                max_bytes = load_settings().max_upload_mb * 1_000_000
+                if args.kind != "survey":
+                    result = import_records(
+                        db,
+                        handle,
+                        path.name,
+                        args.kind,
+                        partnership=args.partnership,
+                        max_bytes=max_bytes,
+                    )
+                else:
+                    result = import_survey(
+                        db,
+                        handle,
+                        path.name,
+                        wave=args.wave,
+                        partnership=args.partnership,
+                        mapping_name=args.mapping,
+                        max_bytes=max_bytes,
+                    )
         except OSError as exc:
             print(f"{path}: cannot open the file ({exc.strerror}).", file=sys.stderr)
             status = EXIT_REJECTED
@@ -176,10 +197,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_template(args: argparse.Namespace) -> int:
     try:
-        write_template(args.out)
+        if args.kind == "survey":
+            write_template(args.out)
+        else:
+            args.out.write_bytes(records_template_bytes(args.kind))
     except OSError as exc:
         raise MonitorError(f"Cannot write {args.out}: {exc.strerror}.") from exc
-    print(f"Wrote the survey template to {args.out}.")
+    print(f"Wrote the {args.kind} template to {args.out}.")
     return EXIT_OK
 
 

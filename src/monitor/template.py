@@ -225,3 +225,92 @@ def _write_lists(ws: Worksheet, instrument: Instrument) -> None:
     for choice in answer_choices(instrument):
         ws.append([choice])
     ws.sheet_state = "hidden"
+
+
+# --- activity records and outcome counts ---------------------------------------------------
+
+ACTIVITY_COLUMNS: tuple[str, ...] = (
+    "date",
+    "activity",
+    "partner",
+    "representative",
+    "attended",
+    "role",
+    "minutes_recorded",
+    "staff_hours",
+    "resources",
+    "info_shared",
+)
+OUTCOME_COLUMNS: tuple[str, ...] = ("month", "area", "category", "count")
+
+_RECORD_SHEETS = {"activity": "Activity", "outcomes": "Outcomes"}
+_RECORD_WIDTHS = {"date": 13, "activity": 22, "partner": 24, "representative": 22, "role": 18}
+_RECORD_HELP: dict[str, list[str]] = {
+    "activity": [
+        "Activity records: how to fill in this workbook",
+        "",
+        "One row per partner agency at each meeting or activity, including the agencies that "
+        "did not come (attended = no), so attendance can be counted.",
+        "date: the day of the meeting, as 2025-03-12.",
+        "activity: what it was (e.g. Board meeting, Problem-solving group, Joint patrol).",
+        "partner: the agency, spelled as in the survey files (e.g. Police, Council).",
+        "representative: who came, by name or a stable pseudonym. Use the same spelling each "
+        "time: a different name counts as a change of representative.",
+        "attended: yes or no.",
+        "role: the representative's role or seniority (e.g. Senior manager).",
+        "minutes_recorded: yes or no (were minutes or notes of the meeting kept?).",
+        "staff_hours: hours of staff time the agency gave to this activity (preparation, "
+        "attendance, follow-up).",
+        "resources: money or in-kind resources the agency contributed, in your currency.",
+        "info_shared: how many information-sharing actions the agency took (data shared, "
+        "briefings given).",
+        "An optional partnership column names the partnership; otherwise choose it on upload.",
+        "Upload: the dashboard's Upload records page, or "
+        "`python -m monitor import --kind activity FILE`.",
+    ],
+    "outcomes": [
+        "Outcome counts: how to fill in this workbook",
+        "",
+        "One row per month, area and category with the number of incidents (count).",
+        "month: as 2025-03. area: the neighbourhood or LSOA (optional). category: the crime "
+        "or disorder type (e.g. Anti-social behaviour, Burglary).",
+        "Police open data (one row per incident, with Month and Crime type columns) can be "
+        "uploaded as it is: each row counts as one incident.",
+        "A wide table also works: a category column, an optional area column, then one "
+        "column per month named like 2025-03; blank cells count as 0.",
+        "Upload: the dashboard's Upload records page, or "
+        "`python -m monitor import --kind outcomes FILE`.",
+    ],
+}
+
+
+def build_records_template(kind: str) -> Workbook:
+    """The activity or outcomes template: a data sheet (with yes/no lists) and instructions."""
+    columns = ACTIVITY_COLUMNS if kind == "activity" else OUTCOME_COLUMNS
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _RECORD_SHEETS[kind]
+    ws.append(list(columns))
+    _style_header(ws)
+    for pos, name in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(pos)].width = _RECORD_WIDTHS.get(name, 15)
+    ws.freeze_panes = "A2"
+    if kind == "activity":
+        yes_no = DataValidation(type="list", formula1='"yes,no"', allow_blank=True)
+        yes_no.error = "Choose yes or no"
+        ws.add_data_validation(yes_no)
+        for name in ("attended", "minutes_recorded"):
+            letter = get_column_letter(columns.index(name) + 1)
+            yes_no.add(f"{letter}2:{letter}{ANSWER_ROWS + 1}")
+    help_sheet = wb.create_sheet("Instructions")
+    for line in _RECORD_HELP[kind]:
+        help_sheet.append([line])
+    help_sheet["A1"].font = Font(bold=True, size=13)
+    help_sheet.column_dimensions["A"].width = 110
+    wb.active = 0
+    return wb
+
+
+def records_template_bytes(kind: str) -> bytes:
+    """The activity (`kind='activity'`) or outcomes template as xlsx bytes."""
+    return workbook_bytes(build_records_template(kind))

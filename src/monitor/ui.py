@@ -16,16 +16,28 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from monitor import access, export, partners, power, quality, sample, scorecard, scores
+from monitor import (
+    access,
+    activity,
+    compare,
+    export,
+    outcomes,
+    partners,
+    power,
+    quality,
+    sample,
+    scorecard,
+    scores,
+)
 from monitor.access import Actor
 from monitor.errors import MonitorError
-from monitor.ingest import ImportResult, PreparedImport, prepare_survey
+from monitor.ingest import ImportResult, PreparedImport, prepare_survey, records
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
 from monitor.settings import Settings, check, load_settings, with_bands
 from monitor.store import Database, open_database, resolve_db_path
 from monitor.store import queries as q
-from monitor.template import template_bytes
+from monitor.template import records_template_bytes, template_bytes
 
 # Query-parameter keys of the shared filters (they appear in shared links).
 KEY_PARTNERSHIP, KEY_WAVE, KEY_FROM, KEY_PARTNERS = "partnership", "wave", "from", "partners"
@@ -103,7 +115,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/trends.py", "Trends", ":material/show_chart:", "Monitor"),
     PageSpec("pages/partners.py", "Partners and power", ":material/groups:", "Monitor"),
     PageSpec("pages/quality.py", "Survey quality", ":material/fact_check:", "Monitor"),
+    PageSpec("pages/activity.py", "Activity and cost", ":material/event_available:", "Monitor"),
+    PageSpec("pages/outcomes.py", "Outcomes", ":material/trending_down:", "Monitor"),
+    PageSpec("pages/compare.py", "Compare partnerships", ":material/compare:", "Monitor"),
     PageSpec("pages/upload.py", "Upload", ":material/upload_file:", "Data", writes=True),
+    PageSpec("pages/records.py", "Upload records", ":material/post_add:", "Data", writes=True),
     PageSpec("pages/data.py", "Data", ":material/table:", "Data"),
     # For administrators: changes the disclosure rule, bands and warning thresholds.
     PageSpec(
@@ -668,6 +684,119 @@ def save_settings(values: dict[str, object], who: str | None = None) -> bool:
     run_safely(lambda: q.save_settings(_database(db_path()), values, who))
     data_changed()
     return True
+
+
+# --- activity records, outcomes and several partnerships ---------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def record_partnerships(path: str) -> list[str]:
+    """Partnerships with survey answers, activity records or outcome counts."""
+    return q.record_partnerships(_database(path))
+
+
+def partnership_filter() -> str | None:
+    """The sidebar's partnership choice alone (shared with the other pages through the URL);
+    None when nothing is stored."""
+    options = access.visible(current_actor(), record_partnerships(db_path()))
+    if not options:
+        return None
+    return _pick_partnership(options)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def continuity(path: str, partnership: str | None) -> pd.DataFrame:
+    return activity.continuity(_database(path), partnership)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def attendance_by_period(path: str, partnership: str | None) -> pd.DataFrame:
+    return activity.attendance_by_period(_database(path), partnership)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def minutes_rate(path: str, partnership: str | None) -> pd.DataFrame:
+    return activity.minutes_rate(_database(path), partnership)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def retention(path: str, partnership: str | None) -> pd.DataFrame:
+    return activity.retention(_database(path), partnership)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def capacity(path: str, partnership: str | None) -> pd.DataFrame:
+    return activity.capacity(_database(path), partnership)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cost(path: str, partnership: str | None, hourly_cost: float) -> pd.DataFrame:
+    return activity.cost(_database(path), partnership, hourly_cost)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def outcome_monthly(path: str, partnership: str | None) -> pd.DataFrame:
+    return outcomes.monthly(_database(path), partnership)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def outcome_totals(path: str, partnership: str | None) -> pd.DataFrame:
+    return outcomes.monthly_totals(_database(path), partnership)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def outcome_changes(path: str, partnership: str | None) -> pd.DataFrame:
+    return outcomes.change_table(_database(path), partnership)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def health(path: str, partnership: str | None, factor: str | None) -> pd.DataFrame:
+    return outcomes.health(_database(path), partnership, factor)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def latest_scores(path: str) -> pd.DataFrame:
+    """Every visible partnership's factor scores at its latest wave."""
+    frame = compare.latest_scores(_database(path))
+    if frame.empty:
+        return frame
+    return frame[frame["partnership"].isin(access.visible(current_actor(), frame["partnership"]))]
+
+
+@st.cache_data(show_spinner=False)
+def records_template(kind: str) -> bytes:
+    return records_template_bytes(kind)
+
+
+def prepare_records_upload(uploaded, kind: str, partnership: str | None):
+    """Validate an activity or outcomes file once per session: the prepared file or the error."""
+    key = ("prepared", kind, getattr(uploaded, "file_id", uploaded.name), partnership)
+    if key not in st.session_state:
+        uploaded.seek(0)
+        try:
+            st.session_state[key] = records.prepare_records(
+                _database(db_path()),
+                uploaded,
+                uploaded.name,
+                kind,
+                partnership=partnership,
+                max_bytes=settings().max_upload_mb * 1_000_000,
+            )
+        except MonitorError as exc:
+            st.session_state[key] = exc
+    return st.session_state[key]
+
+
+def commit_records_upload(prepared, who: str | None = None):
+    """Store a checked activity or outcomes file, if the user may upload."""
+
+    def store():
+        access.require(current_actor(), access.UPLOAD, prepared.partnerships)
+        return records.commit_records(_database(db_path()), prepared, who)
+
+    result = run_safely(store)
+    data_changed()
+    return result
 
 
 # --- column mapping of survey platform exports (upload page) ------------------------------

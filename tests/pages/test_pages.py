@@ -23,6 +23,16 @@ PAGES = {
 }
 FILTERED_PAGES = [p for p in PAGES if p != "pages/upload.py"]
 SAMPLE_WAVES = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+# The sample's files besides Riverside's four survey waves: a second partnership's three
+# waves, two activity files and one outcomes file.
+SAMPLE_OTHER_FILES = [
+    "westbrook_2024-H2.csv",
+    "westbrook_2025-H1.csv",
+    "westbrook_2025-H2.csv",
+    "riverside_activity_2025.csv",
+    "westbrook_activity_2025.csv",
+    "riverside_outcomes_2024-07_2025-12.csv",
+]
 SAMPLE_RESPONDENTS = {"2025-Q1": 37, "2025-Q2": 35, "2025-Q3": 36, "2025-Q4": 35}
 EMPTY_INFO = "There is no survey data yet"
 
@@ -86,12 +96,15 @@ def test_new_database_is_filled_with_the_sample(open_app, db_path):
         at.caption
     )
     uploads = stored_uploads(db_path)
-    assert sorted(uploads["file_name"]) == [
-        "riverside_2025-Q1.xlsx",
-        "riverside_2025-Q2.csv",
-        "riverside_2025-Q3.xlsx",
-        "riverside_2025-Q4.csv",
-    ]
+    assert sorted(uploads["file_name"]) == sorted(
+        [
+            "riverside_2025-Q1.xlsx",
+            "riverside_2025-Q2.csv",
+            "riverside_2025-Q3.xlsx",
+            "riverside_2025-Q4.csv",
+            *SAMPLE_OTHER_FILES,
+        ]
+    )
     assert set(uploads["uploaded_by"]) == {"sample data"}
 
 
@@ -108,7 +121,7 @@ def test_empty_store_offers_the_sample_data(open_app, empty_store, page):
 
     assert EMPTY_INFO not in joined(at.info)
     assert at.sidebar.selectbox(key="wave").options == SAMPLE_WAVES
-    assert len(stored_uploads(empty_store)) == 4
+    assert len(stored_uploads(empty_store)) == 4 + len(SAMPLE_OTHER_FILES)
     at.switch_page("pages/overview.py").run()
     no_exception(at)
     assert metrics(at)["Respondents"] == str(SAMPLE_RESPONDENTS["2025-Q4"])
@@ -352,7 +365,7 @@ def test_upload_of_an_invalid_file_shows_its_problems_and_stores_nothing(
 ):
     at = open_app("pages/upload.py")
     before = at.dataframe[0].value
-    assert len(before) == 4
+    assert len(before) == 4 + len(SAMPLE_OTHER_FILES)
 
     upload(at, "broken.csv", invalid_copy(sample_csv[1]))
 
@@ -372,7 +385,7 @@ def test_upload_of_an_invalid_file_shows_its_problems_and_stores_nothing(
     }
     assert problems["Problem"].str.contains("more than once").sum() == 2
     pd.testing.assert_frame_equal(at.dataframe[1].value, before)  # past uploads unchanged
-    assert len(stored_uploads(db_path)) == 4
+    assert len(stored_uploads(db_path)) == 4 + len(SAMPLE_OTHER_FILES)
 
 
 def test_upload_of_a_sample_file_already_stored_is_refused(open_app, db_path, sample_csv):
@@ -382,12 +395,13 @@ def test_upload_of_a_sample_file_already_stored_is_refused(open_app, db_path, sa
 
     assert len(at.error) == 1
     assert "was already imported as upload #2 (riverside_2025-Q2.csv" in at.error[0].value
-    assert len(stored_uploads(db_path)) == 4
+    assert len(stored_uploads(db_path)) == 4 + len(SAMPLE_OTHER_FILES)
 
 
 def test_remove_an_upload(open_app, db_path):
     at = open_app("pages/upload.py")
-    assert at.dataframe[0].value["#"].tolist() == [4, 3, 2, 1]
+    everything = list(range(4 + len(SAMPLE_OTHER_FILES), 0, -1))
+    assert at.dataframe[0].value["#"].tolist() == everything
     assert not at.button
 
     no_exception(at.selectbox(key="remove_choice").set_value(4).run())
@@ -397,10 +411,11 @@ def test_remove_an_upload(open_app, db_path):
     no_exception(at.button(key="confirm_remove").click().run())
 
     assert texts(at.success) == ["Removed upload #4 (riverside_2025-Q4.csv)."]
-    assert at.dataframe[0].value["#"].tolist() == [3, 2, 1]
+    remaining = [n for n in everything if n != 4]
+    assert at.dataframe[0].value["#"].tolist() == remaining
     assert at.selectbox(key="remove_choice").value is None
     assert not at.warning
-    assert stored_uploads(db_path)["upload_id"].tolist() == [3, 2, 1]
+    assert stored_uploads(db_path)["upload_id"].tolist() == remaining
 
     at.switch_page("pages/overview.py").run()
     no_exception(at)

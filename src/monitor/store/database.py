@@ -28,6 +28,7 @@ MEMORY = ":memory:"
 MIGRATIONS: dict[int, str] = {
     1: "migration_001.sql",
     2: "migration_002.sql",
+    3: "migration_003.sql",
     4: "migration_004.sql",
     5: "migration_005.sql",
 }

@@ -99,6 +99,8 @@ def remove_upload(db: Database, upload_id: int, removed_by: str | None = None) -
                 f"There is no upload #{upload_id}. List uploads to see their numbers."
             )
         cur.execute("DELETE FROM answers WHERE upload_id = $id", {"id": upload_id})
+        for records_table in RECORD_TABLES:
+            cur.execute(f"DELETE FROM {records_table} WHERE upload_id = $id", {"id": upload_id})
         cur.execute("DELETE FROM uploads WHERE upload_id = $id", {"id": upload_id})
         details = f"{row[2]}: {row[3]} rows removed"
         record_audit(cur, "remove", removed_by, upload_id, row[1], details)
@@ -252,6 +254,64 @@ def count_responses(db: Database, where: ScoreFilter) -> int:
     """Respondent-wave rows that `answers_wide` would return without a limit."""
     params = where.params_without_scale()
     return db.query_rows(sql_text("count_responses.sql"), params)[0][0]
+
+
+# --- activity records and outcome counts -----------------------------------------------
+
+# Tables of the other upload kinds; removing an upload deletes its rows from these too.
+RECORD_TABLES = ("activity", "outcomes")
+
+
+def insert_records(db: Database, record: UploadRecord, staged: pa.Table) -> int:
+    """Store an activity or outcomes upload (record.kind) in one transaction; its id."""
+    if record.kind not in RECORD_TABLES:
+        raise ValueError(f"kind must be one of {RECORD_TABLES}")
+    statements = sql_statements("records.sql")
+    with db.transaction() as cur:
+        upload_id = cur.execute("SELECT nextval('upload_id_seq')").fetchone()[0]
+        params = {
+            "upload_id": upload_id,
+            "kind": record.kind,
+            "file_name": record.file_name,
+            "sha256": record.sha256,
+            "uploaded_at": datetime.now().replace(microsecond=0),
+            "uploaded_by": record.uploaded_by,
+            "partnership": record.partnership,
+            "waves": record.waves,
+            "n_rows": record.n_rows,
+            "n_answers": staged.num_rows,
+        }
+        cur.execute(statements["upload"], params)
+        cur.register("staged", staged)
+        cur.execute(statements[record.kind], {"upload_id": upload_id})
+        cur.unregister("staged")
+        details = f"{record.partnership}: {record.kind}, {record.n_rows} rows"
+        record_audit(cur, "upload", record.uploaded_by, upload_id, record.file_name, details)
+    return int(upload_id)
+
+
+def activity_records(db: Database, partnership: str | None = None) -> pd.DataFrame:
+    """Stored activity rows of one partnership (or all), in date order."""
+    return db.query_df(sql_text("activity_records.sql"), {"partnership": partnership})
+
+
+def outcome_counts(db: Database, partnership: str | None = None) -> pd.DataFrame:
+    """Outcome counts per partnership, month and category."""
+    return db.query_df(sql_text("outcome_counts.sql"), {"partnership": partnership})
+
+
+def respondent_waves(db: Database, partnership: str | None = None) -> pd.DataFrame:
+    """Which respondent ids answered in which wave."""
+    return db.query_df(sql_text("respondent_waves.sql"), {"partnership": partnership})
+
+
+def record_partnerships(db: Database) -> list[str]:
+    """Partnerships with survey answers, activity records or outcome counts."""
+    rows = db.query_rows(
+        "SELECT partnership FROM answers UNION SELECT partnership FROM activity "
+        "UNION SELECT partnership FROM outcomes ORDER BY partnership"
+    )
+    return [r[0] for r in rows]
 
 
 # --- monitoring analytics: weighting, reliability, item quality, power, settings -------

@@ -1,0 +1,44 @@
+"""Compare partnerships: each partnership's factor scores side by side, and where the chosen
+partnership stands among all of them."""
+
+import streamlit as st
+
+from monitor import charts, compare, ui
+
+ui.inside_app()
+st.title("Compare partnerships")
+partnership = ui.partnership_filter()
+ui.share_hint()
+latest = ui.latest_scores(ui.db_path())
+if partnership is None or latest.empty:
+    ui.empty_state()
+    st.stop()
+
+count = latest["partnership"].nunique()
+st.caption(
+    f"{count} partnership(s), each at its own latest survey wave. Different instruments, "
+    "members and timing limit how far scores can be compared: read the differences as "
+    "questions to discuss, not a league table."
+)
+ui.chart(charts.comparison_chart(latest, partnership))
+
+st.subheader("Side by side")
+ui.table(compare.side_by_side(latest))
+
+st.subheader(f"Where {partnership} stands")
+place = compare.placement(latest, partnership)
+if place.empty:
+    st.info(f"{partnership} has no survey scores yet.")
+else:
+    place["Place"] = [f"{r} of {n}" for r, n in zip(place["rank"], place["of"], strict=True)]
+    ui.table(
+        place.drop(columns=["rank", "of"]).rename(
+            columns={
+                "factor_name": "Factor",
+                "score": "Score",
+                "median": "Median of all",
+                "lowest": "Lowest",
+                "highest": "Highest",
+            }
+        )
+    )
