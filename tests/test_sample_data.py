@@ -116,3 +116,63 @@ def test_generator_reproduces_committed_files(tmp_path, committed):
     assert sorted(p.name for p in paths) == sorted(FILES.values())
     for wave, name in FILES.items():
         assert read_rows(tmp_path / name) == committed[wave], name
+
+
+# --- activity records, outcome counts and the second partnership ----------------------------
+
+RECORD_FILES = (
+    "riverside_activity_2025.csv",
+    "riverside_outcomes_2024-07_2025-12.csv",
+    "westbrook_2024-H2.csv",
+    "westbrook_2025-H1.csv",
+    "westbrook_2025-H2.csv",
+    "westbrook_activity_2025.csv",
+)
+
+
+def _dict_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_generator_reproduces_the_other_files(tmp_path):
+    generator = _load_generator()
+    paths = generator.generate_records(out_dir=tmp_path)
+    assert sorted(p.name for p in paths) == sorted(RECORD_FILES)
+    for name in RECORD_FILES:
+        assert (tmp_path / name).read_bytes() == (SAMPLE_DIR / name).read_bytes(), name
+
+
+def test_riverside_housing_representative_changes_at_q3():
+    rows = _dict_rows(SAMPLE_DIR / "riverside_activity_2025.csv")
+    housing = {
+        (r["date"][:7], r["representative"])
+        for r in rows
+        if r["partner"] == "Housing" and r["attended"] == "yes"
+    }
+    before = {rep for month, rep in housing if month < "2025-07"}
+    after = {rep for month, rep in housing if month >= "2025-07"}
+    assert len(before) == len(after) == 1 and before != after
+
+
+def test_riverside_staff_hours_fall_each_quarter():
+    totals: dict[int, float] = {}
+    for r in _dict_rows(SAMPLE_DIR / "riverside_activity_2025.csv"):
+        quarter = (int(r["date"][5:7]) - 1) // 3
+        totals[quarter] = totals.get(quarter, 0.0) + float(r["staff_hours"])
+    hours = [totals[q] for q in sorted(totals)]
+    assert len(hours) == 4 and hours == sorted(hours, reverse=True)
+
+
+def test_outcomes_are_police_style_rows_over_eighteen_months():
+    rows = _dict_rows(SAMPLE_DIR / "riverside_outcomes_2024-07_2025-12.csv")
+    assert {"Month", "Crime type", "LSOA name"} <= set(rows[0])
+    months = sorted({r["Month"] for r in rows})
+    assert months[0] == "2024-07" and months[-1] == "2025-12" and len(months) == 18
+
+
+def test_second_partnership_waves():
+    for wave in ("2024-H2", "2025-H1", "2025-H2"):
+        rows = _dict_rows(SAMPLE_DIR / f"westbrook_{wave}.csv")
+        assert {r["wave"] for r in rows} == {wave}
+        assert len({r["partner"] for r in rows}) == 6
