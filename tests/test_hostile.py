@@ -169,8 +169,10 @@ def test_csv_with_mixed_line_endings(db):
 
 def test_csv_with_a_huge_single_line(db, counts):
     line = b'respondent_id,partner,"' + b"x" * 5_000_000
-    assert "could not be read as CSV" in _refused(db, counts, line, "survey.csv")
-    commas = b"," * 3_000_000
+    assert "has a line of 5.0 MB" in _refused(db, counts, line, "survey.csv")
+    quoted = b'respondent_id,partner,"' + b"x" * 500_000
+    assert "could not be read as CSV" in _refused(db, counts, quoted, "quoted.csv")
+    commas = b"," * 1_500_000
     assert "more than the limit" in _refused(db, counts, commas, "commas.csv")
 
 

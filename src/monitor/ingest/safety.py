@@ -25,6 +25,7 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 XML_HEAD_BYTES = 65_536  # how much of each XML part is inspected for a DTD and dimensions
 MAX_ZIP_ENTRIES = 10_000
 MAX_RATIO = 500  # compression ratio no real workbook part reaches
+MAX_LINE_BYTES = 2_000_000  # longest line of a CSV file (a header of 2,000 long questions fits)
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
 _FORMULA_NO_VALUE = re.compile(
     rb"<(?:\w+:)?f(?:\s[^>]*)?>[^<]*</(?:\w+:)?f>\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
@@ -198,6 +199,16 @@ def check_text(data: bytes, file_name: str) -> None:
             "Export the survey responses as CSV (or Excel) and upload that file.",
         )
     head = data[:65_536]
+    if len(data) > MAX_LINE_BYTES:
+        longest = max(map(len, data.splitlines()), default=0)
+        if longest > MAX_LINE_BYTES:
+            raise _refuse(
+                file_name,
+                f"has a line of {longest / 1e6:,.1f} MB, longer than any survey export "
+                f"(limit {MAX_LINE_BYTES / 1e6:,.0f} MB)",
+                "Check that it is the CSV export of the survey (one line per response) and "
+                "save it again as CSV.",
+            )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return  # UTF-16 text: NUL bytes are expected
     control = sum(1 for b in head if b < 9 or 13 < b < 32)
