@@ -165,3 +165,18 @@ def test_a_user_limited_to_one_partnership_sees_only_it(db_path):
     run(at)
     assert not at.metric
     assert any("no survey data" in i.lower() for i in texts(at.info))
+
+
+def test_the_upload_page_ends_with_the_audit_list(open_app):
+    at = open_app("pages/upload.py")
+    assert [h.value for h in at.subheader][-1] == "Audit list"
+    audit = at.dataframe[-1].value
+    assert list(audit.columns) == ["When", "Who", "Action", "Upload #", "File", "Details"]
+    assert set(audit["Action"]) == {"upload"}
+    assert set(audit["Who"]) == {"sample data"}
+
+    at.selectbox(key="remove_choice").select(1).run()
+    at.button(key="confirm_remove").click().run()
+    assert not at.exception
+    audit = at.dataframe[-1].value
+    assert audit.iloc[0][["Action", "Upload #"]].tolist() == ["remove", 1]
