@@ -50,7 +50,10 @@ else:
         st.markdown(f"- **{row.factor_name}**: {row.reason}")
 
 st.subheader("Scorecard")
-ui.chart(charts.scorecard_chart(card.dropna(subset=["mean"]), ui.instrument()))
+shown = card.dropna(subset=["mean"])[
+    ["factor_name", "wave", "mean", "ci_low", "ci_high", "n", "band_label"]
+]  # only what the chart draws
+ui.chart(charts.scorecard_chart(shown, ui.instrument()))
 st.caption(
     "Change is shown with its 95% interval. **rose** or **fell** only when the whole "
     "interval is above or below zero; otherwise **no clear change** (the difference could "
