@@ -402,7 +402,8 @@ def empty_state() -> None:
 
 def share_hint() -> None:
     st.sidebar.caption(
-        "The filters are part of the page address: copy it from the browser to share this view."
+        "The filters are part of the page address, so a link opens this same view: copy it "
+        "from the browser, or from **Copy a link to this view** below."
     )
 
 
