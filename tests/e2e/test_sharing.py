@@ -25,7 +25,8 @@ def choose_wave(page: Page, wave: str) -> None:
 def copied_link(page: Page) -> str:
     """Open "Copy a link to this view" and copy the link with its copy button."""
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.locator(SIDEBAR).get_by_text("Copy a link to this view").click()
+    expander = page.locator(f"{SIDEBAR} [data-testid=stExpander]")
+    expander.filter(has_text="Copy a link to this view").locator("summary").click()
     code = page.locator(f"{SIDEBAR} [data-testid=stCode]")
     expect(code).to_be_visible()
     shown = code.locator("code").inner_text().strip()
