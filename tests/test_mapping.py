@@ -149,3 +149,32 @@ def test_saved_mappings_survive_reopening(tmp_path, shared_dbs):
     database = open_database(str(path))
     import_survey(database, io.BytesIO(_forms(reworded=True)), "w1.csv", mapping_name="Forms")
     assert q.mapping_names(database) == ["Forms"]
+
+
+def test_comments_are_stored_in_the_uploads_transaction(db, monkeypatch):
+    def fail(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(q, "_insert_comments", fail)
+    with pytest.raises(RuntimeError):
+        import_survey(db, io.BytesIO(ms_forms()), "forms.csv")
+    counts = db.query_rows(
+        "SELECT (SELECT count(*) FROM uploads), (SELECT count(*) FROM answers), "
+        "(SELECT count(*) FROM comments), (SELECT count(*) FROM audit)"
+    )
+    assert counts == [(0, 0, 0, 0)]
+
+
+def test_removing_an_upload_deletes_its_comments(db):
+    result = import_survey(db, io.BytesIO(ms_forms()), "forms.csv")
+    assert db.query_rows("SELECT count(*) FROM comments")[0][0] > 0
+    q.remove_upload(db, result.upload_id)
+    assert db.query_rows("SELECT count(*) FROM comments")[0][0] == 0
+
+
+def test_comments_of_one_wave(db):
+    import_survey(db, io.BytesIO(ms_forms()), "forms.csv")
+    shown = q.visible_comments(db, None, min_group_size=1)
+    wave = shown["wave"].iloc[0]
+    assert len(q.visible_comments(db, None, 1, wave=wave)) == len(shown[shown["wave"] == wave])
+    assert q.visible_comments(db, None, 1, wave="1999-Q1").empty

@@ -115,6 +115,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/trends.py", "Trends", ":material/show_chart:", "Monitor"),
     PageSpec("pages/partners.py", "Partners and power", ":material/groups:", "Monitor"),
     PageSpec("pages/quality.py", "Survey quality", ":material/fact_check:", "Monitor"),
+    PageSpec("pages/comments.py", "Comments", ":material/forum:", "Monitor"),
     PageSpec("pages/activity.py", "Activity and cost", ":material/event_available:", "Monitor"),
     PageSpec("pages/outcomes.py", "Outcomes", ":material/trending_down:", "Monitor"),
     PageSpec("pages/compare.py", "Compare partnerships", ":material/compare:", "Monitor"),
@@ -881,3 +882,9 @@ def mapping_editor(proposal, key: str) -> pd.DataFrame:
             "example": st.column_config.TextColumn("Example value"),
         },
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def comments(path: str, view: View, min_group_size: int, by: str) -> pd.DataFrame:
+    """Visible comments of the view's partnership and wave (small groups left out)."""
+    return q.visible_comments(_database(path), view.partnership, min_group_size, by, view.wave)

@@ -421,13 +421,7 @@ def commit_survey(
         n_rows=prepared.rows,
         uploaded_by=uploaded_by,
     )
-    upload_id = q.insert_survey(db, record, prepared.answers)
-    if prepared.comments is not None and prepared.comments.num_rows:
-        try:
-            q.insert_comments(db, upload_id, prepared.comments)
-        except BaseException:
-            q.remove_upload(db, upload_id)  # all or nothing: take the answers out again
-            raise
+    upload_id = q.insert_survey(db, record, prepared.answers, prepared.comments)
     return ImportResult(
         upload_id=upload_id,
         file_name=prepared.file_name,

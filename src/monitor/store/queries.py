@@ -36,8 +36,11 @@ def find_upload_by_sha(db: Database, sha256: str) -> dict | None:
     return rows.iloc[0].to_dict() if len(rows) else None
 
 
-def insert_survey(db: Database, record: UploadRecord, staged: pa.Table) -> int:
-    """Store an upload record and its answers in one transaction; returns the upload id."""
+def insert_survey(
+    db: Database, record: UploadRecord, staged: pa.Table, comments: pa.Table | None = None
+) -> int:
+    """Store an upload record, its answers and its free-text comments in one transaction;
+    returns the upload id."""
     statements = sql_statements("insert_survey.sql")
     with db.transaction() as cur:
         upload_id = cur.execute("SELECT nextval('upload_id_seq')").fetchone()[0]
@@ -56,6 +59,8 @@ def insert_survey(db: Database, record: UploadRecord, staged: pa.Table) -> int:
         cur.register("staged", staged)
         cur.execute(statements["answers"], {"upload_id": upload_id})
         cur.unregister("staged")
+        if comments is not None and comments.num_rows:
+            _insert_comments(cur, upload_id, comments)
         details = f"{record.partnership}: {', '.join(record.waves)}, {record.n_rows} rows"
         record_audit(cur, "upload", record.uploaded_by, upload_id, record.file_name, details)
     return int(upload_id)
@@ -99,6 +104,7 @@ def remove_upload(db: Database, upload_id: int, removed_by: str | None = None) -
                 f"There is no upload #{upload_id}. List uploads to see their numbers."
             )
         cur.execute("DELETE FROM answers WHERE upload_id = $id", {"id": upload_id})
+        cur.execute("DELETE FROM comments WHERE upload_id = $id", {"id": upload_id})
         for records_table in RECORD_TABLES:
             cur.execute(f"DELETE FROM {records_table} WHERE upload_id = $id", {"id": upload_id})
         cur.execute("DELETE FROM uploads WHERE upload_id = $id", {"id": upload_id})
@@ -435,21 +441,25 @@ def mapping_names(db: Database) -> list[str]:
     return [r[0] for r in db.query_rows("SELECT name FROM column_mappings ORDER BY name")]
 
 
-def insert_comments(db: Database, upload_id: int, comments: pa.Table) -> None:
-    """Store the free-text comments of an upload (one transaction)."""
-    with db.transaction() as cur:
-        cur.register("new_comments", comments)
-        cur.execute(
-            "INSERT INTO comments SELECT $upload_id, partnership, wave, respondent_id, partner, "
-            "role, source_row, question, text FROM new_comments",
-            {"upload_id": upload_id},
-        )
-        cur.unregister("new_comments")
+def _insert_comments(cur, upload_id: int, comments: pa.Table) -> None:
+    """Store the free-text comments of an upload, inside the upload's transaction."""
+    cur.register("new_comments", comments)
+    cur.execute(
+        "INSERT INTO comments SELECT $upload_id, partnership, wave, respondent_id, partner, "
+        "role, source_row, question, text FROM new_comments",
+        {"upload_id": upload_id},
+    )
+    cur.unregister("new_comments")
 
 
 def visible_comments(
-    db: Database, partnership: str | None, min_group_size: int, by: str = "partner"
+    db: Database,
+    partnership: str | None,
+    min_group_size: int,
+    by: str = "partner",
+    wave: str | None = None,
 ) -> pd.DataFrame:
-    """Comments of stored uploads, leaving out groups below `min_group_size` respondents."""
-    params = {"partnership": partnership, "by": by, "min_n": min_group_size}
+    """Comments of stored uploads (of one wave, if given), leaving out groups below
+    `min_group_size` respondents."""
+    params = {"partnership": partnership, "by": by, "min_n": min_group_size, "wave": wave}
     return db.query_df(sql_text("comments.sql"), params)

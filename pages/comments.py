@@ -1,0 +1,38 @@
+"""Comments: what respondents wrote in free-text questions, for groups large enough."""
+
+import streamlit as st
+
+from monitor import ui
+
+ui.inside_app()
+st.title("Comments")
+view = ui.filters()
+ui.share_hint()
+if view is None:
+    ui.empty_state()
+    st.stop()
+
+min_n = ui.settings().comment_min_group_size
+by = st.segmented_control(
+    "Group comments by",
+    ["partner", "role"],
+    default="partner",
+    format_func=str.capitalize,
+    key="comments_by",
+    bind="query-params",
+)
+comments = ui.comments(ui.db_path(), view, min_n, by or "partner")
+st.caption(
+    f"{view.partnership} · wave {view.wave}. Comments are shown only for groups in which at "
+    f"least {min_n} respondents wrote a comment, so that no one can be recognised by their words."
+)
+if comments.empty:
+    st.info(
+        "No comments to show for this wave. Free-text answers of survey platform exports are "
+        "kept when they are imported; groups with too few commenters are left out."
+    )
+    st.stop()
+for (group, question), rows in comments.groupby(["group", "question"], sort=False):
+    with st.expander(f"{group or 'No role given'} · {question} ({len(rows)})"):
+        for text in rows["text"]:
+            st.markdown(f"> {text}")
