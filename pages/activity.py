@@ -6,13 +6,7 @@ import streamlit as st
 
 from monitor import activity, charts, ui
 
-ui.inside_app()
-st.title("Activity and cost")
-partnership = ui.partnership_filter()
-ui.share_hint()
-if partnership is None:
-    ui.empty_state()
-    st.stop()
+partnership = ui.partnership_page("Activity and cost")
 path = ui.db_path()
 
 st.header("Continuity")

@@ -4,13 +4,7 @@ import streamlit as st
 
 from monitor import ui
 
-ui.inside_app()
-st.title("Comments")
-view = ui.filters()
-ui.share_hint()
-if view is None:
-    ui.empty_state()
-    st.stop()
+view = ui.page("Comments")
 
 min_n = ui.settings().comment_min_group_size
 by = st.segmented_control(

@@ -5,12 +5,9 @@ import streamlit as st
 
 from monitor import charts, compare, ui
 
-ui.inside_app()
-st.title("Compare partnerships")
-partnership = ui.partnership_filter()
-ui.share_hint()
+partnership = ui.partnership_page("Compare partnerships")
 latest = ui.latest_scores(ui.db_path())
-if partnership is None or latest.empty:
+if latest.empty:
     ui.empty_state()
     st.stop()
 

@@ -4,13 +4,7 @@ import streamlit as st
 
 from monitor import ui
 
-ui.inside_app()
-st.title("Data")
-view = ui.filters(wave_range=True)
-ui.share_hint()
-if view is None:
-    ui.empty_state()
-    st.stop()
+view = ui.page("Data", wave_range=True)
 
 path = ui.db_path()
 preview, total = ui.data_preview(path, view)

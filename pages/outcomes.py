@@ -4,13 +4,7 @@ import streamlit as st
 
 from monitor import charts, outcomes, ui
 
-ui.inside_app()
-st.title("Outcomes")
-partnership = ui.partnership_filter()
-ui.share_hint()
-if partnership is None:
-    ui.empty_state()
-    st.stop()
+partnership = ui.partnership_page("Outcomes")
 path = ui.db_path()
 
 totals = ui.outcome_totals(path, partnership)

@@ -4,15 +4,7 @@ import streamlit as st
 
 from monitor import charts, scorecard, ui
 
-ui.inside_app()
-st.title("Partnership health")
-view = ui.filters()
-if view is not None:
-    view = ui.weighting_choice(view)
-ui.share_hint()
-if view is None:
-    ui.empty_state()
-    st.stop()
+view = ui.page("Partnership health", weighting=True)
 
 path = ui.db_path()
 min_n = ui.settings().min_group_size

@@ -4,13 +4,7 @@ import streamlit as st
 
 from monitor import charts, partners, power, ui
 
-ui.inside_app()
-st.title("Partners and power")
-view = ui.filters()
-ui.share_hint()
-if view is None:
-    ui.empty_state()
-    st.stop()
+view = ui.page("Partners and power")
 
 path = ui.db_path()
 min_n = ui.settings().min_group_size

@@ -4,13 +4,7 @@ import streamlit as st
 
 from monitor import charts, quality, ui
 
-ui.inside_app()
-st.title("Survey quality")
-view = ui.filters(wave_range=True)
-ui.share_hint()
-if view is None:
-    ui.empty_state()
-    st.stop()
+view = ui.page("Survey quality", wave_range=True)
 
 path = ui.db_path()
 alpha_low = ui.settings().alpha_low

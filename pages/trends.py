@@ -5,15 +5,7 @@ import streamlit as st
 
 from monitor import charts, power, scores, ui
 
-ui.inside_app()
-st.title("Trends")
-view = ui.filters(wave_range=True)
-if view is not None:
-    view = ui.weighting_choice(view)
-ui.share_hint()
-if view is None:
-    ui.empty_state()
-    st.stop()
+view = ui.page("Trends", wave_range=True, weighting=True)
 
 path = ui.db_path()
 trend = ui.trend_scores(path, view)

@@ -401,6 +401,34 @@ def empty_state() -> None:
         st.rerun()
 
 
+def page(title: str, *, wave_range: bool = False, weighting: bool = False) -> View:
+    """The common start of a page with filters: title, sidebar filters, share hint.
+
+    When nothing is stored yet it shows the empty state and stops the page."""
+    inside_app()
+    st.title(title)
+    view = filters(wave_range=wave_range)
+    if view is not None and weighting:
+        view = weighting_choice(view)
+    share_hint()
+    if view is None:
+        empty_state()
+        st.stop()
+    return view
+
+
+def partnership_page(title: str) -> str:
+    """The start of a page that only needs the partnership (activity, outcomes...)."""
+    inside_app()
+    st.title(title)
+    partnership = partnership_filter()
+    share_hint()
+    if partnership is None:
+        empty_state()
+        st.stop()
+    return partnership
+
+
 def share_hint() -> None:
     st.sidebar.caption(
         "The filters are part of the page address, so a link opens this same view: copy it "
