@@ -43,27 +43,39 @@ def insert_survey(
     returns the upload id."""
     statements = sql_statements("insert_survey.sql")
     with db.transaction() as cur:
-        upload_id = cur.execute("SELECT nextval('upload_id_seq')").fetchone()[0]
-        params = {
-            "upload_id": upload_id,
-            "file_name": record.file_name,
-            "sha256": record.sha256,
-            "uploaded_at": datetime.now().replace(microsecond=0),
-            "uploaded_by": record.uploaded_by,
-            "partnership": record.partnership,
-            "waves": record.waves,
-            "n_rows": record.n_rows,
-            "n_answers": staged.num_rows,
-        }
-        cur.execute(statements["upload"], params)
-        cur.register("staged", staged)
-        cur.execute(statements["answers"], {"upload_id": upload_id})
-        cur.unregister("staged")
+        upload_id = _insert_upload(cur, record, staged.num_rows)
+        _insert_staged(cur, statements["answers"], staged, upload_id)
         if comments is not None and comments.num_rows:
             _insert_comments(cur, upload_id, comments)
         details = f"{record.partnership}: {', '.join(record.waves)}, {record.n_rows} rows"
         record_audit(cur, "upload", record.uploaded_by, upload_id, record.file_name, details)
     return int(upload_id)
+
+
+def _insert_upload(cur, record: UploadRecord, n_stored: int) -> int:
+    """Give the upload its id and write its record, inside the caller's transaction."""
+    upload_id = cur.execute("SELECT nextval('upload_id_seq')").fetchone()[0]
+    params = {
+        "upload_id": upload_id,
+        "kind": record.kind,
+        "file_name": record.file_name,
+        "sha256": record.sha256,
+        "uploaded_at": datetime.now().replace(microsecond=0),
+        "uploaded_by": record.uploaded_by,
+        "partnership": record.partnership,
+        "waves": record.waves,
+        "n_rows": record.n_rows,
+        "n_answers": n_stored,
+    }
+    cur.execute(sql_text("insert_upload.sql"), params)
+    return int(upload_id)
+
+
+def _insert_staged(cur, statement: str, staged: pa.Table, upload_id: int) -> None:
+    """Copy a staged Arrow table into its table with `statement` (reads `staged`)."""
+    cur.register("staged", staged)
+    cur.execute(statement, {"upload_id": upload_id})
+    cur.unregister("staged")
 
 
 def record_audit(
@@ -274,23 +286,8 @@ def insert_records(db: Database, record: UploadRecord, staged: pa.Table) -> int:
         raise ValueError(f"kind must be one of {RECORD_TABLES}")
     statements = sql_statements("records.sql")
     with db.transaction() as cur:
-        upload_id = cur.execute("SELECT nextval('upload_id_seq')").fetchone()[0]
-        params = {
-            "upload_id": upload_id,
-            "kind": record.kind,
-            "file_name": record.file_name,
-            "sha256": record.sha256,
-            "uploaded_at": datetime.now().replace(microsecond=0),
-            "uploaded_by": record.uploaded_by,
-            "partnership": record.partnership,
-            "waves": record.waves,
-            "n_rows": record.n_rows,
-            "n_answers": staged.num_rows,
-        }
-        cur.execute(statements["upload"], params)
-        cur.register("staged", staged)
-        cur.execute(statements[record.kind], {"upload_id": upload_id})
-        cur.unregister("staged")
+        upload_id = _insert_upload(cur, record, staged.num_rows)
+        _insert_staged(cur, statements[record.kind], staged, upload_id)
         details = f"{record.partnership}: {record.kind}, {record.n_rows} rows"
         record_audit(cur, "upload", record.uploaded_by, upload_id, record.file_name, details)
     return int(upload_id)

@@ -1,12 +1,6 @@
 -- Store one staged activity or outcomes file inside the upload's transaction.
 -- Registered: `staged`. Parameters: the upload record.
 
--- name: upload
-INSERT INTO uploads (upload_id, kind, file_name, sha256, uploaded_at, uploaded_by,
-                     partnership, waves, n_rows, n_answers)
-VALUES ($upload_id, $kind, $file_name, $sha256, $uploaded_at, $uploaded_by,
-        $partnership, $waves, $n_rows, $n_answers);
-
 -- name: activity
 INSERT INTO activity
 SELECT $upload_id, partnership, activity_date, activity, partner, representative, attended,
