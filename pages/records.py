@@ -3,7 +3,6 @@
 import streamlit as st
 
 from monitor import ui
-from monitor.errors import ValidationError
 
 ui.inside_app()
 st.title("Upload activity and outcome records")
@@ -35,16 +34,7 @@ st.download_button(
     key=f"records_template_{kind}",
 )
 who = st.text_input("Your name", key="records_who").strip()
-partnership = (
-    st.text_input(
-        "Partnership",
-        value=ui.default_partnership(),
-        placeholder="e.g. Riverside Community Safety Partnership",
-        key="records_partnership",
-        help="Used for files without a partnership column.",
-    ).strip()
-    or None
-)
+partnership = ui.partnership_input("records_partnership")
 files = st.file_uploader(
     "Files",
     type=["xlsx", "xls", "csv"],
@@ -57,14 +47,8 @@ for uploaded in files or []:
     with st.spinner(f"Checking {uploaded.name}..."):
         checked = ui.prepare_records_upload(uploaded, kind, partnership)
     with st.container(border=True):
-        if isinstance(checked, ValidationError):
-            st.error(
-                f"**{uploaded.name}** cannot be imported: {checked.total} problem(s). "
-                "Fix them in the file and upload it again. Nothing was stored."
-            )
-            ui.table(ui.problems_table(checked))
-        elif isinstance(checked, Exception):
-            st.error(str(checked))
+        if isinstance(checked, Exception):
+            ui.show_rejection(uploaded.name, checked)
         else:
             ready.append(checked)
             st.success(f"**{uploaded.name}**: {checked.describe()}.")

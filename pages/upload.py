@@ -3,7 +3,6 @@
 import streamlit as st
 
 from monitor import ui
-from monitor.errors import ValidationError
 
 ui.inside_app()
 st.title("Upload survey data")
@@ -26,16 +25,7 @@ who = st.text_input(
 ).strip()
 with st.expander("Files without a wave or partnership column"):
     wave = st.text_input("Wave", placeholder="e.g. 2025-Q3", key="upload_wave").strip() or None
-    partnership = (
-        st.text_input(
-            "Partnership",
-            value=ui.default_partnership(),
-            placeholder="e.g. Riverside Community Safety Partnership",
-            key="upload_partnership",
-            help="Used for files without a partnership column.",
-        ).strip()
-        or None
-    )
+    partnership = ui.partnership_input("upload_partnership")
 
 files = st.file_uploader(
     "Survey files",
@@ -95,14 +85,8 @@ for uploaded in files or []:
                         ui.flash(f"Column mapping saved as '{save_as}'.")
                     st.rerun()
     with st.container(border=True):
-        if isinstance(checked, ValidationError):
-            st.error(
-                f"**{uploaded.name}** cannot be imported: {checked.total} problem(s). "
-                "Fix them in the file and upload it again. Nothing was stored."
-            )
-            ui.table(ui.problems_table(checked))
-        elif isinstance(checked, Exception):
-            st.error(str(checked))
+        if isinstance(checked, Exception):
+            ui.show_rejection(uploaded.name, checked)
         else:
             ready.append(checked)
             st.success(

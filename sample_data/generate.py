@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 from monitor.instrument import Instrument, load_instrument
 from monitor.sample import SAMPLE_PARTNERSHIPS
 from monitor.template import (
+    ACTIVITY_COLUMNS,
     build_template,
     missing_choices,
     response_columns,
@@ -297,18 +298,6 @@ INFO_SHARING: dict[str, float] = {  # mean information-sharing actions per meeti
     "Business Association": 0.3,
     "Community Group": 0.3,
 }
-ACTIVITY_COLUMNS = (
-    "date",
-    "activity",
-    "partner",
-    "representative",
-    "attended",
-    "role",
-    "minutes_recorded",
-    "staff_hours",
-    "resources",
-    "info_shared",
-)
 
 # Outcomes: police-style open data, one row per incident, July 2024 to December 2025.
 OUTCOME_MONTHS = tuple(f"{y}-{m:02d}" for y, m in [(2024, m) for m in range(7, 13)]) + tuple(

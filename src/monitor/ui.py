@@ -30,7 +30,7 @@ from monitor import (
     scores,
 )
 from monitor.access import Actor
-from monitor.errors import MonitorError
+from monitor.errors import MonitorError, ValidationError
 from monitor.ingest import ImportResult, PreparedImport, prepare_survey, records
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
@@ -916,3 +916,30 @@ def mapping_editor(proposal, key: str) -> pd.DataFrame:
 def comments(path: str, view: View, min_group_size: int, by: str) -> pd.DataFrame:
     """Visible comments of the view's partnership and wave (small groups left out)."""
     return q.visible_comments(_database(path), view.partnership, min_group_size, by, view.wave)
+
+
+# --- pieces shared by the upload pages -------------------------------------------------
+
+
+def partnership_input(key: str) -> str | None:
+    """The partnership for files without a partnership column (default: the only one)."""
+    value = st.text_input(
+        "Partnership",
+        value=default_partnership(),
+        placeholder="e.g. Riverside Community Safety Partnership",
+        key=key,
+        help="Used for files without a partnership column.",
+    )
+    return value.strip() or None
+
+
+def show_rejection(file_name: str, error: Exception) -> None:
+    """Why a file cannot be imported: every problem in a table, or the one message."""
+    if isinstance(error, ValidationError):
+        st.error(
+            f"**{file_name}** cannot be imported: {error.total} problem(s). "
+            "Fix them in the file and upload it again. Nothing was stored."
+        )
+        table(problems_table(error))
+    else:
+        st.error(str(error))

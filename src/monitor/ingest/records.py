@@ -13,7 +13,6 @@ the same bytes are never imported twice; each import is one transaction.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -29,7 +28,7 @@ from monitor.ingest.survey import (
     _header_problems,
     _refuse_duplicate,
     normalise_header,
-    read_limited,
+    read_new_file,
 )
 from monitor.store import Database
 from monitor.store import queries as q
@@ -560,9 +559,7 @@ def prepare_records(
     """Read and validate an activity or outcomes file without storing anything."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
-    data = read_limited(file, file_name, max_bytes)
-    sha256 = hashlib.sha256(data).hexdigest()
-    _refuse_duplicate(db, sha256, file_name)
+    data, sha256 = read_new_file(db, file, file_name, max_bytes)
     sheet = read_sheet(data, file_name)
     prepare = _prepare_activity if kind == ACTIVITY else _prepare_outcomes
     rows, table, periods, notes = prepare(db, sheet, file_name, partnership)

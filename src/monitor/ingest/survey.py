@@ -321,6 +321,16 @@ def read_limited(file: BinaryIO, file_name: str, max_bytes: int | None) -> bytes
     return data
 
 
+def read_new_file(
+    db: Database, file: BinaryIO, file_name: str, max_bytes: int | None
+) -> tuple[bytes, str]:
+    """The file's bytes and sha256, refusing a file over the size limit or imported before."""
+    data = read_limited(file, file_name, max_bytes)
+    sha256 = hashlib.sha256(data).hexdigest()
+    _refuse_duplicate(db, sha256, file_name)
+    return data, sha256
+
+
 def _refuse_duplicate(db: Database, sha256: str, file_name: str) -> None:
     earlier = q.find_upload_by_sha(db, sha256)
     if earlier:
@@ -356,9 +366,7 @@ def prepare_survey(
     limits = limits or Limits.from_settings(load_settings())
     if max_bytes is not None:
         limits = replace(limits, max_bytes=max_bytes)
-    data = read_limited(file, file_name, limits.max_bytes)
-    sha256 = hashlib.sha256(data).hexdigest()
-    _refuse_duplicate(db, sha256, file_name)
+    data, sha256 = read_new_file(db, file, file_name, limits.max_bytes)
     sheet = read_sheet(data, file_name, limits)
     layout = detect_layout(sheet)
     fields, items, ignored = _locate_columns(sheet, instrument)
