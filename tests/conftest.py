@@ -1,9 +1,11 @@
-"""Shared fixtures: a fresh in-memory database, the instrument, and survey files built in memory."""
+"""Shared fixtures: a fresh in-memory database, stores of both kinds (DuckDB file and a
+throwaway PostgreSQL server), the instrument, and survey files built in memory."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -14,6 +16,9 @@ import xlwt
 from monitor.ingest import ImportResult, import_survey
 from monitor.instrument import Instrument, load_instrument
 from monitor.store import Database, close_all, open_database
+from postgres_server import PostgresServer, Unavailable
+
+REQUIRE_POSTGRES = "MONITOR_REQUIRE_POSTGRES"  # set: fail, not skip, without a server
 
 Rows = Sequence[Sequence[object]]
 DATE_STYLE = xlwt.easyxf(num_format_str="YYYY-MM-DD")
@@ -80,6 +85,41 @@ def db() -> Database:
     database = open_database(":memory:")
     yield database
     database.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for this test session (skipped, saying why, where
+    none can be started, unless $MONITOR_REQUIRE_POSTGRES is set)."""
+    try:
+        server = PostgresServer().start()
+    except Unavailable as exc:
+        if os.environ.get(REQUIRE_POSTGRES):
+            pytest.fail(f"{REQUIRE_POSTGRES} is set but no PostgreSQL server started: {exc}")
+        pytest.skip(f"needs a PostgreSQL server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """The URL of a new, empty PostgreSQL database."""
+    return pg_server.new_database()
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    """A new, empty store of each kind: a DuckDB file, then a PostgreSQL database."""
+    if request.param == "duckdb":
+        return str(tmp_path / "monitor.duckdb")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def any_db(store_url) -> Database:
+    """The shared Database of `store_url` (closed afterwards)."""
+    yield open_database(store_url)
+    close_all()
 
 
 @pytest.fixture

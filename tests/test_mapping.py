@@ -152,10 +152,14 @@ def test_saved_mappings_survive_reopening(tmp_path, shared_dbs):
 
 
 def test_comments_are_stored_in_the_uploads_transaction(db, monkeypatch):
-    def fail(*args):
-        raise RuntimeError("disk full")
+    real = q.upload_rows
 
-    monkeypatch.setattr(q, "_insert_comments", fail)
+    def fail_on_comments(table, *args):
+        if table == "comments":
+            raise RuntimeError("disk full")
+        return real(table, *args)
+
+    monkeypatch.setattr(q, "upload_rows", fail_on_comments)
     with pytest.raises(RuntimeError):
         import_survey(db, io.BytesIO(ms_forms()), "forms.csv")
     counts = db.query_rows(

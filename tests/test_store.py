@@ -1,4 +1,8 @@
-"""The store: schema, all-or-nothing writes, duplicates, removal, sharing and threads."""
+"""The store: schema, all-or-nothing writes, duplicates, removal, sharing and threads.
+
+Tests taking `db` run on both stores: a DuckDB file and a PostgreSQL database (through
+its local DuckDB copy).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,16 @@ from monitor import scores
 from monitor.errors import DuplicateUploadError, NotFoundError, StoreError
 from monitor.ingest import import_survey, prepare_survey
 from monitor.store import close_all, open_database, quote_identifier, resolve_db_path
+from monitor.store import postgres
 from monitor.store import queries as q
-from monitor.store.database import SCHEMA_VERSION, Database
+from monitor.store.database import MIGRATIONS, SCHEMA_VERSION, Database
 
 HEADER = ["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"]
+
+
+@pytest.fixture
+def db(any_db):
+    return any_db
 
 
 def survey(wave: str = "2025-Q1", answer: str = "4", n: int = 3) -> list[list[str]]:
@@ -25,19 +35,36 @@ def survey(wave: str = "2025-Q1", answer: str = "4", n: int = 3) -> list[list[st
 
 
 def test_schema_is_created(db):
-    assert db.schema_version() == SCHEMA_VERSION
+    known = postgres.MIGRATIONS if hasattr(db, "source") else MIGRATIONS
+    assert db.applied == sorted(known)
+    assert db.schema_version() == max(known)
+    # The local DuckDB (the file, or the copy of a PostgreSQL store) has the full schema.
     assert db.query_rows("SELECT key, value FROM meta") == [("schema_version", str(SCHEMA_VERSION))]
     tables = {r[0] for r in db.query_rows("SELECT table_name FROM information_schema.tables")}
-    assert {"meta", "uploads", "answers"} <= tables
+    assert {"meta", "schema_migrations", "uploads", "answers", "audit", "settings"} <= tables
 
 
-def test_reopening_does_not_migrate_again(tmp_path, shared_dbs):
-    path = tmp_path / "monitor.duckdb"
-    open_database(path)
+def test_reopening_does_not_migrate_again(store_url):
+    first = open_database(store_url)
+    assert first.applied
+    version = first.schema_version()
     close_all()
-    again = open_database(path)
-    assert again.query_rows("SELECT count(*) FROM meta") == [(1,)]
-    assert again.schema_version() == SCHEMA_VERSION
+    again = open_database(store_url)
+    assert again.applied == []
+    assert again.schema_version() == version
+    close_all()
+
+
+def test_a_database_that_recorded_only_its_newest_migration_lists_them_all(tmp_path):
+    path = tmp_path / "older.duckdb"
+    Database(path).close()
+    with duckdb.connect(str(path)) as con:  # as written before each migration was listed
+        con.execute("DROP TABLE schema_migrations")
+    reopened = Database(path)
+    assert reopened.applied == []
+    listed = reopened.query_rows("SELECT version FROM schema_migrations ORDER BY 1")
+    assert listed == [(v,) for v in sorted(MIGRATIONS)]
+    reopened.close()
 
 
 def test_a_newer_schema_is_refused(tmp_path):
@@ -62,15 +89,11 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path):
 # All or nothing ---------------------------------------------------------------------------
 
 
-def _fail_second_statement(monkeypatch):
-    real = q.sql_statements
+def _fail_after_the_answers(monkeypatch):
+    def fail(*args):
+        raise RuntimeError("the disk is full")
 
-    def statements(name):
-        found = dict(real(name))
-        found["answers"] = "INSERT INTO answers SELECT * FROM no_such_table"
-        return found
-
-    monkeypatch.setattr(q, "sql_statements", statements)
+    monkeypatch.setattr(q, "record_audit", fail)  # the last statement of the transaction
 
 
 def _null_partnership(prepared):
@@ -80,7 +103,7 @@ def _null_partnership(prepared):
     prepared.answers = answers.set_column(column, "partnership", nulls)
 
 
-@pytest.mark.parametrize("break_it", ["second statement fails", "answers violate NOT NULL"])
+@pytest.mark.parametrize("break_it", ["last statement fails", "answers violate NOT NULL"])
 def test_a_failed_insert_stores_nothing(db, load, files, counts, monkeypatch, break_it):
     load(survey("2025-Q1"), "first.csv")
     before = counts(db)
@@ -93,11 +116,13 @@ def test_a_failed_insert_stores_nothing(db, load, files, counts, monkeypatch, br
         waves=prepared.waves,
         n_rows=prepared.rows,
     )
-    if break_it == "second statement fails":
-        _fail_second_statement(monkeypatch)
+    if break_it == "last statement fails":
+        _fail_after_the_answers(monkeypatch)
+        expected, message = RuntimeError, "the disk is full"
     else:
         _null_partnership(prepared)
-    with pytest.raises(duckdb.Error):
+        expected, message = StoreError, r"refused to store this \(.*partnership.*Nothing was"
+    with pytest.raises(expected, match=message):
         q.insert_survey(db, record, prepared.answers)
     assert counts(db) == before
     assert q.list_uploads(db).equals(uploads_before)
@@ -107,13 +132,14 @@ def test_a_failed_insert_stores_nothing(db, load, files, counts, monkeypatch, br
     assert counts(db) == (before[0] + 1, before[1] + result.answers)
 
 
-def test_an_exception_inside_a_transaction_rolls_back(db, load, counts):
+def test_an_exception_inside_a_write_rolls_back(db, load, counts):
     load(survey())
     before = counts(db)
-    with pytest.raises(RuntimeError), db.transaction() as cur:
-        cur.execute("DELETE FROM answers")
-        cur.execute("DELETE FROM uploads")
+    with pytest.raises(RuntimeError), db.write() as writer:
+        writer.execute("DELETE FROM answers")
+        writer.execute("DELETE FROM uploads")
         raise RuntimeError("stop")
+    db.refresh()
     assert counts(db) == before
 
 

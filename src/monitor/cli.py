@@ -24,6 +24,8 @@ from monitor.ingest.records import KINDS, import_records
 from monitor.settings import load_settings
 from monitor.store import close_all, open_database
 from monitor.store import queries as q
+from monitor.store.copy import copy_store
+from monitor.store.postgres import is_postgres_url
 from monitor.template import records_template_bytes, write_template
 
 EXIT_OK, EXIT_REJECTED = 0, 2
@@ -31,7 +33,8 @@ EXIT_OK, EXIT_REJECTED = 0, 2
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", help="database file (default: $MONITOR_DB, else data/monitor.duckdb)"
+        "--db",
+        help="database file or postgresql:// URL (default: $MONITOR_DB, else data/monitor.duckdb)",
     )
 
 
@@ -88,6 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", type=Path, default=Path("report.pdf"), help="PDF file to write")
     rep.add_argument("--scores-xlsx", type=Path, help="also write the scores to this Excel file")
     _db_arg(rep)
+
+    mig = sub.add_parser("migrate", help="bring the database's schema up to date")
+    _db_arg(mig)
+
+    cp = sub.add_parser(
+        "copy", help="copy every record into another, empty store (DuckDB file or PostgreSQL)"
+    )
+    cp.add_argument("--from", dest="source", required=True, metavar="A", help="file or URL")
+    cp.add_argument("--to", dest="target", required=True, metavar="B", help="file or URL")
 
     hp = sub.add_parser(
         "hash-password", help="hash a password for the evaluator/admin login (secrets or env)"
@@ -238,6 +250,24 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    db = open_database(args.db)  # opening applies what is missing
+    applied = ", ".join(str(v) for v in db.applied)
+    done = f"applied migration {applied}" if applied else "nothing to apply"
+    print(f"{db.path}: schema version {db.schema_version()} ({done}).")
+    return EXIT_OK
+
+
+def _cmd_copy(args: argparse.Namespace) -> int:
+    if not is_postgres_url(args.source) and not Path(args.source).is_file():
+        raise MonitorError(f"{args.source}: no such database file. Check the --from path.")
+    source, target = open_database(args.source), open_database(args.target)
+    counts = copy_store(source, target)
+    rows = ", ".join(f"{counts[t]} {t}" for t in ("answers", "activity", "outcomes", "audit"))
+    print(f"Copied {counts['uploads']} uploads ({rows}) from {source.path} to {target.path}.")
+    return EXIT_OK
+
+
 def _cmd_hash_password(args: argparse.Namespace) -> int:
     if args.stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\n")
@@ -257,6 +287,8 @@ COMMANDS = {
     "demo": _cmd_demo,
     "template": _cmd_template,
     "report": _cmd_report,
+    "migrate": _cmd_migrate,
+    "copy": _cmd_copy,
     "hash-password": _cmd_hash_password,
 }
 

@@ -25,8 +25,22 @@ class UnreadableFileError(MonitorError):
     """The uploaded file cannot be read at all (wrong type, corrupt, empty)."""
 
 
+class ConflictError(StoreError):
+    """Another writer changed the stored data in a way that clashes with this write."""
+
+
 class DuplicateUploadError(MonitorError):
     """The same file (same bytes) was imported before."""
+
+    @classmethod
+    def of(cls, file_name: str, earlier: dict) -> DuplicateUploadError:
+        """The error for `file_name`, stored before as `earlier` (upload_id, file_name,
+        uploaded_at)."""
+        return cls(
+            f"{file_name} was already imported as upload #{earlier['upload_id']} "
+            f"({earlier['file_name']}, {earlier['uploaded_at']:%Y-%m-%d %H:%M}). "
+            "Nothing was stored. To replace it, remove that upload first."
+        )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ into messages. Pages call these functions and draw.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,13 +31,14 @@ from monitor import (
     scores,
 )
 from monitor.access import Actor
-from monitor.errors import MonitorError, ValidationError
+from monitor.errors import MonitorError, StoreError, ValidationError
 from monitor.ingest import ImportResult, PreparedImport, prepare_survey, records
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
 from monitor.settings import Settings, check, load_settings, with_bands
 from monitor.store import Database, open_database, resolve_db_path
 from monitor.store import queries as q
+from monitor.store.database import ENV_VAR as DB_ENV_VAR
 from monitor.template import records_template_bytes, template_bytes
 
 # Query-parameter keys of the shared filters (they appear in shared links).
@@ -68,6 +70,12 @@ def instrument() -> Instrument:
 
 
 def db_path() -> str:
+    """The store: $MONITOR_DB, else MONITOR_DB in the app's secrets (how a hosted app is
+    given its PostgreSQL address), else the DuckDB file data/monitor.duckdb."""
+    if not os.environ.get(DB_ENV_VAR):
+        secret = _secret(DB_ENV_VAR)
+        if secret:
+            return resolve_db_path(str(secret))
     return resolve_db_path()
 
 
@@ -84,6 +92,23 @@ def database() -> Database:
 def data_changed() -> None:
     """Forget cached query results (after an import or a removal)."""
     st.cache_data.clear()
+
+
+_seen_versions: dict[str, int] = {}  # per store: the data version cached results are of
+
+
+def catch_up() -> None:
+    """Bring the store up to date before the page answers: a PostgreSQL store's local
+    copy takes what other app replicas wrote, and cached results made before are dropped."""
+    path = db_path()
+    try:
+        version = _database(path).refresh()
+    except StoreError as exc:
+        st.warning(f"{exc} The pages show the data as last read.", icon=":material/sync_problem:")
+        return
+    if _seen_versions.setdefault(path, version) != version:
+        _seen_versions[path] = version
+        data_changed()
 
 
 # --- navigation -------------------------------------------------------------------------
@@ -257,10 +282,20 @@ def start_app() -> None:
         login_screen(config)
         st.stop()
     account_box(config, actor)
-    run_safely(database)
+    if run_safely(database) is None:
+        st.stop()
+    catch_up()
 
 
 # --- who is using the dashboard ----------------------------------------------------------
+
+
+def _secret(name: str) -> object | None:
+    """A top-level value of Streamlit's secrets (None when absent or there are none)."""
+    try:
+        return st.secrets.get(name)
+    except (FileNotFoundError, KeyError, TypeError, ValueError):
+        return None
 
 
 def _secrets_table(name: str) -> dict | None:

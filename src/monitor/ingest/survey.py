@@ -334,11 +334,7 @@ def read_new_file(
 def _refuse_duplicate(db: Database, sha256: str, file_name: str) -> None:
     earlier = q.find_upload_by_sha(db, sha256)
     if earlier:
-        raise DuplicateUploadError(
-            f"{file_name} was already imported as upload #{earlier['upload_id']} "
-            f"({earlier['file_name']}, {earlier['uploaded_at']:%Y-%m-%d %H:%M}). "
-            "Nothing was stored. To replace it, remove that upload first."
-        )
+        raise DuplicateUploadError.of(file_name, earlier)
 
 
 def prepare_survey(

@@ -11,14 +11,18 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from monitor.errors import StoreError
+from monitor.store.migrations import pending
+from monitor.store.writer import Writer
 
 DEFAULT_DB = Path("data") / "monitor.duckdb"
 ENV_VAR = "MONITOR_DB"
@@ -52,8 +56,18 @@ def quote_identifier(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
+def refused_write(exc: BaseException) -> str:
+    """The message for a write the database refused (a bug, or a damaged database)."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return (
+        f"The database refused to store this ({first}). Nothing was stored. Please report "
+        "this, with the file, to whoever looks after the dashboard."
+    )
+
+
 def resolve_db_path(db: str | os.PathLike | None = None) -> str:
-    """The database to use: the argument, else $MONITOR_DB, else data/monitor.duckdb."""
+    """The database to use: the argument, else $MONITOR_DB, else data/monitor.duckdb.
+    A `postgresql://` URL names a PostgreSQL store (see `replica`)."""
     chosen = db or os.environ.get(ENV_VAR) or DEFAULT_DB
     return str(chosen)
 
@@ -65,8 +79,8 @@ class Database:
         self.path = str(path)
         self._con = self._connect(self.path)
         self._write_lock = threading.Lock()
-        self.created = False  # True when this process created the schema from scratch
-        self._migrate()
+        self.applied = self.migrate()  # the migrations this opening applied
+        self.created = 1 in self.applied  # this process created the schema from scratch
 
     @staticmethod
     def _connect(path: str) -> duckdb.DuckDBPyConnection:
@@ -114,39 +128,115 @@ class Database:
                 raise
             cur.execute("COMMIT")
 
+    def _before_read(self) -> None:
+        """Hook: a replica catches up here (see `replica`). A file is always current."""
+
     def query_df(self, sql: str, params: dict | None = None, **relations) -> pd.DataFrame:
         """Run a read query with bound parameters; `relations` are registered as views."""
+        self._before_read()
         with self.cursor() as cur:
             for name, frame in relations.items():
                 cur.register(name, frame)
             return cur.execute(sql, params or {}).df()
 
-    def query_rows(self, sql: str, params: dict | None = None) -> list[tuple]:
+    def query_rows(
+        self, sql: str, params: dict | None = None, relations: dict | None = None
+    ) -> list[tuple]:
+        self._before_read()
         with self.cursor() as cur:
+            for name, frame in (relations or {}).items():
+                cur.register(name, frame)
             return cur.execute(sql, params or {}).fetchall()
 
-    def schema_version(self) -> int:
-        with self.cursor() as cur:
-            cur.execute(
-                "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"
-            )
-            row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+    @contextmanager
+    def write(self) -> Iterator[Writer]:
+        """A write transaction (see `writer.Writer`): everything in it is stored, or
+        nothing is. Writes of this process run one at a time."""
+        try:
+            with self.transaction() as cur:
+                yield DuckWriter(cur)
+        except duckdb.Error as exc:
+            raise StoreError(refused_write(exc)) from exc
 
-    def _migrate(self) -> None:
-        current = self.schema_version()
-        if current > SCHEMA_VERSION:
-            raise StoreError(
-                f"The database {self.path} was written by a newer Partnership Monitor "
-                f"(schema {current}, this version knows {SCHEMA_VERSION}). Upgrade the app."
-            )
-        self.created = current == 0
-        for version in sorted(v for v in MIGRATIONS if v > current):
+    def refresh(self) -> int:
+        """Bring the data up to date; its version. A DuckDB file has one writer (this
+        process), so it is always current."""
+        return 0
+
+    def table_arrow(self, table: str, columns: tuple[str, ...]) -> pa.Table:
+        """A whole table as Arrow (for copying a store)."""
+        names = ", ".join(quote_identifier(c) for c in columns)
+        with self.cursor() as cur:
+            return cur.sql(f"SELECT {names} FROM {quote_identifier(table)}").to_arrow_table()
+
+    def schema_version(self) -> int:
+        """The newest schema migration applied to this database."""
+        with self.cursor() as cur:
+            return max(self._applied(cur), default=0)
+
+    @staticmethod
+    def _applied(cur: duckdb.DuckDBPyConnection) -> set[int]:
+        cur.execute(sql_statements("migrations.sql")["create"])
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"
+        )
+        applied = {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+        # Databases made before each migration was recorded kept only the newest number.
+        legacy = Database._meta_version(cur)
+        if legacy > max(applied, default=0):
+            applied |= set(range(1, legacy + 1)) if not applied else {legacy}
+        return applied
+
+    def migrate(self) -> list[int]:
+        """Apply the schema migrations this database lacks, each in its own transaction;
+        the versions applied."""
+        with self.transaction() as cur:
+            applied = self._applied(cur)
+            todo = pending(applied, MIGRATIONS, self.path)
+            for version in sorted(applied):  # an older database listed only its newest
+                self._record_migration(cur, version)
+        for version in todo:
             with self.transaction() as cur:
                 cur.execute(sql_text(MIGRATIONS[version]))
-                cur.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(version)}
-                )
+                self._record_migration(cur, version)
+        return todo
+
+    def _record_migration(self, cur: duckdb.DuckDBPyConnection, version: int) -> None:
+        statements = sql_statements("migrations.sql")
+        params = {"version": version, "at": datetime.now().replace(microsecond=0)}
+        cur.execute(statements["record"], params)
+        cur.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)",
+            {"v": str(max(version, self._meta_version(cur)))},
+        )
+
+    @staticmethod
+    def _meta_version(cur: duckdb.DuckDBPyConnection) -> int:
+        row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+
+class DuckWriter:
+    """A `Writer` on a DuckDB cursor inside a transaction."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection):
+        self._cur = cur
+
+    def execute(self, sql: str, params: dict | None = None) -> list[tuple]:
+        self._cur.execute(sql, params or {})
+        return self._cur.fetchall() if self._cur.description else []
+
+    def insert_rows(self, table: str, rows: pa.Table) -> None:
+        names = ", ".join(quote_identifier(c) for c in rows.column_names)
+        self._cur.register("__rows", rows)  # on failure it goes with the cursor
+        self._cur.execute(
+            f"INSERT INTO {quote_identifier(table)} ({names}) SELECT {names} FROM __rows"
+        )
+        self._cur.unregister("__rows")
+
+    def restart_sequence(self, name: str, start: int) -> None:
+        self._cur.execute(f"DROP SEQUENCE {quote_identifier(name)}")
+        self._cur.execute(f"CREATE SEQUENCE {quote_identifier(name)} START {int(start)}")
 
 
 _open: dict[str, Database] = {}
@@ -154,17 +244,22 @@ _open_lock = threading.Lock()
 
 
 def open_database(db: str | os.PathLike | None = None) -> Database:
-    """The shared Database for a path (one connection per file per process).
+    """The shared Database for a path or PostgreSQL URL (one per process).
 
     `:memory:` always gives a new, private database.
     """
     path = resolve_db_path(db)
     if path == MEMORY:
         return Database(MEMORY)
-    key = str(Path(path).resolve())
+    if path.startswith(("postgresql://", "postgres://")):
+        from monitor.store.replica import ReplicaDatabase
+
+        key, make = path, ReplicaDatabase
+    else:
+        key, make = str(Path(path).resolve()), Database
     with _open_lock:
         if key not in _open:
-            _open[key] = Database(path)
+            _open[key] = make(path)
         return _open[key]
 
 

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from monitor.errors import NotFoundError
+from monitor.errors import ConflictError, DuplicateUploadError, NotFoundError
 from monitor.instrument import Instrument
 from monitor.store.database import Database, quote_identifier, sql_statements, sql_text
+from monitor.store.writer import DATA_TABLES, ROW_TABLES, Writer, upload_rows
 
 GROUPINGS = {None: None, "partner": "partner", "role": "role"}
 
@@ -41,20 +42,26 @@ def insert_survey(
 ) -> int:
     """Store an upload record, its answers and its free-text comments in one transaction;
     returns the upload id."""
-    statements = sql_statements("insert_survey.sql")
-    with db.transaction() as cur:
-        upload_id = _insert_upload(cur, record, staged.num_rows)
-        _insert_staged(cur, statements["answers"], staged, upload_id)
+    with db.write() as w:
+        _refuse_answered(db, staged)
+        upload_id = _insert_upload(db, w, record, staged.num_rows)
+        w.insert_rows("answers", upload_rows("answers", staged, upload_id))
         if comments is not None and comments.num_rows:
-            _insert_comments(cur, upload_id, comments)
+            w.insert_rows("comments", upload_rows("comments", comments, upload_id))
         details = f"{record.partnership}: {', '.join(record.waves)}, {record.n_rows} rows"
-        record_audit(cur, "upload", record.uploaded_by, upload_id, record.file_name, details)
-    return int(upload_id)
+        record_audit(w, "upload", record.uploaded_by, upload_id, record.file_name, details)
+    return upload_id
 
 
-def _insert_upload(cur, record: UploadRecord, n_stored: int) -> int:
-    """Give the upload its id and write its record, inside the caller's transaction."""
-    upload_id = cur.execute("SELECT nextval('upload_id_seq')").fetchone()[0]
+def _insert_upload(db: Database, w: Writer, record: UploadRecord, n_stored: int) -> int:
+    """Give the upload its id and write its record, inside the caller's transaction.
+
+    The same file may have been stored since it was checked (by another session or app
+    replica); writes are serialised, so checking again here is reliable."""
+    earlier = find_upload_by_sha(db, record.sha256)
+    if earlier is not None:
+        raise DuplicateUploadError.of(record.file_name, earlier)
+    upload_id = int(w.execute("SELECT nextval('upload_id_seq')")[0][0])
     params = {
         "upload_id": upload_id,
         "kind": record.kind,
@@ -67,21 +74,26 @@ def _insert_upload(cur, record: UploadRecord, n_stored: int) -> int:
         "n_rows": record.n_rows,
         "n_answers": n_stored,
     }
-    cur.execute(sql_text("insert_upload.sql"), params)
-    return int(upload_id)
+    w.execute(sql_text("insert_upload.sql"), params)
+    return upload_id
 
 
-def _insert_staged(cur, statement: str, staged: pa.Table, upload_id: int) -> None:
-    """Copy a staged Arrow table into its table with `statement` (reads `staged`)."""
-    cur.register("staged", staged)
-    cur.execute(statement, {"upload_id": upload_id})
-    cur.unregister("staged")
+def _refuse_answered(db: Database, staged: pa.Table) -> None:
+    """Refuse answers of respondents stored for the same wave since the file was checked."""
+    rows = db.query_rows(sql_text("answered_since.sql"), relations={"staged": staged})
+    if rows:
+        found = ", ".join(f"{r[0]} ({r[1]})" for r in rows)
+        raise ConflictError(
+            f"While this file was being checked, another upload stored answers of the same "
+            f"respondents in the same wave: {found}. Nothing was stored. Check the file "
+            "again to see every clash."
+        )
 
 
 def record_audit(
-    cur, action: str, who: str | None, upload_id: int, file_name: str, details: str
+    w: Writer, action: str, who: str | None, upload_id: int, file_name: str, details: str
 ) -> None:
-    """Add a line to the audit list, inside the caller's transaction (`cur`)."""
+    """Add a line to the audit list, inside the caller's transaction."""
     params = {
         "at": datetime.now().replace(microsecond=0),
         "who": who,
@@ -90,7 +102,7 @@ def record_audit(
         "file_name": file_name,
         "details": details,
     }
-    cur.execute(sql_statements("audit.sql")["insert"], params)
+    w.execute(sql_statements("audit.sql")["insert"], params)
 
 
 def audit_list(db: Database, limit: int = 200) -> pd.DataFrame:
@@ -106,22 +118,21 @@ def list_uploads(db: Database) -> pd.DataFrame:
 def remove_upload(db: Database, upload_id: int, removed_by: str | None = None) -> dict:
     """Delete one upload and everything it stored (noted in the audit list with
     `removed_by`); returns the removed record."""
-    with db.transaction() as cur:
-        row = cur.execute(
+    with db.write() as w:
+        rows = w.execute(
             "SELECT upload_id, file_name, partnership, n_rows FROM uploads WHERE upload_id = $id",
             {"id": upload_id},
-        ).fetchone()
-        if row is None:
+        )
+        if not rows:
             raise NotFoundError(
                 f"There is no upload #{upload_id}. List uploads to see their numbers."
             )
-        cur.execute("DELETE FROM answers WHERE upload_id = $id", {"id": upload_id})
-        cur.execute("DELETE FROM comments WHERE upload_id = $id", {"id": upload_id})
-        for records_table in RECORD_TABLES:
-            cur.execute(f"DELETE FROM {records_table} WHERE upload_id = $id", {"id": upload_id})
-        cur.execute("DELETE FROM uploads WHERE upload_id = $id", {"id": upload_id})
+        for table in ROW_TABLES:
+            w.execute(f"DELETE FROM {table} WHERE upload_id = $id", {"id": upload_id})
+        w.execute("DELETE FROM uploads WHERE upload_id = $id", {"id": upload_id})
+        row = rows[0]
         details = f"{row[2]}: {row[3]} rows removed"
-        record_audit(cur, "remove", removed_by, upload_id, row[1], details)
+        record_audit(w, "remove", removed_by, upload_id, row[1], details)
     return dict(zip(("upload_id", "file_name", "partnership", "n_rows"), row, strict=True))
 
 
@@ -152,6 +163,14 @@ def existing_respondents(db: Database, partnerships_: list[str], waves_: list[st
     return frame.astype(
         {"partnership": "str", "wave": "str", "respondent_id": "str", "upload_id": "int64"}
     )
+
+
+def table_counts(db: Database) -> dict[str, int]:
+    """Rows in each table of stored data."""
+    counts = " UNION ALL ".join(
+        f"SELECT '{table}', count(*) FROM {quote_identifier(table)}" for table in DATA_TABLES
+    )
+    return dict(db.query_rows(counts))
 
 
 def count_answers(db: Database) -> int:
@@ -276,7 +295,7 @@ def count_responses(db: Database, where: ScoreFilter) -> int:
 
 # --- activity records and outcome counts -----------------------------------------------
 
-# Tables of the other upload kinds; removing an upload deletes its rows from these too.
+# Tables of the other upload kinds.
 RECORD_TABLES = ("activity", "outcomes")
 
 
@@ -284,13 +303,12 @@ def insert_records(db: Database, record: UploadRecord, staged: pa.Table) -> int:
     """Store an activity or outcomes upload (record.kind) in one transaction; its id."""
     if record.kind not in RECORD_TABLES:
         raise ValueError(f"kind must be one of {RECORD_TABLES}")
-    statements = sql_statements("records.sql")
-    with db.transaction() as cur:
-        upload_id = _insert_upload(cur, record, staged.num_rows)
-        _insert_staged(cur, statements[record.kind], staged, upload_id)
+    with db.write() as w:
+        upload_id = _insert_upload(db, w, record, staged.num_rows)
+        w.insert_rows(record.kind, upload_rows(record.kind, staged, upload_id))
         details = f"{record.partnership}: {record.kind}, {record.n_rows} rows"
-        record_audit(cur, "upload", record.uploaded_by, upload_id, record.file_name, details)
-    return int(upload_id)
+        record_audit(w, "upload", record.uploaded_by, upload_id, record.file_name, details)
+    return upload_id
 
 
 def activity_records(db: Database, partnership: str | None = None) -> pd.DataFrame:
@@ -395,12 +413,13 @@ def stored_settings(db: Database) -> dict[str, str]:
 
 def save_settings(db: Database, values: dict[str, object], who: str | None = None) -> None:
     """Store settings (None removes a stored value, falling back to the file/defaults)."""
-    with db.transaction() as cur:
+    with db.write() as w:
         for name, value in values.items():
-            cur.execute("DELETE FROM settings WHERE name = $name", {"name": name})
+            w.execute("DELETE FROM settings WHERE name = $name", {"name": name})
             if value is not None:
-                cur.execute(
-                    "INSERT INTO settings VALUES ($name, $value, $at, $who)",
+                w.execute(
+                    "INSERT INTO settings (name, value, changed_at, changed_by) "
+                    "VALUES ($name, $value, $at, $who)",
                     {
                         "name": name,
                         "value": str(value),
@@ -415,10 +434,11 @@ def save_settings(db: Database, values: dict[str, object], who: str | None = Non
 
 def save_mapping(db: Database, name: str, mapping_json: str, who: str | None = None) -> None:
     """Save (or replace) a confirmed column mapping under `name`."""
-    with db.transaction() as cur:
-        cur.execute("DELETE FROM column_mappings WHERE name = $name", {"name": name})
-        cur.execute(
-            "INSERT INTO column_mappings VALUES ($name, $mapping, $at, $who)",
+    with db.write() as w:
+        w.execute("DELETE FROM column_mappings WHERE name = $name", {"name": name})
+        w.execute(
+            "INSERT INTO column_mappings (name, mapping, saved_at, saved_by) "
+            "VALUES ($name, $mapping, $at, $who)",
             {
                 "name": name,
                 "mapping": mapping_json,
@@ -436,17 +456,6 @@ def load_mapping(db: Database, name: str) -> str | None:
 
 def mapping_names(db: Database) -> list[str]:
     return [r[0] for r in db.query_rows("SELECT name FROM column_mappings ORDER BY name")]
-
-
-def _insert_comments(cur, upload_id: int, comments: pa.Table) -> None:
-    """Store the free-text comments of an upload, inside the upload's transaction."""
-    cur.register("new_comments", comments)
-    cur.execute(
-        "INSERT INTO comments SELECT $upload_id, partnership, wave, respondent_id, partner, "
-        "role, source_row, question, text FROM new_comments",
-        {"upload_id": upload_id},
-    )
-    cur.unregister("new_comments")
 
 
 def visible_comments(

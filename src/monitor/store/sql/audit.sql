@@ -2,8 +2,8 @@
 
 -- name: insert
 INSERT INTO audit (audit_id, happened_at, who, action, upload_id, file_name, details)
-SELECT coalesce(max(audit_id), 0) + 1, $at, $who, $action, $upload_id, $file_name, $details
-FROM audit;
+VALUES ((SELECT coalesce(max(audit_id), 0) + 1 FROM audit), $at, $who, $action, $upload_id,
+        $file_name, $details);
 
 -- name: list
 SELECT happened_at, who, action, upload_id, file_name, details

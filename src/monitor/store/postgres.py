@@ -1,0 +1,258 @@
+"""The one module that owns PostgreSQL: the system of record of a hosted dashboard.
+
+Uploads, removals, settings and mappings are written here, each in one transaction.
+Queries run in each app process's local DuckDB copy (`replica`), which this module
+feeds with what changed, read in one consistent snapshot with COPY and handed over as
+Arrow tables. psycopg 3 talks to the server directly: DuckDB's postgres extension would
+have to be downloaded, and a dashboard must start without network access.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from monitor.errors import ConflictError, StoreError
+from monitor.store.database import quote_identifier, refused_write, sql_statements, sql_text
+from monitor.store.migrations import pending
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+# Ordered migrations of the PostgreSQL schema: version -> SQL file. Append, never edit.
+MIGRATIONS: dict[int, str] = {1: "pg_migration_001.sql"}
+WRITE_WAIT = "120s"  # how long a write waits for another process's write to finish
+MIGRATION_LOCK = 7_135_201  # advisory lock: one process migrates at a time
+COPY_BATCH_ROWS = 200_000
+_PARAM = re.compile(r"\$(\w+)")
+_PASSWORD_PARAM = re.compile(r"(password=)[^&\s]*", re.I)
+
+
+def is_postgres_url(text: object) -> bool:
+    return str(text).startswith(URL_SCHEMES)
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        if ":" in userinfo:
+            netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"
+    query = _PASSWORD_PARAM.sub(r"\1***", parts.query)
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def to_psycopg(sql: str) -> str:
+    """A statement written with DuckDB's `$name` parameters, in psycopg's style."""
+    return _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+def _message(exc: BaseException, url: str) -> str:
+    """The first line of a driver error, with any trace of the password removed."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    password = urlsplit(url).password
+    return text.replace(password, "***") if password else text
+
+
+def connect(url: str, **options) -> psycopg.Connection:
+    """A new connection, or a StoreError that says how to fix the address."""
+    try:
+        return psycopg.connect(
+            url, connect_timeout=10, application_name="partnership-monitor", **options
+        )
+    except psycopg.Error as exc:
+        raise StoreError(
+            f"Cannot connect to the PostgreSQL database {redact(url)}: {_message(exc, url)}. "
+            "Check the address, user and password in MONITOR_DB (or the app's secrets) and "
+            "that the server accepts connections."
+        ) from None
+
+
+class PostgresStore:
+    """A PostgreSQL database with the monitor's schema (see `migrate`)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.where = redact(url)
+        self._lock = threading.Lock()
+        self._poll: psycopg.Connection | None = None  # shared, for version checks
+
+    def close(self) -> None:
+        with self._lock:
+            if self._poll is not None:
+                self._poll.close()
+                self._poll = None
+
+    def version(self) -> int:
+        """The change counter: it grows with every committed write."""
+        with self._lock:
+            for attempt in (1, 2):
+                if self._poll is None or self._poll.closed:
+                    self._poll = connect(self.url, autocommit=True)
+                try:
+                    return self._poll.execute("SELECT version FROM sync_state").fetchone()[0]
+                except psycopg.OperationalError as exc:  # the server restarted, say
+                    self._poll.close()
+                    if attempt == 2:
+                        raise StoreError(self._lost(exc)) from None
+        raise AssertionError("unreachable")
+
+    def _lost(self, exc: BaseException) -> str:
+        return (
+            f"The connection to the PostgreSQL database {self.where} failed: "
+            f"{_message(exc, self.url)}. Nothing was stored; try again in a moment."
+        )
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this database lacks, one process at a time; the versions
+        applied."""
+        statements = sql_statements("migrations.sql")
+        with connect(self.url, autocommit=True) as con:
+            con.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+            try:
+                con.execute(statements["create"])
+                applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations")}
+                todo = pending(applied, MIGRATIONS, self.where)
+                for version in todo:
+                    with con.transaction():
+                        con.execute(sql_text(MIGRATIONS[version]))
+                        params = {"version": version, "at": datetime.now().replace(microsecond=0)}
+                        con.execute(to_psycopg(statements["record"]), params)
+            finally:
+                con.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+        return todo
+
+    def schema_version(self) -> int:
+        with connect(self.url, autocommit=True) as con:
+            return con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0
+
+    @contextmanager
+    def write(self) -> Iterator[PgWriter]:
+        """One write transaction. It first counts itself in `sync_state`, which makes the
+        writes of every process take turns (a waiting one gets a clear message after
+        WRITE_WAIT); everything is committed at the end, or nothing is."""
+        con = connect(self.url)
+        try:
+            with con.transaction():
+                con.execute(f"SET LOCAL lock_timeout = '{WRITE_WAIT}'")
+                con.execute("UPDATE sync_state SET version = version + 1")
+                yield PgWriter(con.cursor())
+        except psycopg.errors.LockNotAvailable:
+            raise ConflictError(
+                f"Another upload or removal was being stored and did not finish within "
+                f"{WRITE_WAIT}. Nothing was stored; try again in a moment."
+            ) from None
+        except psycopg.OperationalError as exc:
+            raise StoreError(self._lost(exc)) from None
+        except psycopg.Error as exc:
+            raise StoreError(refused_write(_message(exc, self.url))) from None
+        finally:
+            con.close()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        """A read-only view of one moment of the database (repeatable read)."""
+        con = connect(self.url)
+        con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        con.read_only = True
+        try:
+            with con.transaction():
+                yield Snapshot(con.cursor())
+        except psycopg.OperationalError as exc:
+            raise StoreError(self._lost(exc)) from None
+        finally:
+            con.close()
+
+
+class PgWriter:
+    """A `Writer` on a PostgreSQL cursor inside the write transaction."""
+
+    def __init__(self, cur: psycopg.Cursor):
+        self._cur = cur
+
+    def execute(self, sql: str, params: dict | None = None) -> list[tuple]:
+        if params:
+            self._cur.execute(to_psycopg(sql), params)
+        else:
+            self._cur.execute(sql)
+        return self._cur.fetchall() if self._cur.description else []
+
+    def insert_rows(self, table: str, rows: pa.Table) -> None:
+        """COPY the rows in: as CSV written by Arrow, or row by row for a table with
+        list columns (the upload records)."""
+        names = ", ".join(quote_identifier(c) for c in rows.column_names)
+        target = f"{quote_identifier(table)} ({names})"
+        if any(pa.types.is_list(field.type) for field in rows.schema):
+            with self._cur.copy(f"COPY {target} FROM STDIN") as copy:
+                for row in rows.to_pylist():
+                    copy.write_row(tuple(row.values()))
+            return
+        options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+        with self._cur.copy(f"COPY {target} FROM STDIN (FORMAT csv)") as copy:
+            for batch in rows.to_batches(max_chunksize=COPY_BATCH_ROWS):
+                out = io.BytesIO()
+                pacsv.write_csv(batch, out, options)
+                copy.write(out.getbuffer())
+
+    def restart_sequence(self, name: str, start: int) -> None:
+        self._cur.execute("SELECT setval(%s, %s, false)", (name, start))
+
+
+class Snapshot:
+    """Reads of one snapshot, as Arrow tables typed by the local copy's schema."""
+
+    def __init__(self, cur: psycopg.Cursor):
+        self._cur = cur
+
+    def version(self) -> int:
+        return self._cur.execute("SELECT version FROM sync_state").fetchone()[0]
+
+    def upload_ids(self) -> set[int]:
+        return {r[0] for r in self._cur.execute("SELECT upload_id FROM uploads")}
+
+    def fetch(self, table: str, schema: pa.Schema, where: str = "", params=None) -> pa.Table:
+        """A small table's rows (`where` is SQL with psycopg parameters)."""
+        names = ", ".join(quote_identifier(n) for n in schema.names)
+        rows = self._cur.execute(
+            f"SELECT {names} FROM {quote_identifier(table)} {where}", params
+        ).fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema.names]
+        return pa.Table.from_arrays(
+            [pa.array(values, type=f.type) for values, f in zip(columns, schema, strict=True)],
+            schema=schema,
+        )
+
+    def copy(self, table: str, schema: pa.Schema, where: str, params) -> pa.Table:
+        """A large table's rows through COPY ... TO STDOUT as CSV, parsed by Arrow."""
+        names = ", ".join(quote_identifier(n) for n in schema.names)
+        out = io.BytesIO()
+        select = f"SELECT {names} FROM {quote_identifier(table)} {where}"
+        query = f"COPY ({select}) TO STDOUT (FORMAT csv)"
+        with self._cur.copy(query, params) as copy:
+            for data in copy:
+                out.write(data)
+        if not out.tell():
+            return schema.empty_table()
+        out.seek(0)
+        return pacsv.read_csv(
+            out,
+            read_options=pacsv.ReadOptions(column_names=schema.names),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=schema,
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+                true_values=["t"],
+                false_values=["f"],
+            ),
+        )

@@ -1,0 +1,12 @@
+-- The list of schema migrations applied to a store (DuckDB and PostgreSQL alike).
+
+-- name: create
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    applied_at TIMESTAMP NOT NULL
+);
+
+-- name: record
+INSERT INTO schema_migrations (version, applied_at)
+SELECT $version, $at
+WHERE NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $version);

@@ -1,0 +1,69 @@
+"""Writing to a store, whichever it is: the tables, their columns and the writer protocol.
+
+The named queries write through a `Writer` (from `Database.write()`), so the same code
+stores an upload in the embedded DuckDB file or in PostgreSQL. SQL given to a writer
+uses DuckDB's `$name` parameters and only syntax both databases share.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+import pyarrow as pa
+
+# Tables whose rows belong to one upload, with their columns in table order. Removing
+# an upload deletes its rows from each; a replica copies them upload by upload.
+ROW_TABLES: dict[str, tuple[str, ...]] = {
+    "answers": (
+        "upload_id", "partnership", "wave", "wave_start", "respondent_id", "partner", "role",
+        "source_row", "item_id", "value",
+    ),
+    "comments": (
+        "upload_id", "partnership", "wave", "respondent_id", "partner", "role", "source_row",
+        "question", "text",
+    ),
+    "activity": (
+        "upload_id", "partnership", "activity_date", "activity", "partner", "representative",
+        "attended", "role", "minutes_recorded", "staff_hours", "resources", "info_shared",
+        "source_row",
+    ),
+    "outcomes": ("upload_id", "partnership", "area", "month", "category", "count"),
+}  # fmt: skip
+
+# Small tables copied whole: the upload records, the audit list, settings and mappings.
+SMALL_TABLES: dict[str, tuple[str, ...]] = {
+    "uploads": (
+        "upload_id", "kind", "file_name", "sha256", "uploaded_at", "uploaded_by",
+        "partnership", "waves", "n_rows", "n_answers",
+    ),
+    "audit": ("audit_id", "happened_at", "who", "action", "upload_id", "file_name", "details"),
+    "settings": ("name", "value", "changed_at", "changed_by"),
+    "column_mappings": ("name", "mapping", "saved_at", "saved_by"),
+}  # fmt: skip
+
+# Every table of stored data, in the order a copy writes them.
+DATA_TABLES: dict[str, tuple[str, ...]] = {**SMALL_TABLES, **ROW_TABLES}
+
+
+class Writer(Protocol):
+    """One open write transaction of a store."""
+
+    def execute(self, sql: str, params: dict | None = None) -> list[tuple]:
+        """Run one statement with bound `$name` parameters; the rows it returns."""
+        ...
+
+    def insert_rows(self, table: str, rows: pa.Table) -> None:
+        """Append `rows` (columns named as the table's) to `table`."""
+        ...
+
+    def restart_sequence(self, name: str, start: int) -> None:
+        """Make the sequence `name` give `start` next (used when copying a store)."""
+        ...
+
+
+def upload_rows(table: str, staged: pa.Table, upload_id: int) -> pa.Table:
+    """The columns of `table` taken from `staged`, with `upload_id` in front."""
+    ids = pa.array(np.full(staged.num_rows, upload_id, dtype=np.int32))
+    columns = ROW_TABLES[table]
+    return pa.Table.from_arrays([ids, *(staged[c] for c in columns[1:])], names=list(columns))
