@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The one test command: set up .venv, make sure Chromium is there for the browser
-# tests, then run the linter and the whole test suite.
+# The one test command: set up .venv, make sure Chromium (browser tests) and the
+# PostgreSQL server programs (store tests against PostgreSQL) are there, then run the
+# linter and the whole test suite.
 #
 #   bash scripts/test.sh              # everything
 #   bash scripts/test.sh -q tests/e2e # arguments go to pytest
@@ -77,6 +78,29 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
             "password-less sudo with apt-get). The browser tests in tests/e2e will be" \
             "skipped (they fail when CI is set). Install it with: apt-get install chromium"
     fi
+fi
+
+# --- PostgreSQL server programs for the tests against PostgreSQL ----------------------------
+# The tests start their own throwaway server (tests/postgres_server.py); they need only the
+# programs of Debian's postgresql package.
+has_postgres() {
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1
+}
+if ! has_postgres; then
+    if command -v apt-get >/dev/null 2>&1 && can_be_root; then
+        say "Installing the PostgreSQL server with apt-get"
+        apt_install postgresql ||
+            warn "apt-get could not install postgresql; the tests against PostgreSQL will be" \
+                "skipped (pytest says so)."
+    else
+        warn "PostgreSQL is not installed and this script cannot install it (needs root or" \
+            "password-less sudo with apt-get). The tests against PostgreSQL will be skipped" \
+            "(pytest says so). Install it with: apt-get install postgresql"
+    fi
+fi
+if has_postgres; then
+    # Installed: a server that does not start is a failure, not a reason to skip.
+    export MONITOR_REQUIRE_POSTGRES=1
 fi
 
 # --- Lint and test -------------------------------------------------------------------------

@@ -242,7 +242,8 @@ def template() -> bytes:
 
 
 def inside_app() -> None:
-    """Make a page opened straight from a link run inside app.py's navigation.
+    """Start every page: make a page opened straight from a link run inside app.py's
+    navigation, refuse it to a role that may not see it, and bring the data up to date.
 
     With a folder named `pages/` beside app.py, Streamlit runs the first request of a
     server process the old multipage way: a link to /partners runs that page alone,
@@ -251,14 +252,15 @@ def inside_app() -> None:
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a Streamlit without this mechanism: nothing to do
-        return
+    except ImportError:  # a Streamlit without this mechanism
+        PagesManager = None  # noqa: N806
     if getattr(PagesManager, "uses_pages_directory", False) and not st.session_state.get(
         APP_STARTED
     ):
         PagesManager.uses_pages_directory = False
         st.rerun()
     _refuse_page_without_role(Path(sys._getframe(1).f_code.co_filename))
+    catch_up()
 
 
 def _refuse_page_without_role(page_file: Path) -> None:
@@ -284,7 +286,6 @@ def start_app() -> None:
     account_box(config, actor)
     if run_safely(database) is None:
         st.stop()
-    catch_up()
 
 
 # --- who is using the dashboard ----------------------------------------------------------

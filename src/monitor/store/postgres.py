@@ -48,6 +48,8 @@ def redact(url: str) -> str:
         if ":" in userinfo:
             netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"
     query = _PASSWORD_PARAM.sub(r"\1***", parts.query)
+    if (netloc, query) == (parts.netloc, parts.query):
+        return url
     return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 

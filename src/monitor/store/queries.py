@@ -43,8 +43,8 @@ def insert_survey(
     """Store an upload record, its answers and its free-text comments in one transaction;
     returns the upload id."""
     with db.write() as w:
-        _refuse_answered(db, staged)
         upload_id = _insert_upload(db, w, record, staged.num_rows)
+        _refuse_answered(db, staged)
         w.insert_rows("answers", upload_rows("answers", staged, upload_id))
         if comments is not None and comments.num_rows:
             w.insert_rows("comments", upload_rows("comments", comments, upload_id))
