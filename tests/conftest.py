@@ -12,11 +12,11 @@ from datetime import date
 import openpyxl
 import pytest
 import xlwt
+from postgres_server import PostgresServer, Unavailable
 
 from monitor.ingest import ImportResult, import_survey
 from monitor.instrument import Instrument, load_instrument
 from monitor.store import Database, close_all, open_database
-from postgres_server import PostgresServer, Unavailable
 
 REQUIRE_POSTGRES = "MONITOR_REQUIRE_POSTGRES"  # set: fail, not skip, without a server
 

@@ -30,9 +30,13 @@ def find_bindir() -> Path:
     """The folder of initdb and pg_ctl: $MONITOR_TEST_PG_BINDIR, Debian's newest
     /usr/lib/postgresql/*/bin, or initdb on the PATH."""
     given = os.environ.get(BINDIR_ENV)
-    candidates = [given] if given else sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name)
-    )[::-1]
+    candidates = (
+        [given]
+        if given
+        else sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))[
+            ::-1
+        ]
+    )
     on_path = shutil.which("initdb")
     if on_path and not given:
         candidates.append(str(Path(on_path).resolve().parent))

@@ -251,3 +251,71 @@ def test_import_and_template_of_activity_records(cli, tmp_path):
     target = tmp_path / "activity.xlsx"
     assert cli("template", "--kind", "activity", target)[0] == 0
     assert openpyxl.load_workbook(target).sheetnames == ["Activity", "Instructions"]
+
+
+# Both stores: a DuckDB file and PostgreSQL ---------------------------------------------
+
+
+def test_round_trip_on_each_store(cli, store_url, tmp_path, request):
+    """import, uploads, scores, remove, migrate, and copy into the other kind of store
+    and back: the scores stay the same all the way."""
+    code, out, err = cli("demo", "--db", store_url)
+    assert (code, err, len(out.splitlines())) == (0, "", SAMPLE_FILES)
+    code, out, _ = cli("migrate", "--db", store_url)
+    assert code == 0 and out.endswith("(nothing to apply).\n")
+    code, out, _ = cli("remove", 3, "--db", store_url)
+    assert out == "Removed upload #3 (riverside_2025-Q3.xlsx, 36 rows).\n"
+    code, before, _ = cli("scores", "--format", "csv", "--db", store_url)
+    assert code == 0 and "2025-Q3" not in before
+
+    if store_url.startswith("postgresql"):
+        other = str(tmp_path / "copy.duckdb")
+    else:
+        other = request.getfixturevalue("pg_url")
+    back = str(tmp_path / "back.duckdb")
+    for source, target in ((store_url, other), (other, back)):
+        code, out, err = cli("copy", "--from", source, "--to", target)
+        assert (code, err) == (0, "")
+        assert out.startswith("Copied 9 uploads (")
+        assert "s3cret" not in out
+    for copy in (other, back):
+        code, after, _ = cli("scores", "--format", "json", "--db", copy)
+        expected = json.loads(cli("scores", "--format", "json", "--db", store_url)[1])
+        for got, want in zip(json.loads(after), expected, strict=True):
+            assert got.keys() == want.keys()
+            for key, value in want.items():
+                assert got[key] == (pytest.approx(value) if isinstance(value, float) else value)
+        code, out, _ = cli("uploads", "--db", copy)
+        assert len(out.splitlines()) == 1 + 9
+    # Upload numbers go on after the highest ever used, also in the copies.
+    code, out, _ = cli("demo", "--db", back)
+    assert out.splitlines() == [out.splitlines()[0]]
+    assert out.startswith("Imported riverside_2025-Q3.xlsx as upload #11: ")
+
+
+def test_copy_refuses_a_store_that_holds_data(cli, tmp_path, demo_db):
+    target = tmp_path / "full.duckdb"
+    cli("import", "--db", target, *sample.sample_files()[:1])
+    code, out, err = cli("copy", "--from", demo_db, "--to", target)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{target} already holds data (1 uploads, 1 audit lines, 0 settings). Copy only "
+        "into an empty store: a new DuckDB file or a new PostgreSQL database.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "source,target,message",
+    [
+        ("missing.duckdb", "b.duckdb", "missing.duckdb: no such database file. Check the --from"),
+        ("a.duckdb", "a.duckdb", "The source and the target are the same store."),
+    ],
+)
+def test_copy_refusals(cli, tmp_path, monkeypatch, source, target, message):
+    monkeypatch.chdir(tmp_path)
+    assert cli("migrate", "--db", "a.duckdb")[1] == (
+        "a.duckdb: schema version 5 (applied migrations 1, 2, 3, 4, 5).\n"
+    )
+    code, out, err = cli("copy", "--from", source, "--to", target)
+    assert (code, out) == (2, "")
+    assert err.startswith(message)

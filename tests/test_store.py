@@ -17,8 +17,7 @@ import pytest
 from monitor import scores
 from monitor.errors import DuplicateUploadError, NotFoundError, StoreError
 from monitor.ingest import import_survey, prepare_survey
-from monitor.store import close_all, open_database, quote_identifier, resolve_db_path
-from monitor.store import postgres
+from monitor.store import close_all, open_database, postgres, quote_identifier, resolve_db_path
 from monitor.store import queries as q
 from monitor.store.database import MIGRATIONS, SCHEMA_VERSION, Database
 

@@ -253,7 +253,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_migrate(args: argparse.Namespace) -> int:
     db = open_database(args.db)  # opening applies what is missing
     applied = ", ".join(str(v) for v in db.applied)
-    done = f"applied migration {applied}" if applied else "nothing to apply"
+    plural = "s" if len(db.applied) > 1 else ""
+    done = f"applied migration{plural} {applied}" if applied else "nothing to apply"
     print(f"{db.path}: schema version {db.schema_version()} ({done}).")
     return EXIT_OK
 
