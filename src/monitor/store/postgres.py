@@ -180,6 +180,7 @@ class PgWriter:
 
     def __init__(self, cur: psycopg.Cursor):
         self._cur = cur
+        self.inserted: list[tuple[str, pa.Table]] = []  # what this transaction appended
 
     def execute(self, sql: str, params: dict | None = None) -> list[tuple]:
         if params:
@@ -191,6 +192,7 @@ class PgWriter:
     def insert_rows(self, table: str, rows: pa.Table) -> None:
         """COPY the rows in: as CSV written by Arrow, or row by row for a table with
         list columns (the upload records)."""
+        self.inserted.append((table, rows))
         names = ", ".join(quote_identifier(c) for c in rows.column_names)
         target = f"{quote_identifier(table)} ({names})"
         if any(pa.types.is_list(field.type) for field in rows.schema):

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from monitor.errors import StoreError
 from monitor.store.database import MEMORY, Database, DuckWriter, quote_identifier
@@ -61,14 +62,17 @@ class ReplicaDatabase(Database):
             # and the checks made inside this transaction see every earlier write.
             self.refresh()
             yield writer
-        self.refresh()
+        # The rows this write appended are at hand: only the rest is read back.
+        supplied = [(t, rows) for t, rows in writer.inserted if t in ROW_TABLES]
+        self.refresh(supplied)
 
-    def refresh(self) -> int:
-        """Catch up with PostgreSQL if anything changed there; the version now held."""
+    def refresh(self, supplied: list[tuple[str, pa.Table]] | None = None) -> int:
+        """Catch up with PostgreSQL if anything changed there; the version now held.
+        `supplied`: rows of row tables this process has just committed, so not re-read."""
         with self._sync_lock:
             remote = self.source.version()
             if remote != self.version:
-                self._sync(wipe=remote < self.version)
+                self._sync(wipe=remote < self.version, supplied=supplied or [])
             self._checked = time.monotonic()
             return self.version
 
@@ -97,32 +101,44 @@ class ReplicaDatabase(Database):
             last = cur.execute("SELECT coalesce(max(audit_id), 0) FROM audit").fetchone()[0]
         return ids, last
 
-    def _sync(self, wipe: bool = False) -> None:
+    def _sync(self, wipe: bool, supplied: list[tuple[str, pa.Table]]) -> None:
         held, last_audit = (set(), 0) if wipe else self._held()
         with self.source.snapshot() as snap:
             version = snap.version()
             remote = snap.upload_ids()
-            fresh = self._fetch_new(snap, sorted(remote - held), last_audit)
+            new = sorted(remote - held)
+            at_hand = {i for _, rows in supplied for i in pc.unique(rows["upload_id"]).to_pylist()}
+            if not at_hand <= set(new):  # removed meanwhile, or not new: read everything
+                supplied, at_hand = [], set()
+            fresh = self._fetch_new(snap, new, [i for i in new if i not in at_hand], last_audit)
         gone = sorted(held - remote)
         with self.transaction() as cur:
             writer = DuckWriter(cur)
             self._drop(writer, gone, wipe)
-            for table, rows in fresh.items():
+            for table, rows in [*fresh, *supplied]:
                 if rows.num_rows:
                     writer.insert_rows(table, rows)
         self.version = version
 
-    def _fetch_new(self, snap: Snapshot, new: list[int], last_audit: int) -> dict[str, pa.Table]:
-        fresh: dict[str, pa.Table] = {}
+    def _fetch_new(
+        self, snap: Snapshot, new: list[int], to_read: list[int], last_audit: int
+    ) -> list[tuple[str, pa.Table]]:
+        """What changed: records of the `new` uploads with the rows of those `to_read`,
+        the new audit lines, and the small tables copied whole."""
+        fresh = []
         if new:
             ids = {"ids": new}
-            fresh["uploads"] = snap.fetch("uploads", self._schema("uploads"), BY_UPLOAD, ids)
+            fresh.append(
+                ("uploads", snap.fetch("uploads", self._schema("uploads"), BY_UPLOAD, ids))
+            )
+        if to_read:
+            ids = {"ids": to_read}
             for table in ROW_TABLES:
-                fresh[table] = snap.copy(table, self._schema(table), BY_UPLOAD, ids)
+                fresh.append((table, snap.copy(table, self._schema(table), BY_UPLOAD, ids)))
         after = {"after": last_audit}
-        fresh["audit"] = snap.fetch("audit", self._schema("audit"), NEW_AUDIT, after)
+        fresh.append(("audit", snap.fetch("audit", self._schema("audit"), NEW_AUDIT, after)))
         for table in WHOLE_TABLES:
-            fresh[table] = snap.fetch(table, self._schema(table))
+            fresh.append((table, snap.fetch(table, self._schema(table))))
         return fresh
 
     @staticmethod
