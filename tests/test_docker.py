@@ -99,3 +99,22 @@ def test_the_image_builds():
     if "Cannot connect to the Docker daemon" in done.stderr:
         pytest.skip("the Docker daemon is not running")
     assert done.returncode == 0, done.stderr
+
+
+def test_compose_runs_replicas_on_postgresql_without_a_password_in_the_file():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert {"db", "migrate", "app", "proxy"} <= services.keys()
+    env = services["app"]["environment"]
+    assert env["MONITOR_DB"] == "postgresql://monitor@db:5432/monitor"  # no password in it
+    assert env["PGPASSWORD"].startswith("${MONITOR_DB_PASSWORD")
+    assert services["migrate"]["command"] == ["python", "-m", "monitor", "migrate"]
+    assert services["app"]["depends_on"]["migrate"]["condition"] == (
+        "service_completed_successfully"
+    )
+    assert services["app"]["deploy"]["replicas"] >= 2
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert "ip_hash;" in nginx  # a session's websocket and uploads reach one replica
+    assert "proxy_set_header Upgrade $http_upgrade;" in nginx
