@@ -44,9 +44,8 @@ class ReplicaDatabase(Database):
         self.created = False  # sample data are never put into a system of record unasked
         self.version = -1
         self._sync_lock = threading.RLock()
-        self._checked = 0.0
+        self._checked = 0.0  # never: the first read catches up (`migrate` reads nothing)
         self._schemas: dict[str, pa.Schema] = {}
-        self.refresh()
 
     def close(self) -> None:
         self.source.close()
