@@ -98,13 +98,15 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def dashboard_server(folder: Path) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free port with an empty database in `folder`."""
+def dashboard_server(folder: Path, db: str | None = None) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free port with an empty database in `folder` (or
+    the store `db`); its log is written to `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "MONITOR_DB": str(folder / "monitor.duckdb"),
+        "MONITOR_DB": db or str(folder / "monitor.duckdb"),
         "MONITOR_SAMPLE_ON_FIRST_RUN": "0",
         "PYTHONUNBUFFERED": "1",
     }
@@ -156,6 +158,12 @@ def chromium_path() -> str:
             pytest.fail(f"{NO_CHROMIUM} (CI is set, so the browser tests may not be skipped)")
         pytest.skip(NO_CHROMIUM)
     return path
+
+
+@pytest.fixture(scope="session")
+def start_dashboard(chromium_path):
+    """`dashboard_server`, for tests that start servers of their own."""
+    return dashboard_server
 
 
 @pytest.fixture(scope="session")

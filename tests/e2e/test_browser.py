@@ -258,3 +258,35 @@ def test_page_screenshot(page: Page, sample_app_url: str, name: str) -> None:
             expect(table.locator("canvas").first).to_be_attached()
     full_page_screenshot(page, SCREENSHOTS / f"{name}.png")
     expect_no_exception(page)
+
+
+def test_two_dashboard_replicas_on_one_postgresql(
+    new_page, start_dashboard, pg_url: str, tmp_path: Path
+) -> None:
+    """Two real servers (app replicas) on one PostgreSQL database: an upload in one is
+    on the other's next page load, and so is a removal."""
+    with (
+        start_dashboard(tmp_path / "replica-a", db=pg_url) as a,
+        start_dashboard(tmp_path / "replica-b", db=pg_url) as b,
+    ):
+        on_a, on_b = new_page(), new_page()
+        open_app(on_a, f"{a}/upload")
+        upload(on_a, SAMPLE_DATA / "riverside_2025-Q1.xlsx", SAMPLE_DATA / "riverside_2025-Q2.csv")
+        import_checked(on_a, 2)
+
+        open_app(on_b, f"{b}/")
+        expect(main(on_b).get_by_role("heading", name="Scorecard")).to_be_visible()
+        expect(captions(on_b).filter(has_text="wave 2025-Q2")).to_have_count(1)
+        expect_charts_drawn(on_b, at_least=2)
+
+        go_to(on_b, "Upload")  # remove the newest upload on b
+        on_b.get_by_role("combobox", name="Remove an upload").click()
+        on_b.get_by_role("option", name=re.compile("riverside_2025-Q2.csv")).click()
+        wait_for_run(on_b)
+        on_b.get_by_role("button", name="Yes, remove it").click()
+        wait_for_run(on_b)
+        expect_no_exception(on_b)
+
+        go_to(on_a, "Overview")  # a's next page load shows the removal
+        expect(captions(on_a).filter(has_text="wave 2025-Q1")).to_have_count(1)
+        expect(wave_select(on_a)).to_have_value("2025-Q1")
