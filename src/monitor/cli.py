@@ -25,7 +25,7 @@ from monitor.settings import load_settings
 from monitor.store import close_all, open_database
 from monitor.store import queries as q
 from monitor.store.copy import copy_store
-from monitor.store.postgres import is_postgres_url
+from monitor.store.database import is_postgres_url
 from monitor.template import records_template_bytes, write_template
 
 EXIT_OK, EXIT_REJECTED = 0, 2

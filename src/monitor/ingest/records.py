@@ -26,7 +26,6 @@ from monitor.ingest.readers import Sheet, read_sheet
 from monitor.ingest.survey import (
     DEFAULT_PARTNERSHIP,
     _header_problems,
-    _refuse_duplicate,
     normalise_header,
     read_new_file,
 )
@@ -578,8 +577,8 @@ def prepare_records(
 def commit_records(
     db: Database, prepared: PreparedRecords, uploaded_by: str | None = None
 ) -> RecordsResult:
-    """Store a prepared file in one transaction."""
-    _refuse_duplicate(db, prepared.sha256, prepared.file_name)
+    """Store a prepared file in one transaction (which refuses it if the same file was
+    stored since it was checked)."""
     record = q.UploadRecord(
         file_name=prepared.file_name,
         sha256=prepared.sha256,

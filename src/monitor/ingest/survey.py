@@ -327,14 +327,10 @@ def read_new_file(
     """The file's bytes and sha256, refusing a file over the size limit or imported before."""
     data = read_limited(file, file_name, max_bytes)
     sha256 = hashlib.sha256(data).hexdigest()
-    _refuse_duplicate(db, sha256, file_name)
-    return data, sha256
-
-
-def _refuse_duplicate(db: Database, sha256: str, file_name: str) -> None:
     earlier = q.find_upload_by_sha(db, sha256)
     if earlier:
         raise DuplicateUploadError.of(file_name, earlier)
+    return data, sha256
 
 
 def prepare_survey(
@@ -415,8 +411,8 @@ def prepare_survey(
 def commit_survey(
     db: Database, prepared: PreparedImport, uploaded_by: str | None = None
 ) -> ImportResult:
-    """Store a prepared file in one transaction."""
-    _refuse_duplicate(db, prepared.sha256, prepared.file_name)
+    """Store a prepared file in one transaction (which refuses it if the same file was
+    stored since it was checked)."""
     record = q.UploadRecord(
         file_name=prepared.file_name,
         sha256=prepared.sha256,

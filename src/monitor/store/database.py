@@ -27,6 +27,7 @@ from monitor.store.writer import Writer
 DEFAULT_DB = Path("data") / "monitor.duckdb"
 ENV_VAR = "MONITOR_DB"
 MEMORY = ":memory:"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 # Ordered migrations: version -> SQL file in store/sql/. Append, never edit.
 MIGRATIONS: dict[int, str] = {
@@ -54,6 +55,11 @@ def sql_statements(name: str) -> dict[str, str]:
 def quote_identifier(name: str) -> str:
     """Quote a column or table name taken from user input for use in SQL."""
     return '"' + str(name).replace('"', '""') + '"'
+
+
+def is_postgres_url(text: object) -> bool:
+    """Whether `text` names a PostgreSQL store rather than a DuckDB file."""
+    return str(text).startswith(POSTGRES_SCHEMES)
 
 
 def refused_write(exc: BaseException) -> str:
@@ -172,28 +178,34 @@ class Database:
     def schema_version(self) -> int:
         """The newest schema migration applied to this database."""
         with self.cursor() as cur:
-            return max(self._applied(cur), default=0)
+            return max(self._applied(cur, self._listed(cur)), default=0)
 
     @staticmethod
-    def _applied(cur: duckdb.DuckDBPyConnection) -> set[int]:
+    def _listed(cur: duckdb.DuckDBPyConnection) -> set[int]:
+        """The migrations listed in schema_migrations (made here when missing)."""
         cur.execute(sql_statements("migrations.sql")["create"])
         cur.execute(
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"
         )
-        applied = {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
-        # Databases made before each migration was recorded kept only the newest number.
+        return {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+
+    @staticmethod
+    def _applied(cur: duckdb.DuckDBPyConnection, listed: set[int]) -> set[int]:
+        """The listed migrations, and those an older database noted only by its newest
+        number in `meta`."""
         legacy = Database._meta_version(cur)
-        if legacy > max(applied, default=0):
-            applied |= set(range(1, legacy + 1)) if not applied else {legacy}
-        return applied
+        if legacy <= max(listed, default=0):
+            return listed
+        return listed | ({legacy} if listed else set(range(1, legacy + 1)))
 
     def migrate(self) -> list[int]:
         """Apply the schema migrations this database lacks, each in its own transaction;
         the versions applied."""
         with self.transaction() as cur:
-            applied = self._applied(cur)
+            listed = self._listed(cur)
+            applied = self._applied(cur, listed)
             todo = pending(applied, MIGRATIONS, self.path)
-            for version in sorted(applied):  # an older database listed only its newest
+            for version in sorted(applied - listed):  # an older database listed none
                 self._record_migration(cur, version)
         for version in todo:
             with self.transaction() as cur:
@@ -251,7 +263,7 @@ def open_database(db: str | os.PathLike | None = None) -> Database:
     path = resolve_db_path(db)
     if path == MEMORY:
         return Database(MEMORY)
-    if path.startswith(("postgresql://", "postgres://")):
+    if is_postgres_url(path):
         from monitor.store.replica import ReplicaDatabase
 
         key, make = path, ReplicaDatabase

@@ -22,10 +22,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from monitor.errors import ConflictError, StoreError
-from monitor.store.database import quote_identifier, refused_write, sql_statements, sql_text
+from monitor.store.database import (
+    quote_identifier,
+    refused_write,
+    sql_statements,
+    sql_text,
+)
 from monitor.store.migrations import pending
 
-URL_SCHEMES = ("postgresql://", "postgres://")
 # Ordered migrations of the PostgreSQL schema: version -> SQL file. Append, never edit.
 MIGRATIONS: dict[int, str] = {1: "pg_migration_001.sql"}
 WRITE_WAIT = "120s"  # how long a write waits for another process's write to finish
@@ -33,10 +37,6 @@ MIGRATION_LOCK = 7_135_201  # advisory lock: one process migrates at a time
 COPY_BATCH_ROWS = 200_000
 _PARAM = re.compile(r"\$(\w+)")
 _PASSWORD_PARAM = re.compile(r"(password=)[^&\s]*", re.I)
-
-
-def is_postgres_url(text: object) -> bool:
-    return str(text).startswith(URL_SCHEMES)
 
 
 def redact(url: str) -> str:
