@@ -14,6 +14,7 @@ import pytest
 import xlwt
 from postgres_server import PostgresServer, Unavailable
 
+from monitor import sample
 from monitor.ingest import ImportResult, import_survey
 from monitor.instrument import Instrument, load_instrument
 from monitor.store import Database, close_all, open_database
@@ -83,6 +84,15 @@ def instrument() -> Instrument:
 def db() -> Database:
     """A fresh, private in-memory database with the schema."""
     database = open_database(":memory:")
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="module")
+def sample_db() -> Database:
+    """An in-memory store holding the built-in sample data (one per test module; read only)."""
+    database = open_database(":memory:")
+    sample.load_sample(database)
     yield database
     database.close()
 

@@ -14,14 +14,6 @@ RIVERSIDE = "Riverside Community Safety Partnership"
 WESTBROOK = "Westbrook Safer Neighbourhoods Partnership"
 
 
-@pytest.fixture(scope="module")
-def sample_db():
-    db = Database(":memory:")
-    sample.load_sample(db)
-    yield db
-    db.close()
-
-
 def raw(name: str) -> list[dict]:
     with (sample.SAMPLE_DIR / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

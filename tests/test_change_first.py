@@ -9,18 +9,9 @@ import pytest
 from analytics_helpers import raw_answers, respondent_scores
 from scipy import stats
 
-from monitor import sample, scorecard
+from monitor import scorecard
 from monitor.scorecard import View
-from monitor.store import open_database
 from monitor.store import queries as q
-
-
-@pytest.fixture(scope="module")
-def sample_db():
-    db = open_database(":memory:")
-    sample.load_sample(db)
-    yield db
-    db.close()
 
 
 def welch(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:

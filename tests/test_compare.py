@@ -8,18 +8,9 @@ import pandas as pd
 import pytest
 
 from monitor import compare, sample
-from monitor.store import Database
 
 RIVERSIDE = "Riverside Community Safety Partnership"
 WESTBROOK = "Westbrook Safer Neighbourhoods Partnership"
-
-
-@pytest.fixture(scope="module")
-def sample_db():
-    db = Database(":memory:")
-    sample.load_sample(db)
-    yield db
-    db.close()
 
 
 def independent_factor_mean(path, instrument, factor: str) -> float:

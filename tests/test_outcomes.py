@@ -8,18 +8,9 @@ from collections import Counter
 import pytest
 
 from monitor import outcomes, sample, scores
-from monitor.store import Database
 
 RIVERSIDE = "Riverside Community Safety Partnership"
 FILE = "riverside_outcomes_2024-07_2025-12.csv"
-
-
-@pytest.fixture(scope="module")
-def sample_db():
-    db = Database(":memory:")
-    sample.load_sample(db)
-    yield db
-    db.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,18 +7,9 @@ import pandas as pd
 import pytest
 from analytics_helpers import raw_answers, respondent_scores
 
-from monitor import power, sample
+from monitor import power
 from monitor.scorecard import View
-from monitor.store import open_database
 from monitor.store import queries as q
-
-
-@pytest.fixture(scope="module")
-def sample_db():
-    db = open_database(":memory:")
-    sample.load_sample(db)
-    yield db
-    db.close()
 
 
 def gini(values: np.ndarray) -> float:

@@ -8,19 +8,10 @@ import numpy as np
 import pytest
 from analytics_helpers import flipped_wide, raw_answers
 
-from monitor import quality, sample
+from monitor import quality
 from monitor.ingest import import_survey
 from monitor.scorecard import View
-from monitor.store import open_database
 from monitor.store import queries as q
-
-
-@pytest.fixture(scope="module")
-def sample_db():
-    db = open_database(":memory:")
-    sample.load_sample(db)
-    yield db
-    db.close()
 
 
 def cronbach(matrix: np.ndarray) -> float:

@@ -9,20 +9,12 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from monitor import access, cli, export, report, sample, scores
+from monitor import access, cli, export, report, scores
 from monitor.errors import NotFoundError
 from monitor.store import close_all, open_database
 from monitor.store import queries as q
 
 RIVERSIDE = "Riverside Community Safety Partnership"
-
-
-@pytest.fixture(scope="module")
-def sample_db():
-    db = open_database(":memory:")
-    sample.load_sample(db)
-    yield db
-    db.close()
 
 
 @pytest.fixture(scope="module")

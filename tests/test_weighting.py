@@ -7,16 +7,7 @@ import pytest
 from analytics_helpers import raw_answers, respondent_scores
 from scipy import stats
 
-from monitor import sample, scores
-from monitor.store import open_database
-
-
-@pytest.fixture(scope="module")
-def sample_db():
-    db = open_database(":memory:")
-    sample.load_sample(db)
-    yield db
-    db.close()
+from monitor import scores
 
 
 def test_person_weighting_is_the_mean_of_respondents(sample_db, instrument):
