@@ -1,10 +1,9 @@
 """Activity and cost: continuity of representation, staff capacity and the cost of running
 the partnership, from the activity records (and survey respondent retention)."""
 
-import pandas as pd
 import streamlit as st
 
-from monitor import activity, charts, ui
+from monitor import activity, charts, tables, ui
 
 partnership = ui.partnership_page("Activity and cost")
 path = ui.db_path()
@@ -33,18 +32,7 @@ else:
     for col, row in zip(cols, minutes.itertuples(), strict=True):
         col.metric(f"Minutes recorded, {row.period}", f"{row.with_minutes} of {row.meetings}")
     with st.expander("Attendance per partner and quarter"):
-        ui.table(
-            ui.attendance_by_period(path, partnership).rename(
-                columns={
-                    "partner": "Partner",
-                    "period": "Quarter",
-                    "meetings": "Meetings",
-                    "attended": "Attended",
-                    "rate": "Rate",
-                }
-            ),
-            all_rows=False,
-        )
+        ui.table(tables.attendance(ui.attendance_by_period(path, partnership)), all_rows=False)
 
 st.subheader("Survey respondents retained from the previous wave")
 retention = ui.retention(path, partnership)
@@ -55,19 +43,7 @@ else:
         "Respondents of a wave who answered again in the next one (same respondent ids). "
         "Low retention makes changes between waves harder to read."
     )
-    shown = retention.drop(columns=["partnership"]).rename(
-        columns={
-            "wave": "Wave",
-            "respondents": "Respondents",
-            "previous": "In previous wave",
-            "retained": "Retained",
-            "retention_rate": "Retention",
-        }
-    )
-    shown["Retention"] = shown["Retention"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
-    for column in ("In previous wave", "Retained"):
-        shown[column] = shown[column].map(lambda v: "—" if pd.isna(v) else str(int(v)))
-    ui.table(shown)
+    ui.table(tables.retention(retention))
 
 if continuity.empty:
     st.stop()
@@ -100,27 +76,5 @@ cost = ui.cost(path, partnership, float(rate))
 ui.chart(charts.cost_chart(cost), stretch=False)
 st.caption("Total cost per quarter = staff hours × cost of one staff hour + resources.")
 with st.expander("Numbers behind the charts"):
-    ui.table(
-        cost.rename(
-            columns={
-                "period": "Quarter",
-                "meetings": "Meetings",
-                "staff_hours": "Staff hours",
-                "staff_cost": "Staff cost",
-                "resources": "Resources",
-                "total_cost": "Total cost",
-            }
-        )
-    )
-    ui.table(
-        capacity.rename(
-            columns={
-                "partner": "Partner",
-                "period": "Quarter",
-                "staff_hours": "Staff hours",
-                "resources": "Resources",
-                "info_shared": "Information sharing",
-            }
-        ),
-        all_rows=False,
-    )
+    ui.table(tables.cost(cost))
+    ui.table(tables.capacity(capacity), all_rows=False)

@@ -3,7 +3,7 @@ partnership stands among all of them."""
 
 import streamlit as st
 
-from monitor import charts, compare, ui
+from monitor import charts, compare, tables, ui
 
 partnership = ui.partnership_page("Compare partnerships")
 latest = ui.latest_scores(ui.db_path())
@@ -27,15 +27,4 @@ place = compare.placement(latest, partnership)
 if place.empty:
     st.info(f"{partnership} has no survey scores yet.")
 else:
-    place["Place"] = [f"{r} of {n}" for r, n in zip(place["rank"], place["of"], strict=True)]
-    ui.table(
-        place.drop(columns=["rank", "of"]).rename(
-            columns={
-                "factor_name": "Factor",
-                "score": "Score",
-                "median": "Median of all",
-                "lowest": "Lowest",
-                "highest": "Highest",
-            }
-        )
-    )
+    ui.table(tables.placement(place))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import charts, outcomes, ui
+from monitor import charts, outcomes, tables, ui
 
 partnership = ui.partnership_page("Outcomes")
 path = ui.db_path()
@@ -33,13 +33,4 @@ st.subheader("By category")
 ui.chart(charts.outcome_categories_chart(ui.outcome_monthly(path, partnership)), stretch=False)
 changes = ui.outcome_changes(path, partnership)
 st.caption("First twelve months of the data against the last twelve.")
-ui.table(
-    changes.rename(
-        columns={
-            "category": "Category",
-            "first_12": "First 12 months",
-            "last_12": "Last 12 months",
-            "change_pct": "Change (%)",
-        }
-    )
-)
+ui.table(tables.outcome_changes(changes))

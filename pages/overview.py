@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import charts, scorecard, ui
+from monitor import charts, scorecard, tables, ui
 
 view = ui.page("Partnership health", weighting=True)
 
@@ -56,7 +56,7 @@ st.caption(
         else ""
     )
 )
-ui.table(scorecard.display_table(card))
+ui.table(tables.scorecard(card))
 
 st.subheader("Responses by partner")
 ui.chart(charts.responses_chart(counts))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import charts, partners, power, ui
+from monitor import charts, partners, power, tables, ui
 
 view = ui.page("Partners and power")
 
@@ -40,7 +40,7 @@ if gaps.empty:
     st.info("Too few partners with enough respondents to compare.")
 else:
     ui.chart(charts.gap_chart(gaps))
-    ui.table(partners.gaps_display(gaps))
+    ui.table(tables.gaps(gaps))
 
 st.subheader("Who feels less heard?")
 st.caption(
@@ -53,7 +53,7 @@ if heard.empty:
     st.info("Too few partners with enough respondents to compare.")
 else:
     ui.chart(charts.voice_chart(heard), stretch=False)
-    ui.table(partners.voice_display(heard))
+    ui.table(tables.voice(heard))
 
 st.subheader("Partnership in name only?")
 gap = ui.settings().name_only_gap
@@ -73,4 +73,4 @@ else:
             for r in rows.itertuples()
         )
         st.warning(f"**{partner_name}** may be a partner in name only: {factors}.")
-    ui.table(power.name_only_display(flags))
+    ui.table(tables.name_only(flags))

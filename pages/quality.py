@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import charts, quality, ui
+from monitor import charts, quality, tables, ui
 
 view = ui.page("Survey quality", wave_range=True)
 
@@ -28,7 +28,7 @@ else:
     st.warning(f"{len(low)} of {len(alpha)} factor-wave scores have low or unknown reliability.")
 ui.chart(charts.reliability_chart(alpha, alpha_low), stretch=False)
 with st.expander("Reliability table"):
-    ui.table(quality.reliability_display(alpha), all_rows=False)
+    ui.table(tables.reliability(alpha), all_rows=False)
 
 st.subheader("Responses and missing answers per item")
 st.caption(
@@ -41,4 +41,4 @@ if not high.empty:
     st.warning("Often left unanswered: " + ", ".join(sorted(high["item_id"].unique())) + ".")
 ui.chart(charts.missing_chart(items))
 with st.expander("Item table"):
-    ui.table(quality.item_display(items), all_rows=False)
+    ui.table(tables.items(items), all_rows=False)

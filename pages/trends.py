@@ -3,7 +3,7 @@ partner agencies over time."""
 
 import streamlit as st
 
-from monitor import charts, power, scores, ui
+from monitor import charts, tables, ui
 
 view = ui.page("Trends", wave_range=True, weighting=True)
 
@@ -32,7 +32,7 @@ st.subheader("All ten factors")
 ui.chart(charts.trend_small_multiples(trend, ui.instrument()), stretch=False)
 
 with st.expander("Numbers behind the charts"):
-    ui.table(scores.display_table(trend), all_rows=False)
+    ui.table(tables.scores(trend), all_rows=False)
 
 st.subheader("Power differential between agencies")
 min_n = ui.settings().min_group_size
@@ -51,4 +51,4 @@ else:
     shown = index[index["factor"].isin(chosen)]
     ui.chart(charts.power_index_chart(shown))
 with st.expander("Range, standard deviation and Gini of partner means"):
-    ui.table(power.index_display(index), all_rows=False)
+    ui.table(tables.power_index(index), all_rows=False)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import ui
+from monitor import tables, ui
 
 ui.inside_app()
 st.title("Upload survey data")
@@ -116,19 +116,19 @@ history = ui.uploads(ui.db_path())
 if history.empty:
     st.info("No uploads yet.")
     st.stop()
-ui.table(ui.uploads_display(history), all_rows=False)
+ui.table(tables.uploads(history), all_rows=False)
 
 choice = st.selectbox(
     "Remove an upload",
     history["upload_id"].tolist(),
-    format_func=lambda i: ui.upload_label(history, i),
+    format_func=lambda i: tables.upload_label(history, i),
     index=None,
     placeholder="Choose an upload to remove",
     key="remove_choice",
 )
 if choice is not None:
     st.warning(
-        f"Removing {ui.upload_label(history, choice)} deletes all its answers from every "
+        f"Removing {tables.upload_label(history, choice)} deletes all its answers from every "
         "chart. This cannot be undone (you can upload the file again)."
     )
     if st.button("Yes, remove it", type="primary", key="confirm_remove"):

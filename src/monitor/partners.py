@@ -80,31 +80,3 @@ def voice(
     merged["difference"] = merged["mean"] - merged["overall"]
     columns = ["partner", "factor", "factor_name", "n", "mean", "overall", "difference"]
     return merged[columns].sort_values("difference").reset_index(drop=True)
-
-
-def gaps_display(gaps: pd.DataFrame) -> pd.DataFrame:
-    """The gaps table with readable headings."""
-    return pd.DataFrame(
-        {
-            "Factor": gaps["factor_name"],
-            "Lowest partner": gaps["low_partner"],
-            "Lowest score": gaps["low"].round(2),
-            "Highest partner": gaps["high_partner"],
-            "Highest score": gaps["high"].round(2),
-            "Gap": gaps["gap"].round(2),
-        }
-    )
-
-
-def voice_display(heard: pd.DataFrame) -> pd.DataFrame:
-    """The voice table with readable headings."""
-    return pd.DataFrame(
-        {
-            "Partner": heard["partner"],
-            "Factor": heard["factor_name"],
-            "Partner score": heard["mean"].round(2),
-            "Partnership score": heard["overall"].round(2),
-            "Difference": heard["difference"].round(2),
-            "Respondents": heard["n"],
-        }
-    )

@@ -106,30 +106,3 @@ def name_only(
             )
     result = pd.DataFrame(rows, columns=columns)
     return result.sort_values("mean_difference").reset_index(drop=True)
-
-
-def index_display(index: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Wave": index["wave"],
-            "Factor": index["factor_name"],
-            "Partners compared": index["partners"],
-            "Lowest partner mean": index["lowest"].round(2),
-            "Highest partner mean": index["highest"].round(2),
-            "Range": index["range"].round(2),
-            "SD of partner means": index["sd"].round(2),
-            "Gini": index["gini"].round(3),
-        }
-    )
-
-
-def name_only_display(flags: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Partner": flags["partner"],
-            "Factor": flags["factor_name"],
-            "Waves in a row": flags["waves"],
-            "Below the partnership now": flags["latest_difference"].round(2),
-            "Average gap": flags["mean_difference"].round(2),
-        }
-    )

@@ -43,32 +43,3 @@ def item_quality(db: Database, view: View, instrument: Instrument | None = None)
     frame["statement"] = frame["item_id"].map(statements)
     frame["high_missing"] = frame["missing_rate"] > MISSING_HIGH
     return frame
-
-
-def reliability_display(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Wave": frame["wave"],
-            "Factor": frame["factor_name"],
-            "Items": frame["items"],
-            "Complete answers": frame["n_complete"],
-            "Cronbach's alpha": frame["alpha"].round(2),
-            "Reliability": [
-                "too few to tell" if pd.isna(a) else ("low" if low else "acceptable")
-                for a, low in zip(frame["alpha"], frame["low"], strict=True)
-            ],
-        }
-    )
-
-
-def item_display(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Wave": frame["wave"],
-            "Item": frame["item_id"],
-            "Statement": frame["statement"],
-            "Respondents": frame["respondents"],
-            "Answered": frame["answered"],
-            "Missing": (100 * frame["missing_rate"]).round(1).astype(str) + "%",
-        }
-    )

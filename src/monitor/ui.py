@@ -29,6 +29,7 @@ from monitor import (
     sample,
     scorecard,
     scores,
+    tables,
 )
 from monitor.access import Actor
 from monitor.errors import MonitorError, StoreError, ValidationError
@@ -618,60 +619,7 @@ def remove_upload(upload_id: int) -> dict | None:
 @st.cache_data(show_spinner=False, max_entries=8)
 def audit(path: str) -> pd.DataFrame:
     """The audit list of uploads and removals, newest first, as shown on the Upload page."""
-    frame = q.audit_list(_database(path))
-    return frame.fillna({"who": "—"}).rename(
-        columns={
-            "happened_at": "When",
-            "who": "Who",
-            "action": "Action",
-            "upload_id": "Upload #",
-            "file_name": "File",
-            "details": "Details",
-        }
-    )
-
-
-# --- display helpers of the upload page ------------------------------------------------
-
-
-def problems_table(error) -> pd.DataFrame:
-    """A validation error's problems as a table: row, column, value, problem, how to fix."""
-    return pd.DataFrame(
-        [
-            {
-                "Row": p.row,
-                "Column": p.column,
-                "Value": p.value,
-                "Problem": p.message,
-                "How to fix": p.fix,
-            }
-            for p in error.problems
-        ]
-    )
-
-
-def uploads_display(history: pd.DataFrame) -> pd.DataFrame:
-    return (
-        history.fillna({"uploaded_by": "—"})
-        .rename(
-            columns={
-                "upload_id": "#",
-                "file_name": "File",
-                "uploaded_at": "Uploaded",
-                "uploaded_by": "By",
-                "partnership": "Partnership",
-                "waves": "Waves",
-                "n_rows": "Respondents",
-                "n_answers": "Answers",
-            }
-        )
-        .drop(columns=["kind", "sha256"])
-    )
-
-
-def upload_label(history: pd.DataFrame, upload_id: int) -> str:
-    row = history.loc[history["upload_id"] == upload_id].iloc[0]
-    return f"#{upload_id} {row.file_name} ({row.waves}, {row.n_rows} respondents)"
+    return tables.audit(q.audit_list(_database(path)))
 
 
 def table(frame: pd.DataFrame, *, all_rows: bool = True) -> None:
@@ -976,6 +924,6 @@ def show_rejection(file_name: str, error: Exception) -> None:
             f"**{file_name}** cannot be imported: {error.total} problem(s). "
             "Fix them in the file and upload it again. Nothing was stored."
         )
-        table(problems_table(error))
+        table(tables.problems(error))
     else:
         st.error(str(error))
