@@ -25,13 +25,6 @@ INDEX_COLUMNS = [
 ]  # fmt: skip
 
 
-def _where(db: Database, view: View) -> q.ScoreFilter:
-    starts = view.starts(db)
-    return q.ScoreFilter(
-        view.partnership, view.partners, starts.get(view.wave_from), starts.get(view.wave)
-    )
-
-
 def power_index(
     db: Database, view: View, min_group_size: int, instrument: Instrument | None = None
 ) -> pd.DataFrame:
@@ -39,7 +32,7 @@ def power_index(
     `view.wave_from`): partners, lowest, highest, range, sd, gini. Partners hidden by the
     disclosure rule (too small, or hidden to protect a small one) take no part."""
     instrument = instrument or load_instrument()
-    where = _where(db, view)
+    where = view.score_filter(db)
     counts = q.group_scores(db, instrument, by="partner", where=where)
     hidden = disclosure.suppress(counts, min_group_size)
     excluded = hidden.loc[hidden["suppressed"], ["partnership", "wave", "factor", "partner"]]
@@ -54,7 +47,7 @@ def partner_history(
     """Partner scores of every wave up to `view.wave` (disclosure rule applied), with the
     partnership's score of the same wave and factor (`overall`) and `difference`."""
     instrument = instrument or load_instrument()
-    where = _where(db, view)
+    where = view.score_filter(db)
     by_partner = factor_scores(db, by="partner", where=where, instrument=instrument)
     if by_partner.empty:
         return by_partner

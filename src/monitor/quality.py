@@ -16,20 +16,13 @@ ALPHA_LOW = 0.7
 MISSING_HIGH = 0.2
 
 
-def _where(db: Database, view: View) -> q.ScoreFilter:
-    starts = view.starts(db)
-    return q.ScoreFilter(
-        view.partnership, view.partners, starts.get(view.wave_from), starts.get(view.wave)
-    )
-
-
 def reliability(
     db: Database, view: View, alpha_low: float = ALPHA_LOW, instrument: Instrument | None = None
 ) -> pd.DataFrame:
     """Cronbach's alpha per wave and factor: wave, factor, factor_name, items, n_complete,
     alpha, low (True when alpha < alpha_low or it cannot be computed)."""
     instrument = instrument or load_instrument()
-    frame = q.reliability(db, instrument, _where(db, view))
+    frame = q.reliability(db, instrument, view.score_filter(db))
     frame.insert(4, "factor_name", frame["factor"].map(instrument.factor_names()))
     frame["low"] = frame["alpha"].isna() | (frame["alpha"] < alpha_low)
     return frame
@@ -38,7 +31,7 @@ def reliability(
 def item_quality(db: Database, view: View, instrument: Instrument | None = None) -> pd.DataFrame:
     """Per wave and item: respondents, answered, missing_rate, the item's statement."""
     instrument = instrument or load_instrument()
-    frame = q.item_quality(db, instrument, _where(db, view))
+    frame = q.item_quality(db, instrument, view.score_filter(db))
     statements = {item.id: item.statement for item in instrument.items}
     frame["statement"] = frame["item_id"].map(statements)
     frame["high_missing"] = frame["missing_rate"] > MISSING_HIGH

@@ -27,6 +27,14 @@ class View:
         waves = q.waves(db, self.partnership)
         return dict(zip(waves["wave"], waves["wave_start"].dt.date, strict=True))
 
+    def score_filter(self, db: Database) -> q.ScoreFilter:
+        """The answers of this view: its partnership and partners, from `wave_from` (or
+        the first wave) up to `wave` (or the latest)."""
+        starts = self.starts(db)
+        return q.ScoreFilter(
+            self.partnership, self.partners, starts.get(self.wave_from), starts.get(self.wave)
+        )
+
 
 def wave_list(db: Database, partnership: str | None) -> list[str]:
     """Waves of a partnership, oldest first."""

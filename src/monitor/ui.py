@@ -200,10 +200,7 @@ def responses_by_partner(path: str, view: View) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=128)
 def trend_scores(path: str, view: View) -> pd.DataFrame:
     db = _database(path)
-    starts = view.starts(db)
-    where = q.ScoreFilter(
-        view.partnership, view.partners, starts.get(view.wave_from), starts.get(view.wave)
-    )
+    where = view.score_filter(db)
     return scores.factor_scores(db, where=where, instrument=instrument(), weighting=view.weighting)
 
 
