@@ -42,6 +42,16 @@ def partner_matrix(
     return suppress_small(scores, min_group_size)
 
 
+def hidden_partners(matrix: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Partners of `matrix` hidden as too small, and partners hidden for some factors only
+    to protect them (their scores and the total would give the small ones away)."""
+    if matrix.empty:
+        return [], []
+    hidden = sorted(matrix.loc[matrix["suppressed"] & ~matrix["secondary"], "partner"].unique())
+    protecting = sorted(set(matrix.loc[matrix["secondary"], "partner"]) - set(hidden))
+    return hidden, protecting
+
+
 def partner_gaps(matrix: pd.DataFrame) -> pd.DataFrame:
     """Per factor: the highest- and lowest-scoring partner (shown ones only) and the gap."""
     shown = matrix.dropna(subset=["mean"])

@@ -3,8 +3,8 @@
 * The power-differential index: per factor and wave, how far apart the partner agencies'
   mean scores are (range, standard deviation and Gini coefficient of the partner means).
   Only partners with at least the minimum group size take part.
-* The "partnership in name only" warning: an agency whose power, trust or communication
-  score sits far below the partnership's, wave after wave.
+* The partner scores of every wave against the partnership's, which the "partnership in
+  name only" warning reads (the rule itself is in monitor.name_only).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from monitor.scores import factor_scores
 from monitor.store import Database
 from monitor.store import queries as q
 
-NAME_ONLY_FACTORS = ("power", "trust", "communication")
 INDEX_COLUMNS = [
     "partnership", "wave", "wave_start", "factor", "factor_name",
     "partners", "lowest", "highest", "range", "sd", "gini",
@@ -59,43 +58,3 @@ def partner_history(
     )
     merged["difference"] = merged["mean"] - merged["overall"]
     return merged
-
-
-def name_only(
-    history: pd.DataFrame,
-    gap: float,
-    waves: int = 2,
-    factors: tuple[str, ...] = NAME_ONLY_FACTORS,
-) -> pd.DataFrame:
-    """Agencies at least `gap` below the partnership on one of `factors` in each of the
-    last `waves` waves (consecutive, ending with the latest wave of `history`).
-
-    One row per partner and factor: partner, factor, factor_name, waves (the streak
-    length), latest_difference, mean_difference."""
-    columns = ["partner", "factor", "factor_name", "waves", "latest_difference", "mean_difference"]
-    if history.empty:
-        return pd.DataFrame(columns=columns)
-    order = history.drop_duplicates("wave").sort_values("wave_start")["wave"].tolist()
-    rows = []
-    part = history[history["factor"].isin(factors)]
-    for (partner, factor), group in part.groupby(["partner", "factor"], sort=False):
-        by_wave = group.set_index("wave")["difference"]
-        streak = []
-        for wave in reversed(order):
-            value = by_wave.get(wave)
-            if value is None or pd.isna(value) or value > -gap:
-                break
-            streak.append(value)
-        if len(streak) >= waves:
-            rows.append(
-                (
-                    partner,
-                    factor,
-                    group["factor_name"].iloc[0],
-                    len(streak),
-                    streak[0],
-                    sum(streak) / len(streak),
-                )
-            )
-    result = pd.DataFrame(rows, columns=columns)
-    return result.sort_values("mean_difference").reset_index(drop=True)
