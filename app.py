@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from monitor import ui
+from monitor import dashboard
 
 st.set_page_config(page_title="Partnership Monitor", page_icon=":handshake:", layout="wide")
 
-ui.start_app()
-ui.navigation().run()
-ui.share_link()
-ui.report_downloads()
+dashboard.start_app()
+dashboard.navigation().run()
+dashboard.share_link()
+dashboard.report_downloads()

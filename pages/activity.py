@@ -1,16 +1,14 @@
 """Activity and cost: continuity of representation, staff capacity and the cost of running
 the partnership, from the activity records (and survey respondent retention)."""
 
-import pandas as pd
 import streamlit as st
 
-from monitor import activity, charts, ui
+from monitor import charts, dashboard, tables
 
-partnership = ui.partnership_page("Activity and cost")
-path = ui.db_path()
+partnership = dashboard.partnership_page("activity")
 
 st.header("Continuity")
-continuity = ui.continuity(path, partnership)
+continuity = dashboard.continuity(partnership)
 if continuity.empty:
     st.info(
         f"No activity records for {partnership} yet. Upload meeting and activity records on "
@@ -21,33 +19,22 @@ else:
         "Share of meetings and activities each partner attended, and how often its "
         "representative changed between the meetings it attended."
     )
-    ui.chart(charts.attendance_chart(continuity))
-    changed = continuity[continuity["changes"] > 0]
-    for row in changed.itertuples():
+    dashboard.chart(charts.attendance_chart(continuity))
+    for row in dashboard.representative_changes(partnership).itertuples():
         st.warning(
             f"**{row.partner}** changed its representative {row.changes} time(s): "
             f"{row.representatives} different people attended for it."
         )
-    minutes = ui.minutes_rate(path, partnership)
+    minutes = dashboard.minutes_rate(partnership)
     cols = st.columns(len(minutes)) if len(minutes) else []
     for col, row in zip(cols, minutes.itertuples(), strict=True):
         col.metric(f"Minutes recorded, {row.period}", f"{row.with_minutes} of {row.meetings}")
     with st.expander("Attendance per partner and quarter"):
-        ui.table(
-            ui.attendance_by_period(path, partnership).rename(
-                columns={
-                    "partner": "Partner",
-                    "period": "Quarter",
-                    "meetings": "Meetings",
-                    "attended": "Attended",
-                    "rate": "Rate",
-                }
-            ),
-            all_rows=False,
-        )
+        attendance = dashboard.attendance_by_period(partnership)
+        dashboard.table(tables.attendance(attendance), all_rows=False)
 
 st.subheader("Survey respondents retained from the previous wave")
-retention = ui.retention(path, partnership)
+retention = dashboard.retention(partnership)
 if retention.empty:
     st.info("No survey waves for this partnership yet.")
 else:
@@ -55,25 +42,13 @@ else:
         "Respondents of a wave who answered again in the next one (same respondent ids). "
         "Low retention makes changes between waves harder to read."
     )
-    shown = retention.drop(columns=["partnership"]).rename(
-        columns={
-            "wave": "Wave",
-            "respondents": "Respondents",
-            "previous": "In previous wave",
-            "retained": "Retained",
-            "retention_rate": "Retention",
-        }
-    )
-    shown["Retention"] = shown["Retention"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
-    for column in ("In previous wave", "Retained"):
-        shown[column] = shown[column].map(lambda v: "—" if pd.isna(v) else str(int(v)))
-    ui.table(shown)
+    dashboard.table(tables.retention(retention))
 
 if continuity.empty:
     st.stop()
 
 st.header("Capacity")
-capacity = ui.capacity(path, partnership)
+capacity = dashboard.capacity(partnership)
 measure = st.segmented_control(
     "Show",
     ["staff_hours", "resources", "info_shared"],
@@ -85,42 +60,20 @@ measure = st.segmented_control(
     default="staff_hours",
     key="capacity_measure",
 )
-ui.chart(charts.capacity_chart(capacity, measure or "staff_hours"), stretch=False)
+dashboard.chart(charts.capacity_chart(capacity, measure or "staff_hours"), stretch=False)
 
 st.header("Cost of running the partnership")
 rate = st.number_input(
     "Cost of one staff hour",
     min_value=0.0,
-    value=activity.DEFAULT_HOURLY_COST,
+    value=dashboard.DEFAULT_HOURLY_COST,
     step=5.0,
     key="hourly_cost",
     help="Staff time is priced at this rate; resources are added as given.",
 )
-cost = ui.cost(path, partnership, float(rate))
-ui.chart(charts.cost_chart(cost), stretch=False)
+cost = dashboard.cost(partnership, float(rate))
+dashboard.chart(charts.cost_chart(cost), stretch=False)
 st.caption("Total cost per quarter = staff hours × cost of one staff hour + resources.")
 with st.expander("Numbers behind the charts"):
-    ui.table(
-        cost.rename(
-            columns={
-                "period": "Quarter",
-                "meetings": "Meetings",
-                "staff_hours": "Staff hours",
-                "staff_cost": "Staff cost",
-                "resources": "Resources",
-                "total_cost": "Total cost",
-            }
-        )
-    )
-    ui.table(
-        capacity.rename(
-            columns={
-                "partner": "Partner",
-                "period": "Quarter",
-                "staff_hours": "Staff hours",
-                "resources": "Resources",
-                "info_shared": "Information sharing",
-            }
-        ),
-        all_rows=False,
-    )
+    dashboard.table(tables.cost(cost))
+    dashboard.table(tables.capacity(capacity), all_rows=False)

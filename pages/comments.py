@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from monitor import ui
+from monitor import dashboard
 
-view = ui.page("Comments")
+view = dashboard.page("comments")
 
-min_n = ui.settings().comment_min_group_size
+min_n = dashboard.settings().comment_min_group_size
 by = st.segmented_control(
     "Group comments by",
     ["partner", "role"],
@@ -15,7 +15,7 @@ by = st.segmented_control(
     key="comments_by",
     bind="query-params",
 )
-comments = ui.comments(ui.db_path(), view, min_n, by or "partner")
+comments = dashboard.comments(view, by or "partner")
 st.caption(
     f"{view.partnership} · wave {view.wave}. Comments are shown only for groups in which at "
     f"least {min_n} respondents wrote a comment, so that no one can be recognised by their words."

@@ -3,12 +3,12 @@ partnership stands among all of them."""
 
 import streamlit as st
 
-from monitor import charts, compare, ui
+from monitor import charts, dashboard, tables
 
-partnership = ui.partnership_page("Compare partnerships")
-latest = ui.latest_scores(ui.db_path())
+partnership = dashboard.partnership_page("compare")
+latest = dashboard.latest_scores()
 if latest.empty:
-    ui.empty_state()
+    dashboard.empty_state()
     st.stop()
 
 count = latest["partnership"].nunique()
@@ -17,25 +17,14 @@ st.caption(
     "members and timing limit how far scores can be compared: read the differences as "
     "questions to discuss, not a league table."
 )
-ui.chart(charts.comparison_chart(latest, partnership))
+dashboard.chart(charts.comparison_chart(latest, partnership))
 
 st.subheader("Side by side")
-ui.table(compare.side_by_side(latest))
+dashboard.table(dashboard.side_by_side())
 
 st.subheader(f"Where {partnership} stands")
-place = compare.placement(latest, partnership)
+place = dashboard.placement(partnership)
 if place.empty:
     st.info(f"{partnership} has no survey scores yet.")
 else:
-    place["Place"] = [f"{r} of {n}" for r, n in zip(place["rank"], place["of"], strict=True)]
-    ui.table(
-        place.drop(columns=["rank", "of"]).rename(
-            columns={
-                "factor_name": "Factor",
-                "score": "Score",
-                "median": "Median of all",
-                "lowest": "Lowest",
-                "highest": "Highest",
-            }
-        )
-    )
+    dashboard.table(tables.placement(place))

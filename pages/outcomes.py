@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from monitor import charts, outcomes, ui
+from monitor import charts, dashboard, tables
 
-partnership = ui.partnership_page("Outcomes")
-path = ui.db_path()
+partnership = dashboard.partnership_page("outcomes")
 
-totals = ui.outcome_totals(path, partnership)
+totals = dashboard.outcome_totals(partnership)
 if totals.empty:
     st.info(
         f"No outcome counts for {partnership} yet. Upload crime and disorder counts (for "
@@ -15,8 +14,8 @@ if totals.empty:
     )
     st.stop()
 
-st.warning(outcomes.CAUTION, icon=":material/info:")
-names = ui.instrument().factor_names()
+st.warning(dashboard.OUTCOMES_CAUTION, icon=":material/info:")
+names = dashboard.instrument().factor_names()
 factor = st.selectbox(
     "Partnership health measure",
     [None, *names],
@@ -24,22 +23,14 @@ factor = st.selectbox(
     key="health_factor",
     bind="query-params",
 )
-health = ui.health(path, partnership, factor)
-ui.chart(charts.outcomes_chart(totals, health))
+health = dashboard.health(partnership, factor)
+dashboard.chart(charts.outcomes_chart(totals, health))
 if health.empty:
     st.caption("No survey scores for this partnership yet, so only the outcomes are shown.")
 
 st.subheader("By category")
-ui.chart(charts.outcome_categories_chart(ui.outcome_monthly(path, partnership)), stretch=False)
-changes = ui.outcome_changes(path, partnership)
-st.caption("First twelve months of the data against the last twelve.")
-ui.table(
-    changes.rename(
-        columns={
-            "category": "Category",
-            "first_12": "First 12 months",
-            "last_12": "Last 12 months",
-            "change_pct": "Change (%)",
-        }
-    )
+dashboard.chart(
+    charts.outcome_categories_chart(dashboard.outcome_monthly(partnership)), stretch=False
 )
+st.caption("First twelve months of the data against the last twelve.")
+dashboard.table(tables.outcome_changes(dashboard.outcome_changes(partnership)))

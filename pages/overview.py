@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from monitor import charts, scorecard, ui
+from monitor import charts, dashboard, tables
 
-view = ui.page("Partnership health", weighting=True)
+view = dashboard.page("overview", weighting=True)
 
-path = ui.db_path()
-min_n = ui.settings().min_group_size
-card = ui.scorecard_table(path, view)
+min_n = dashboard.settings().min_group_size
+card = dashboard.scorecard_table(view)
 if card.empty:
     st.warning("No scores for this selection. Choose another wave or include more partners.")
     st.stop()
@@ -17,7 +16,7 @@ st.caption(
     f"{view.partnership} · wave {view.wave} · "
     + (", ".join(view.partners) if view.partners else "all partners")
     + " · "
-    + ui.WEIGHTING_LABELS[view.weighting].lower()
+    + dashboard.WEIGHTING_LABELS[view.weighting].lower()
 )
 if "suppressed" in card and card["suppressed"].any():
     st.info(
@@ -25,16 +24,14 @@ if "suppressed" in card and card["suppressed"].any():
         f"it leaves out, has fewer than {min_n} respondents, so comparing it with the whole "
         "partnership could reveal a small group. Choose more partners."
     )
-counts = ui.responses_by_partner(path, view)
-strong = int((card["band"] == "strength").sum())
-concern = int((card["band"] == "concern").sum())
+bands = dashboard.band_counts(view)
 left, middle, right = st.columns(3)
-left.metric("Respondents", int(counts["respondents"].sum()))
-middle.metric("Factors in strength", f"{strong} of {len(card)}")
-right.metric("Factors of concern", concern)
+left.metric("Respondents", dashboard.respondents(view))
+middle.metric("Factors in strength", f"{bands.get('strength', 0)} of {len(card)}")
+right.metric("Factors of concern", bands.get("concern", 0))
 
 st.subheader("Needs attention")
-attention = scorecard.needs_attention(card)
+attention = dashboard.needs_attention(view)
 if attention.empty:
     st.success("No factor is in the concern band, and none fell clearly since the last wave.")
 else:
@@ -42,10 +39,7 @@ else:
         st.markdown(f"- **{row.factor_name}**: {row.reason}")
 
 st.subheader("Scorecard")
-shown = card.dropna(subset=["mean"])[
-    ["factor_name", "wave", "mean", "ci_low", "ci_high", "n", "band_label"]
-]  # only what the chart draws
-ui.chart(charts.scorecard_chart(shown, ui.instrument()))
+dashboard.chart(charts.scorecard_chart(card, dashboard.instrument()))
 st.caption(
     "Change is shown with its 95% interval. **rose** or **fell** only when the whole "
     "interval is above or below zero; otherwise **no clear change** (the difference could "
@@ -56,7 +50,7 @@ st.caption(
         else ""
     )
 )
-ui.table(scorecard.display_table(card))
+dashboard.table(tables.scorecard(card))
 
 st.subheader("Responses by partner")
-ui.chart(charts.responses_chart(counts))
+dashboard.chart(charts.responses_chart(dashboard.responses_by_partner(view)))

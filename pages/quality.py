@@ -2,14 +2,13 @@
 
 import streamlit as st
 
-from monitor import charts, quality, ui
+from monitor import charts, dashboard, tables
 
-view = ui.page("Survey quality", wave_range=True)
+view = dashboard.page("quality", wave_range=True)
 
-path = ui.db_path()
-alpha_low = ui.settings().alpha_low
-alpha = ui.reliability(path, view, alpha_low)
-items = ui.item_quality(path, view)
+alpha_low = dashboard.settings().alpha_low
+alpha = dashboard.reliability(view)
+items = dashboard.item_quality(view)
 if alpha.empty:
     st.warning("No answers for this selection. Widen the wave range or include more partners.")
     st.stop()
@@ -21,24 +20,24 @@ st.caption(
     "with care and consider rewording the statements. Only respondents who answered every "
     "statement of the factor count."
 )
-low = alpha[alpha["low"]]
+low = dashboard.low_reliability(view)
 if low.empty:
     st.success("Every factor's scale is reliable in every wave shown.")
 else:
     st.warning(f"{len(low)} of {len(alpha)} factor-wave scores have low or unknown reliability.")
-ui.chart(charts.reliability_chart(alpha, alpha_low), stretch=False)
+dashboard.chart(charts.reliability_chart(alpha, alpha_low), stretch=False)
 with st.expander("Reliability table"):
-    ui.table(quality.reliability_display(alpha), all_rows=False)
+    dashboard.table(tables.reliability(alpha), all_rows=False)
 
 st.subheader("Responses and missing answers per item")
 st.caption(
     "“Don't know”, “N/A” and blanks are missing: they never count as an answer. An item "
-    f"missing in more than {quality.MISSING_HIGH:.0%} of responses may be unclear or not "
+    f"missing in more than {dashboard.MISSING_HIGH:.0%} of responses may be unclear or not "
     "apply to some partners."
 )
-high = items[items["high_missing"]]
-if not high.empty:
-    st.warning("Often left unanswered: " + ", ".join(sorted(high["item_id"].unique())) + ".")
-ui.chart(charts.missing_chart(items))
+often_missing = dashboard.often_missing(view)
+if often_missing:
+    st.warning("Often left unanswered: " + ", ".join(often_missing) + ".")
+dashboard.chart(charts.missing_chart(items))
 with st.expander("Item table"):
-    ui.table(quality.item_display(items), all_rows=False)
+    dashboard.table(tables.items(items), all_rows=False)

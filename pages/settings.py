@@ -2,19 +2,16 @@
 
 import streamlit as st
 
-from monitor import settings as config
-from monitor import ui
+from monitor import dashboard
 
-ui.inside_app()
-st.title("Settings")
+dashboard.plain_page("settings")
 st.caption(
     "These values apply to every page and every user. They override the defaults, "
     "monitor.toml and MONITOR_* environment variables. Reset a value to fall back to those."
 )
-current = ui.settings()
-stored = ui.stored_settings()
-bands = config.band_minimums(ui.instrument())
-ui.show_flash()
+current = dashboard.settings()
+stored = dashboard.stored_settings()
+bands = dashboard.bands()
 
 with st.form("settings"):
     st.subheader("Protecting respondents")
@@ -42,19 +39,7 @@ with st.form("settings"):
         value=float(bands.get("borderline", 3.0)),
     )
     st.subheader("Warnings")
-    gap = st.number_input(
-        "Partnership in name only: points below the partnership",
-        min_value=0.1,
-        max_value=4.0,
-        step=0.05,
-        value=float(current.name_only_gap),
-    )
-    runs = st.number_input(
-        "Partnership in name only: waves in a row",
-        min_value=1,
-        max_value=12,
-        value=current.name_only_waves,
-    )
+    name_only = dashboard.name_only_settings(current)
     alpha_low = st.number_input(
         "Low reliability: Cronbach's alpha below",
         min_value=0.0,
@@ -69,18 +54,17 @@ if saved:
         "min_group_size": int(min_group),
         "band_strength": float(strength),
         "band_borderline": float(borderline),
-        "name_only_gap": float(gap),
-        "name_only_waves": int(runs),
+        **name_only,
         "alpha_low": float(alpha_low),
     }
-    if ui.save_settings(values):
-        ui.flash("Settings saved.")
+    if dashboard.save_settings(values):
+        dashboard.flash("Settings saved.")
         st.rerun()
 
 if stored:
     st.subheader("Saved here")
     st.dataframe({"Setting": list(stored), "Value": list(stored.values())}, hide_index=True)
     if st.button("Reset to the defaults and monitor.toml"):
-        ui.save_settings(dict.fromkeys(config.EDITABLE))
-        ui.flash("Saved settings removed.")
+        dashboard.save_settings(dict.fromkeys(dashboard.EDITABLE_SETTINGS))
+        dashboard.flash("Saved settings removed.")
         st.rerun()

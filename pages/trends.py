@@ -3,17 +3,17 @@ partner agencies over time."""
 
 import streamlit as st
 
-from monitor import charts, power, scores, ui
+from monitor import charts, dashboard, tables
 
-view = ui.page("Trends", wave_range=True, weighting=True)
+view = dashboard.page("trends", wave_range=True, weighting=True)
 
-path = ui.db_path()
-trend = ui.trend_scores(path, view)
+trend = dashboard.trend_scores(view)
 if trend.empty:
     st.warning("No scores for this selection. Widen the wave range or include more partners.")
     st.stop()
 
-names = ui.instrument().factor_names()
+instrument = dashboard.instrument()
+names = instrument.factor_names()
 chosen = st.multiselect(
     "Factors",
     list(names),
@@ -24,19 +24,19 @@ chosen = st.multiselect(
 )
 st.caption("Lines show the mean score; the shaded band is its 95% interval. Hover for n.")
 if chosen:
-    ui.chart(charts.trend_chart(trend[trend["factor"].isin(chosen)], ui.instrument()))
+    dashboard.chart(charts.trend_chart(dashboard.trend_scores(view, chosen), instrument))
 else:
     st.info("Choose one or more factors to compare them on one chart.")
 
 st.subheader("All ten factors")
-ui.chart(charts.trend_small_multiples(trend, ui.instrument()), stretch=False)
+dashboard.chart(charts.trend_small_multiples(trend, instrument), stretch=False)
 
 with st.expander("Numbers behind the charts"):
-    ui.table(scores.display_table(trend), all_rows=False)
+    dashboard.table(tables.scores(trend), all_rows=False)
 
 st.subheader("Power differential between agencies")
-min_n = ui.settings().min_group_size
-index = ui.power_index(path, view, min_n)
+min_n = dashboard.settings().min_group_size
+index = dashboard.power_index(view)
 st.caption(
     "How far apart the partner agencies' average scores are, wave by wave: the standard "
     "deviation of the partner means (0 = every agency scores the same). A rising line "
@@ -48,7 +48,6 @@ if index.empty:
 elif not chosen:
     st.caption("Choose factors above to chart their power differential.")
 else:
-    shown = index[index["factor"].isin(chosen)]
-    ui.chart(charts.power_index_chart(shown))
+    dashboard.chart(charts.power_index_chart(dashboard.power_index(view, chosen)))
 with st.expander("Range, standard deviation and Gini of partner means"):
-    ui.table(power.index_display(index), all_rows=False)
+    dashboard.table(tables.power_index(index), all_rows=False)

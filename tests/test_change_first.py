@@ -9,7 +9,7 @@ import pytest
 from analytics_helpers import raw_answers, respondent_scores
 from scipy import stats
 
-from monitor import scorecard
+from monitor import scorecard, tables
 from monitor.scorecard import View
 from monitor.store import queries as q
 
@@ -53,7 +53,7 @@ def test_second_wave_compares_with_the_first_both_ways(sample_db):
     assert np.allclose(card["change"], card["change_first"])
     first = scorecard.scorecard(sample_db, View(partnership, waves[0]))
     assert first["change_first_verdict"].isna().all()
-    assert set(scorecard.display_table(first)["Change since first wave"]) == {"no earlier wave"}
+    assert set(tables.scorecard(first)["Change since first wave"]) == {"no earlier wave"}
 
 
 def test_a_small_partner_selection_is_hidden(sample_db):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from analytics_helpers import raw_answers, respondent_scores
 
-from monitor import power
+from monitor import name_only, power
 from monitor.scorecard import View
 from monitor.store import queries as q
 
@@ -89,18 +89,18 @@ def test_name_only_needs_a_streak_up_to_the_latest_wave():
             ("E", "W1", -1.0), ("E", "W2", np.nan), ("E", "W3", -1.0),  # hidden in W2
         ]
     )  # fmt: skip
-    got = power.name_only(frame, gap=0.75, waves=2)
+    got = name_only.flags(frame, gap=0.75, waves=2)
     assert got.set_index("partner")["waves"].to_dict() == {"A": 3, "C": 2}
-    assert set(power.name_only(frame, gap=0.75, waves=1)["partner"]) == {"A", "C", "D", "E"}
-    assert power.name_only(frame, gap=0.8, waves=2)["partner"].tolist() == ["A"]
-    assert power.name_only(frame, gap=0.85, waves=2).empty
+    assert set(name_only.flags(frame, gap=0.75, waves=1)["partner"]) == {"A", "C", "D", "E"}
+    assert name_only.flags(frame, gap=0.8, waves=2)["partner"].tolist() == ["A"]
+    assert name_only.flags(frame, gap=0.85, waves=2).empty
 
 
 def test_name_only_on_the_sample(sample_db):
     partnership = q.partnerships(sample_db)[0]
     view = View(partnership, q.waves(sample_db, partnership)["wave"].iloc[-1])
     hist = power.partner_history(sample_db, view, 3)
-    flags = power.name_only(hist, 0.5, 2)
-    assert set(flags["factor"]) <= set(power.NAME_ONLY_FACTORS)
+    flags = name_only.flags(hist, 0.5, 2)
+    assert set(flags["factor"]) <= set(name_only.FACTORS)
     shown = hist.dropna(subset=["mean"])
     assert (shown["difference"] == shown["mean"] - shown["overall"]).all()

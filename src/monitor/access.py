@@ -6,7 +6,7 @@ Three roles, each allowed what the one before it may do:
 - evaluator: also upload survey files, load the sample data and remove uploads;
 - admin: also change the settings.
 
-The dashboard decides who the user is (see `monitor.ui`) and calls the guarded
+The dashboard decides who the user is (see `monitor.dashboard.auth`) and calls the guarded
 write functions of this module, which refuse the call without the role. The
 command line is a local administrator's tool: it acts as `CLI_ACTOR`.
 

@@ -68,9 +68,13 @@ SCORE_TOOLTIP = [
 ]
 
 
+SCORECARD_COLUMNS = ["factor_name", "wave", "mean", "ci_low", "ci_high", "n", "band_label"]
+
+
 def scorecard_chart(card: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
     """Each factor's score with its 95% interval, coloured and labelled by band."""
     instrument = instrument or load_instrument()
+    card = card.dropna(subset=["mean"])[SCORECARD_COLUMNS]  # only what the chart draws
     y = alt.Y("factor_name:N", sort=_factor_order(instrument), title=None)
     x_scale = _score_axis(instrument)
     base = alt.Chart(card).encode(y=y)

@@ -31,19 +31,9 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _where(db: Database, view: View) -> q.ScoreFilter:
-    starts = view.starts(db)
-    return q.ScoreFilter(
-        partnership=view.partnership,
-        partners=view.partners,
-        wave_from=starts.get(view.wave_from),
-        wave_to=starts.get(view.wave),
-    )
-
-
 def response_count(db: Database, view: View) -> int:
     """How many rows `combined_data` holds for the view."""
-    return q.count_responses(db, _where(db, view))
+    return q.count_responses(db, view.score_filter(db))
 
 
 def combined_data(
@@ -53,7 +43,7 @@ def combined_data(
     partners and waves (from `view.wave_from` to `view.wave`); the first `limit` rows
     when given."""
     instrument = instrument or load_instrument()
-    frame = q.answers_wide(db, instrument, _where(db, view), limit)
+    frame = q.answers_wide(db, instrument, view.score_filter(db), limit)
     frame["wave_start"] = pd.to_datetime(frame["wave_start"]).dt.date
     return frame
 

@@ -42,6 +42,16 @@ def partner_matrix(
     return suppress_small(scores, min_group_size)
 
 
+def hidden_partners(matrix: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Partners of `matrix` hidden as too small, and partners hidden for some factors only
+    to protect them (their scores and the total would give the small ones away)."""
+    if matrix.empty:
+        return [], []
+    hidden = sorted(matrix.loc[matrix["suppressed"] & ~matrix["secondary"], "partner"].unique())
+    protecting = sorted(set(matrix.loc[matrix["secondary"], "partner"]) - set(hidden))
+    return hidden, protecting
+
+
 def partner_gaps(matrix: pd.DataFrame) -> pd.DataFrame:
     """Per factor: the highest- and lowest-scoring partner (shown ones only) and the gap."""
     shown = matrix.dropna(subset=["mean"])
@@ -80,31 +90,3 @@ def voice(
     merged["difference"] = merged["mean"] - merged["overall"]
     columns = ["partner", "factor", "factor_name", "n", "mean", "overall", "difference"]
     return merged[columns].sort_values("difference").reset_index(drop=True)
-
-
-def gaps_display(gaps: pd.DataFrame) -> pd.DataFrame:
-    """The gaps table with readable headings."""
-    return pd.DataFrame(
-        {
-            "Factor": gaps["factor_name"],
-            "Lowest partner": gaps["low_partner"],
-            "Lowest score": gaps["low"].round(2),
-            "Highest partner": gaps["high_partner"],
-            "Highest score": gaps["high"].round(2),
-            "Gap": gaps["gap"].round(2),
-        }
-    )
-
-
-def voice_display(heard: pd.DataFrame) -> pd.DataFrame:
-    """The voice table with readable headings."""
-    return pd.DataFrame(
-        {
-            "Partner": heard["partner"],
-            "Factor": heard["factor_name"],
-            "Partner score": heard["mean"].round(2),
-            "Partnership score": heard["overall"].round(2),
-            "Difference": heard["difference"].round(2),
-            "Respondents": heard["n"],
-        }
-    )

@@ -3,8 +3,8 @@
 * The power-differential index: per factor and wave, how far apart the partner agencies'
   mean scores are (range, standard deviation and Gini coefficient of the partner means).
   Only partners with at least the minimum group size take part.
-* The "partnership in name only" warning: an agency whose power, trust or communication
-  score sits far below the partnership's, wave after wave.
+* The partner scores of every wave against the partnership's, which the "partnership in
+  name only" warning reads (the rule itself is in monitor.name_only).
 """
 
 from __future__ import annotations
@@ -18,18 +18,10 @@ from monitor.scores import factor_scores
 from monitor.store import Database
 from monitor.store import queries as q
 
-NAME_ONLY_FACTORS = ("power", "trust", "communication")
 INDEX_COLUMNS = [
     "partnership", "wave", "wave_start", "factor", "factor_name",
     "partners", "lowest", "highest", "range", "sd", "gini",
 ]  # fmt: skip
-
-
-def _where(db: Database, view: View) -> q.ScoreFilter:
-    starts = view.starts(db)
-    return q.ScoreFilter(
-        view.partnership, view.partners, starts.get(view.wave_from), starts.get(view.wave)
-    )
 
 
 def power_index(
@@ -39,7 +31,7 @@ def power_index(
     `view.wave_from`): partners, lowest, highest, range, sd, gini. Partners hidden by the
     disclosure rule (too small, or hidden to protect a small one) take no part."""
     instrument = instrument or load_instrument()
-    where = _where(db, view)
+    where = view.score_filter(db)
     counts = q.group_scores(db, instrument, by="partner", where=where)
     hidden = disclosure.suppress(counts, min_group_size)
     excluded = hidden.loc[hidden["suppressed"], ["partnership", "wave", "factor", "partner"]]
@@ -54,7 +46,7 @@ def partner_history(
     """Partner scores of every wave up to `view.wave` (disclosure rule applied), with the
     partnership's score of the same wave and factor (`overall`) and `difference`."""
     instrument = instrument or load_instrument()
-    where = _where(db, view)
+    where = view.score_filter(db)
     by_partner = factor_scores(db, by="partner", where=where, instrument=instrument)
     if by_partner.empty:
         return by_partner
@@ -66,70 +58,3 @@ def partner_history(
     )
     merged["difference"] = merged["mean"] - merged["overall"]
     return merged
-
-
-def name_only(
-    history: pd.DataFrame,
-    gap: float,
-    waves: int = 2,
-    factors: tuple[str, ...] = NAME_ONLY_FACTORS,
-) -> pd.DataFrame:
-    """Agencies at least `gap` below the partnership on one of `factors` in each of the
-    last `waves` waves (consecutive, ending with the latest wave of `history`).
-
-    One row per partner and factor: partner, factor, factor_name, waves (the streak
-    length), latest_difference, mean_difference."""
-    columns = ["partner", "factor", "factor_name", "waves", "latest_difference", "mean_difference"]
-    if history.empty:
-        return pd.DataFrame(columns=columns)
-    order = history.drop_duplicates("wave").sort_values("wave_start")["wave"].tolist()
-    rows = []
-    part = history[history["factor"].isin(factors)]
-    for (partner, factor), group in part.groupby(["partner", "factor"], sort=False):
-        by_wave = group.set_index("wave")["difference"]
-        streak = []
-        for wave in reversed(order):
-            value = by_wave.get(wave)
-            if value is None or pd.isna(value) or value > -gap:
-                break
-            streak.append(value)
-        if len(streak) >= waves:
-            rows.append(
-                (
-                    partner,
-                    factor,
-                    group["factor_name"].iloc[0],
-                    len(streak),
-                    streak[0],
-                    sum(streak) / len(streak),
-                )
-            )
-    result = pd.DataFrame(rows, columns=columns)
-    return result.sort_values("mean_difference").reset_index(drop=True)
-
-
-def index_display(index: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Wave": index["wave"],
-            "Factor": index["factor_name"],
-            "Partners compared": index["partners"],
-            "Lowest partner mean": index["lowest"].round(2),
-            "Highest partner mean": index["highest"].round(2),
-            "Range": index["range"].round(2),
-            "SD of partner means": index["sd"].round(2),
-            "Gini": index["gini"].round(3),
-        }
-    )
-
-
-def name_only_display(flags: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Partner": flags["partner"],
-            "Factor": flags["factor_name"],
-            "Waves in a row": flags["waves"],
-            "Below the partnership now": flags["latest_difference"].round(2),
-            "Average gap": flags["mean_difference"].round(2),
-        }
-    )

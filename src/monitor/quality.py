@@ -16,20 +16,13 @@ ALPHA_LOW = 0.7
 MISSING_HIGH = 0.2
 
 
-def _where(db: Database, view: View) -> q.ScoreFilter:
-    starts = view.starts(db)
-    return q.ScoreFilter(
-        view.partnership, view.partners, starts.get(view.wave_from), starts.get(view.wave)
-    )
-
-
 def reliability(
     db: Database, view: View, alpha_low: float = ALPHA_LOW, instrument: Instrument | None = None
 ) -> pd.DataFrame:
     """Cronbach's alpha per wave and factor: wave, factor, factor_name, items, n_complete,
     alpha, low (True when alpha < alpha_low or it cannot be computed)."""
     instrument = instrument or load_instrument()
-    frame = q.reliability(db, instrument, _where(db, view))
+    frame = q.reliability(db, instrument, view.score_filter(db))
     frame.insert(4, "factor_name", frame["factor"].map(instrument.factor_names()))
     frame["low"] = frame["alpha"].isna() | (frame["alpha"] < alpha_low)
     return frame
@@ -38,37 +31,8 @@ def reliability(
 def item_quality(db: Database, view: View, instrument: Instrument | None = None) -> pd.DataFrame:
     """Per wave and item: respondents, answered, missing_rate, the item's statement."""
     instrument = instrument or load_instrument()
-    frame = q.item_quality(db, instrument, _where(db, view))
+    frame = q.item_quality(db, instrument, view.score_filter(db))
     statements = {item.id: item.statement for item in instrument.items}
     frame["statement"] = frame["item_id"].map(statements)
     frame["high_missing"] = frame["missing_rate"] > MISSING_HIGH
     return frame
-
-
-def reliability_display(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Wave": frame["wave"],
-            "Factor": frame["factor_name"],
-            "Items": frame["items"],
-            "Complete answers": frame["n_complete"],
-            "Cronbach's alpha": frame["alpha"].round(2),
-            "Reliability": [
-                "too few to tell" if pd.isna(a) else ("low" if low else "acceptable")
-                for a, low in zip(frame["alpha"], frame["low"], strict=True)
-            ],
-        }
-    )
-
-
-def item_display(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Wave": frame["wave"],
-            "Item": frame["item_id"],
-            "Statement": frame["statement"],
-            "Respondents": frame["respondents"],
-            "Answered": frame["answered"],
-            "Missing": (100 * frame["missing_rate"]).round(1).astype(str) + "%",
-        }
-    )

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from monitor import charts, partners, scorecard, scores
+from monitor import charts, partners, scorecard, scores, tables
 from monitor.errors import NotFoundError
 from monitor.export import to_excel_sheets
 from monitor.instrument import Instrument, load_instrument
@@ -278,9 +278,9 @@ def scores_excel(
     Text cells that a spreadsheet would run as formulas are neutralised."""
     data = report_data(db, partnership, wave, min_group_size=min_group_size)
     sheets = {
-        f"Scorecard {data.wave}"[:31]: scorecard.display_table(data.card),
-        "All waves": scores.display_table(data.trend),
+        f"Scorecard {data.wave}"[:31]: tables.scorecard(data.card),
+        "All waves": tables.scores(data.trend),
     }
     if not data.gaps.empty:
-        sheets["Partner gaps"] = partners.gaps_display(data.gaps)
+        sheets["Partner gaps"] = tables.gaps(data.gaps)
     return to_excel_sheets(sheets)

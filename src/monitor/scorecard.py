@@ -27,6 +27,14 @@ class View:
         waves = q.waves(db, self.partnership)
         return dict(zip(waves["wave"], waves["wave_start"].dt.date, strict=True))
 
+    def score_filter(self, db: Database) -> q.ScoreFilter:
+        """The answers of this view: its partnership and partners, from `wave_from` (or
+        the first wave) up to `wave` (or the latest)."""
+        starts = self.starts(db)
+        return q.ScoreFilter(
+            self.partnership, self.partners, starts.get(self.wave_from), starts.get(self.wave)
+        )
+
 
 def wave_list(db: Database, partnership: str | None) -> list[str]:
     """Waves of a partnership, oldest first."""
@@ -131,60 +139,3 @@ def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
 def responses_by_partner(db: Database, view: View) -> pd.DataFrame:
     """Respondents per partner in the wave (partner, respondents)."""
     return q.respondents_by_partner(db, view.partnership, view.wave, view.partners)
-
-
-def _change_text(change_: float, verdict: str | None) -> str:
-    if verdict is None or pd.isna(change_):
-        return "no earlier wave"
-    return f"{_tidy(change_):+.2f} ({verdict})"
-
-
-def _interval_text(low: float, high: float) -> str:
-    return f"{low:+.2f} to {high:+.2f}" if pd.notna(low) else "—"
-
-
-def _tidy(value: float) -> float:
-    """Rounded to two decimals, without a minus sign on zero."""
-    return round(value, 2) + 0.0
-
-
-def display_table(card: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard as people read it: factor, score, band in words, interval, change, n."""
-    if card.empty:
-        return pd.DataFrame()
-    hidden = card["suppressed"].fillna(False).astype(bool) if "suppressed" in card else None
-    table = pd.DataFrame(
-        {
-            "Factor": card["factor_name"],
-            "Score": card["mean"].round(2),
-            "Band": card["band_label"],
-            "95% interval": [
-                f"{lo:.2f} – {hi:.2f}" if pd.notna(lo) else "n too small"
-                for lo, hi in zip(card["ci_low"], card["ci_high"], strict=True)
-            ],
-            "Change since last wave": [
-                _change_text(c, v)
-                for c, v in zip(card["change"], card["change_verdict"], strict=True)
-            ],
-            "95% interval of change": [
-                _interval_text(lo, hi)
-                for lo, hi in zip(card["change_low"], card["change_high"], strict=True)
-            ],
-            "Change since first wave": [
-                _change_text(c, v)
-                for c, v in zip(card["change_first"], card["change_first_verdict"], strict=True)
-            ],
-            "95% interval since first": [
-                _interval_text(lo, hi)
-                for lo, hi in zip(card["change_first_low"], card["change_first_high"], strict=True)
-            ],
-            "Respondents": (card["respondents"] if "respondents" in card else card["n"])
-            .fillna(0)
-            .astype(int),
-        }
-    )
-    if hidden is not None and hidden.any():
-        note = "hidden (small group)"
-        table.loc[hidden.to_numpy(), ["95% interval", "Change since last wave"]] = note
-        table.loc[hidden.to_numpy(), ["Change since first wave"]] = note
-    return table

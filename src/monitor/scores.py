@@ -63,24 +63,3 @@ def respondent_scores(
     return q.respondent_scores(
         db, instrument or load_instrument(), q.ScoreFilter(partnership=partnership)
     )
-
-
-def display_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Scores with readable headings, rounded, for tables and downloads."""
-    columns = {
-        "partnership": "Partnership",
-        "wave": "Wave",
-        "partner": "Partner",
-        "role": "Role",
-        "factor_name": "Factor",
-        "mean": "Score",
-        "ci_low": "95% low",
-        "ci_high": "95% high",
-        "sd": "SD",
-        "n": "Respondents",
-        "band_label": "Band",
-    }
-    if "respondents" in frame.columns:
-        frame = frame.drop(columns="n").rename(columns={"respondents": "n"})
-    shown = frame[[c for c in columns if c in frame.columns]].rename(columns=columns)
-    return shown.round({"Score": 2, "95% low": 2, "95% high": 2, "SD": 2})

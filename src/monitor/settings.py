@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from monitor import name_only
 from monitor.errors import MonitorError
 from monitor.instrument import Band, Instrument
 
@@ -43,11 +44,11 @@ class Settings:
     # Lowest score of the strength and of the borderline band; 0 = as in instrument.yaml.
     band_strength: float = 0.0
     band_borderline: float = 0.0
-    # "Partnership in name only": an agency scoring this far below the partnership on
-    # power, trust or communication ...
-    name_only_gap: float = 0.75
+    # "Partnership in name only" (see monitor.name_only): an agency scoring this far below
+    # the partnership on power, trust or communication ...
+    name_only_gap: float = name_only.GAP
     # ... in this many consecutive waves up to the one shown.
-    name_only_waves: int = 2
+    name_only_waves: int = name_only.WAVES
     # Cronbach's alpha below this is flagged as low reliability.
     alpha_low: float = 0.7
 
@@ -68,10 +69,7 @@ def check(settings: Settings) -> Settings:
     """Raise MonitorError when settings contradict each other or make no sense."""
     if settings.min_group_size < 1:
         raise MonitorError("min_group_size must be at least 1.")
-    if settings.name_only_waves < 1:
-        raise MonitorError("name_only_waves must be at least 1.")
-    if settings.name_only_gap <= 0:
-        raise MonitorError("name_only_gap must be above 0.")
+    name_only.check(settings.name_only_gap, settings.name_only_waves)
     strength, borderline = settings.band_strength, settings.band_borderline
     if strength and borderline and borderline >= strength:
         raise MonitorError("band_borderline must be below band_strength.")

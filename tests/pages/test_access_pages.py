@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import access, ui
+from monitor import access, dashboard
 from monitor.access import ADMIN, EVALUATOR, VIEWER, Actor
 from monitor.store import open_database
 from monitor.store import queries as q
@@ -58,15 +58,15 @@ def log_in(at: AppTest, password: str) -> AppTest:
 
 def test_pages_offered_per_role():
     def offered(actor):
-        return [p.path for p in ui.PAGES if p.allowed(actor)]
+        return [p.path for p in dashboard.PAGES if p.allowed(actor)]
 
-    writes = [p.path for p in ui.PAGES if p.writes or p.admin_only]
+    writes = [p.path for p in dashboard.PAGES if p.writes or p.admin_only]
     assert "pages/upload.py" in writes
     assert not set(writes) & set(offered(Actor(None, VIEWER)))
-    assert set(writes) - {p.path for p in ui.PAGES if p.admin_only} <= set(
+    assert set(writes) - {p.path for p in dashboard.PAGES if p.admin_only} <= set(
         offered(Actor("e", EVALUATOR))
     )
-    assert offered(Actor("a", ADMIN)) == [p.path for p in ui.PAGES]
+    assert offered(Actor("a", ADMIN)) == [p.path for p in dashboard.PAGES]
     assert offered(None) == []
 
 
@@ -105,12 +105,12 @@ def test_a_viewer_cannot_open_the_upload_page_or_remove(passwords, monkeypatch):
     assert not alone.selectbox
     assert any("not available with your access (viewer)" in e for e in texts(alone.error))
     # And the library refuses a removal asked for by this session.
-    assert ui.access_config().anonymous().role == VIEWER
+    assert dashboard.access_config().anonymous().role == VIEWER
     db = open_database()
     stored = len(q.list_uploads(db))
     assert stored == 10  # the sample's files
     with pytest.raises(access.AccessDenied):
-        access.remove_upload(ui.access_config().anonymous(), db, 1)
+        access.remove_upload(dashboard.access_config().anonymous(), db, 1)
     assert len(q.list_uploads(db)) == stored
 
 

@@ -1,0 +1,109 @@
+"""Who is using the dashboard: the app's secrets, the login screen (OIDC or a password),
+the account box in the sidebar, and the current actor that guarded writes are asked for."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from monitor import access
+from monitor.access import Actor
+
+PASSWORD_ACTOR = "_password_actor"  # session: who a password logged in as
+
+
+def secret(name: str) -> object | None:
+    """A top-level value of Streamlit's secrets (None when absent or there are none)."""
+    try:
+        return st.secrets.get(name)
+    except (FileNotFoundError, KeyError, TypeError, ValueError):
+        return None
+
+
+def secrets_table(name: str) -> dict | None:
+    """A table of Streamlit's secrets (None when there is no such table or no secrets)."""
+    try:
+        if name not in st.secrets:
+            return None
+        return dict(st.secrets[name])
+    except (FileNotFoundError, KeyError, TypeError, ValueError):
+        return None
+
+
+def access_config() -> access.AccessConfig:
+    """The access configuration: OIDC when `[auth]` is in the secrets, the `[access]`
+    table of the secrets, then MONITOR_* environment variables."""
+    return access.load_access_config(secrets_table("access"), oidc=bool(secrets_table("auth")))
+
+
+def current_actor(config: access.AccessConfig | None = None) -> Actor | None:
+    """Who is using this session (None: nobody logged in, and logging in is required)."""
+    config = config or access_config()
+    if config.oidc:
+        user = st.user
+        if user.get("is_logged_in"):
+            return config.for_login(str(user.get("email") or user.get("name") or "unknown"))
+    elif config.passwords and PASSWORD_ACTOR in st.session_state:
+        return st.session_state[PASSWORD_ACTOR]
+    return config.anonymous()
+
+
+def may(permission: str) -> bool:
+    """Whether the current user has `permission` (access.UPLOAD, access.SETTINGS...)."""
+    actor = current_actor()
+    return actor is not None and actor.can(permission)
+
+
+def visible(partnerships: list[str]) -> list[str]:
+    """The partnerships of `partnerships` the current user may see."""
+    return access.visible(current_actor(), partnerships)
+
+
+def _login_provider() -> str | None:
+    return (secrets_table("access") or {}).get("login_provider")
+
+
+def _password_form(config: access.AccessConfig, key: str) -> None:
+    with st.form(key, border=False):
+        password = st.text_input("Password", type="password", key=f"{key}_password")
+        if st.form_submit_button("Log in", type="primary"):
+            actor = config.for_password(password)
+            if actor is None:
+                st.error("That password is not right.")
+            else:
+                st.session_state[PASSWORD_ACTOR] = actor
+                st.rerun()
+
+
+def login_screen(config: access.AccessConfig) -> None:
+    """Shown instead of the pages when the user must log in first."""
+    st.title("Partnership Monitor")
+    if config.oidc:
+        st.write("Log in with your organisation's account to open the dashboard.")
+        if st.button("Log in", type="primary", key="oidc_login"):
+            st.login(_login_provider())
+    else:
+        st.write("Enter the password you were given to open the dashboard.")
+        _password_form(config, "login")
+
+
+def account_box(config: access.AccessConfig, actor: Actor) -> None:
+    """Who is logged in, with what role, and how to log in or out (in the sidebar)."""
+    box = st.sidebar.container()
+    if config.local:  # a local install: nothing to show
+        return
+    if actor.name is None:  # browsing without a login
+        with box.expander("Log in"):
+            if config.oidc:
+                if st.button("Log in with your account", key="oidc_login_side"):
+                    st.login(_login_provider())
+            else:
+                _password_form(config, "side_login")
+        return
+    scope = f" · {', '.join(actor.partnerships)}" if actor.partnerships else ""
+    box.caption(f"Logged in as **{actor.name}** ({actor.role}){scope}")
+    if box.button("Log out", key="logout"):
+        if config.oidc:
+            st.logout()
+        else:
+            st.session_state.pop(PASSWORD_ACTOR, None)
+            st.rerun()

@@ -1,0 +1,127 @@
+"""The shared filters: the sidebar's partnership, waves, partners and weighting, kept in
+the page address (so a link opens the same view), and the link to copy."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from monitor.dashboard.auth import visible
+from monitor.dashboard.cached import partner_names, partnerships, record_partnerships, waves
+from monitor.scorecard import View
+
+# Query-parameter keys of the shared filters (they appear in shared links).
+KEY_PARTNERSHIP, KEY_WAVE, KEY_FROM, KEY_PARTNERS = "partnership", "wave", "from", "partners"
+KEY_WEIGHTING = "weighting"
+LAST_VIEW = "_last_view"  # session: the view the page's filters selected in this run
+
+WEIGHTING_LABELS = {"person": "One person, one vote", "agency": "One agency, one vote"}
+
+
+def _pick_partnership(options: list[str]) -> str | None:
+    if len(options) == 1:
+        st.sidebar.markdown(f"**Partnership**  \n{options[0]}")
+        return options[0]
+    return st.sidebar.selectbox("Partnership", options, key=KEY_PARTNERSHIP, bind="query-params")
+
+
+def filters(*, wave_range: bool = False) -> View | None:
+    """Draw the sidebar filters and return the view they select (None when no data)."""
+    options = visible(partnerships())
+    if not options:
+        return None
+    partnership = _pick_partnership(options)
+    wave_options = waves(partnership)
+    wave_from = None
+    if wave_range and len(wave_options) > 1:
+        wave_from = st.sidebar.selectbox(
+            "From wave", wave_options, index=0, key=KEY_FROM, bind="query-params"
+        )
+    label = "To wave" if wave_range else "Wave"
+    wave = st.sidebar.selectbox(
+        label, wave_options, index=len(wave_options) - 1, key=KEY_WAVE, bind="query-params"
+    )
+    chosen = st.sidebar.multiselect(
+        "Partners",
+        partner_names(partnership),
+        key=KEY_PARTNERS,
+        bind="query-params",
+        placeholder="All partners",
+        help="Leave empty to include every partner agency.",
+    )
+    view = View(partnership, wave, tuple(chosen) or None, wave_from)
+    st.session_state[LAST_VIEW] = view
+    return view
+
+
+def partnership_filter() -> str | None:
+    """The sidebar's partnership choice alone (shared with the other pages through the URL);
+    None when nothing is stored."""
+    options = visible(record_partnerships())
+    if not options:
+        return None
+    return _pick_partnership(options)
+
+
+def weighting_choice(view: View) -> View:
+    """Draw the weighting control (kept in the URL) and return `view` with it."""
+    chosen = st.sidebar.radio(
+        "Weighting",
+        list(WEIGHTING_LABELS),
+        format_func=WEIGHTING_LABELS.get,
+        key=KEY_WEIGHTING,
+        bind="query-params",
+        help="One person, one vote: every respondent counts the same. One agency, one "
+        "vote: each partner's average counts the same, so the agency with the most "
+        "respondents does not dominate.",
+    )
+    return replace(view, weighting=chosen or "person")
+
+
+def last_view() -> View | None:
+    """The view the page's filters selected in this run (None on pages without them)."""
+    return st.session_state.get(LAST_VIEW)
+
+
+def forget_view() -> None:
+    """Start a run without a view (the page sets it again when it has filters)."""
+    st.session_state.pop(LAST_VIEW, None)
+
+
+def share_hint() -> None:
+    st.sidebar.caption(
+        "The filters are part of the page address, so a link opens this same view: copy it "
+        "from the browser, or from **Copy a link to this view** below."
+    )
+
+
+def share_url(view: View | None = None, base: str | None = None) -> str:
+    """The address of the current page with its filters, to share this view.
+
+    The view's partnership and wave are always written out, so the link keeps showing
+    the same wave after newer waves arrive."""
+    params: dict[str, object] = dict(st.query_params.to_dict())
+    for key in list(params):
+        values = st.query_params.get_all(key)
+        params[key] = values if len(values) > 1 else values[0] if values else ""
+    view = view or last_view()
+    if view is not None:
+        params[KEY_PARTNERSHIP] = view.partnership
+        params[KEY_WAVE] = view.wave
+        if view.wave_from:
+            params[KEY_FROM] = view.wave_from
+        if view.partners:
+            params[KEY_PARTNERS] = list(view.partners)
+    base = base or st.context.url or ""
+    query = urlencode({k: v for k, v in params.items() if v is not None}, doseq=True)
+    return f"{base}?{query}" if query else base
+
+
+def share_link() -> None:
+    """A copyable link to this view, at the foot of the sidebar (called by app.py)."""
+    if last_view() is None:
+        return
+    with st.sidebar.expander("Copy a link to this view", icon=":material/link:"):
+        st.code(share_url(), language=None, wrap_lines=True)

@@ -1,0 +1,402 @@
+"""Uploads: each file is checked once per session, shown with its problems or a preview,
+and stored only when the user confirms; survey exports named by question text get the
+column-mapping step first. Also the list of past uploads, their removal and the audit list.
+Surveys and records go through the same check-confirm loop (`_check_and_import`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from monitor import access, tables
+from monitor.dashboard.auth import current_actor, visible
+from monitor.dashboard.cached import audit, partnerships, uploads
+from monitor.dashboard.session import (
+    data_changed,
+    db_path,
+    flash,
+    instrument,
+    run_safely,
+    settings,
+    store_at,
+)
+from monitor.dashboard.widgets import table
+from monitor.errors import MonitorError, ValidationError
+from monitor.ingest import ImportResult, PreparedImport, prepare_survey, records
+from monitor.ingest import mapping as column_mapping
+from monitor.store import queries as q
+
+PREPARED = "prepared"  # first part of the session keys of checked files
+MAPPING = "mapping"  # session key ("mapping", file): the mapping chosen for a file
+UPLOAD_ROUND = "upload_round"  # session: changes after each import (empties the pickers)
+
+
+def _file_key(uploaded) -> str:
+    return getattr(uploaded, "file_id", uploaded.name)
+
+
+def _max_bytes() -> int:
+    return settings().max_upload_mb * 1_000_000
+
+
+def _checked_once(key: tuple, check: Callable[[], object]) -> object:
+    """`check()` run once per session for `key`: the prepared file, or the MonitorError."""
+    if key not in st.session_state:
+        try:
+            st.session_state[key] = check()
+        except MonitorError as exc:
+            st.session_state[key] = exc
+    return st.session_state[key]
+
+
+# --- checking a file -----------------------------------------------------------------------
+
+
+def prepare_upload(
+    uploaded, wave: str | None, partnership: str | None
+) -> PreparedImport | MonitorError:
+    """Validate an uploaded survey file once per session: the prepared import or the error."""
+    actor = current_actor()
+    if actor is None or not actor.can(access.UPLOAD):
+        try:
+            access.require(actor, access.UPLOAD)
+        except MonitorError as exc:
+            return exc
+
+    def check() -> PreparedImport:
+        uploaded.seek(0)
+        return prepare_survey(
+            store_at(db_path()),
+            uploaded,
+            uploaded.name,
+            wave=wave,
+            partnership=partnership,
+            max_bytes=_max_bytes(),
+        )
+
+    return _checked_once((PREPARED, _file_key(uploaded), wave, partnership), check)
+
+
+def prepare_mapped_upload(uploaded, wave: str | None, partnership: str | None, mapping, tag: str):
+    """Like `prepare_upload`, with a column mapping the evaluator confirmed or chose.
+
+    `tag` names the mapping (a saved name or the edits), so each choice is checked once
+    per session."""
+    first = prepare_upload(uploaded, wave, partnership)
+    if mapping is None or getattr(first, "proposal", None) is None:
+        return first
+
+    def check() -> PreparedImport:
+        uploaded.seek(0)
+        return prepare_survey(
+            store_at(db_path()),
+            uploaded,
+            uploaded.name,
+            wave=wave,
+            partnership=partnership,
+            max_bytes=_max_bytes(),
+            mapping=mapping,
+            confirmed=True,
+        )
+
+    return _checked_once((PREPARED, _file_key(uploaded), wave, partnership, tag), check)
+
+
+def prepare_records_upload(uploaded, kind: str, partnership: str | None):
+    """Validate an activity or outcomes file once per session: the prepared file or the error."""
+
+    def check():
+        uploaded.seek(0)
+        return records.prepare_records(
+            store_at(db_path()),
+            uploaded,
+            uploaded.name,
+            kind,
+            partnership=partnership,
+            max_bytes=_max_bytes(),
+        )
+
+    return _checked_once((PREPARED, kind, _file_key(uploaded), partnership), check)
+
+
+def show_rejection(file_name: str, error: Exception) -> None:
+    """Why a file cannot be imported: every problem in a table, or the one message."""
+    if isinstance(error, ValidationError):
+        st.error(
+            f"**{file_name}** cannot be imported: {error.total} problem(s). "
+            "Fix them in the file and upload it again. Nothing was stored."
+        )
+        table(tables.problems(error))
+    else:
+        st.error(str(error))
+
+
+# --- storing and removing ------------------------------------------------------------------
+
+
+def commit_upload(prepared: PreparedImport, who: str | None = None) -> ImportResult | None:
+    """Store a checked survey file, if the user may upload (recorded in the audit list)."""
+    actor = current_actor()
+    result = run_safely(lambda: access.commit_survey(actor, store_at(db_path()), prepared, who))
+    data_changed()
+    return result
+
+
+def commit_records_upload(prepared, who: str | None = None):
+    """Store a checked activity or outcomes file, if the user may upload."""
+
+    def store():
+        access.require(current_actor(), access.UPLOAD, prepared.partnerships)
+        return records.commit_records(store_at(db_path()), prepared, who)
+
+    result = run_safely(store)
+    data_changed()
+    return result
+
+
+def remove_upload(upload_id: int) -> dict | None:
+    """Remove an upload, if the user may (recorded in the audit list)."""
+    actor = current_actor()
+    removed = run_safely(lambda: access.remove_upload(actor, store_at(db_path()), upload_id))
+    data_changed()
+    return removed
+
+
+def upload_round() -> int:
+    """Changes after each import, so the file picker starts empty again."""
+    return st.session_state.setdefault(UPLOAD_ROUND, 0)
+
+
+def finish_import() -> None:
+    """After a complete import: empty the file picker, forget the checked files, rerun."""
+    st.session_state[UPLOAD_ROUND] = upload_round() + 1
+    for key in [k for k in st.session_state if isinstance(k, tuple) and k[0] == PREPARED]:
+        del st.session_state[key]
+    st.rerun()
+
+
+# --- the check-confirm loop ----------------------------------------------------------------
+
+
+def _check_and_import(
+    files,
+    check: Callable[[object], object],
+    describe: Callable[[object], str],
+    commit: Callable[[object], object],
+    key: str,
+) -> None:
+    """Check each file (`check` gives the prepared file or the error) and show the result;
+    then one button imports every checked file (`commit`), keeping each summary to show."""
+    ready = []
+    for uploaded in files or []:
+        checked = check(uploaded)
+        with st.container(border=True):
+            if isinstance(checked, Exception):
+                show_rejection(uploaded.name, checked)
+                continue
+            ready.append(checked)
+            st.success(f"**{uploaded.name}**: {describe(checked)}.")
+            for note in checked.warnings:
+                st.caption(note)
+            st.dataframe(checked.preview(10), hide_index=True, width="stretch")
+    if not ready or not st.button(f"Import {len(ready)} checked file(s)", type="primary", key=key):
+        return
+    bar = st.progress(0.0, text="Importing...")
+    imported = 0
+    for done, prepared in enumerate(ready, start=1):
+        result = commit(prepared)
+        if result:
+            imported += 1
+            flash(result.summary())
+        bar.progress(done / len(ready), text=f"Imported {done} of {len(ready)}")
+    if imported == len(ready):
+        finish_import()
+
+
+def _survey_summary(checked: PreparedImport) -> str:
+    return (
+        f"{checked.rows} respondents, wave(s) {', '.join(checked.waves)}, "
+        f"partnership {', '.join(checked.partnerships)}"
+    )
+
+
+def import_surveys(files, wave: str | None, partnership: str | None, who: str | None) -> None:
+    """Check survey files (with the column-mapping step where needed) and import them."""
+
+    def check(uploaded):
+        with st.spinner(f"Checking {uploaded.name}..."):
+            checked = prepare_upload(uploaded, wave, partnership)
+        chosen = st.session_state.get((MAPPING, _file_key(uploaded)))
+        if chosen is not None:
+            with st.spinner(f"Checking {uploaded.name} with the chosen column mapping..."):
+                checked = prepare_mapped_upload(uploaded, wave, partnership, *chosen)
+        if getattr(checked, "proposal", None) is not None:
+            _mapping_step(uploaded, checked, who)
+        return checked
+
+    _check_and_import(
+        files, check, _survey_summary, lambda p: commit_upload(p, who), "confirm_import"
+    )
+
+
+def import_records(files, kind: str, partnership: str | None, who: str | None) -> None:
+    """Check activity or outcome files (`kind`) and import them."""
+
+    def check(uploaded):
+        with st.spinner(f"Checking {uploaded.name}..."):
+            return prepare_records_upload(uploaded, kind, partnership)
+
+    _check_and_import(
+        files,
+        check,
+        lambda checked: checked.describe(),
+        lambda p: commit_records_upload(p, who),
+        "records_go",
+    )
+
+
+# --- the column mapping of survey platform exports -----------------------------------------
+
+
+def mapping_editor(proposal, key: str) -> pd.DataFrame:
+    """The proposed mapping as an editable table: the evaluator corrects `maps_to`."""
+    options = column_mapping.target_options(instrument())
+    return st.data_editor(
+        proposal.table,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        disabled=["column", "question", "how", "example"],
+        column_config={
+            "column": st.column_config.TextColumn("Column in the file"),
+            "question": st.column_config.TextColumn("Question text"),
+            "maps_to": st.column_config.SelectboxColumn(
+                "Maps to",
+                options=options,
+                required=True,
+                help="A field (respondent_id, partner, role, wave...), an item id, 'date' "
+                "(completion date: gives the wave's quarter), 'comment' (free text, kept) "
+                "or 'ignore'.",
+            ),
+            "how": st.column_config.TextColumn("How it was matched"),
+            "example": st.column_config.TextColumn("Example value"),
+        },
+    )
+
+
+def _save_mapping(name: str, mapping, who: str | None) -> bool:
+    """Save a confirmed mapping under `name`; shows the error and returns False if it fails."""
+    done = run_safely(
+        lambda: column_mapping.save_mapping(store_at(db_path()), name, mapping, who) or True
+    )
+    return bool(done)
+
+
+def _use_saved_mapping(file_key: str) -> None:
+    names = q.mapping_names(store_at(db_path()))
+    if not names:
+        return
+    saved_name = st.selectbox(
+        "Use a saved mapping",
+        names,
+        index=None,
+        placeholder="Choose a saved mapping",
+        key=f"mapping_saved_{file_key}",
+    )
+    if saved_name and st.button("Use it", key=f"mapping_use_{file_key}"):
+        saved = column_mapping.load_mapping(store_at(db_path()), saved_name)
+        st.session_state[(MAPPING, file_key)] = (saved, f"saved:{saved_name}")
+        st.rerun()
+
+
+def _mapping_step(uploaded, checked, who: str | None) -> None:
+    """The proposed column mapping of a file: choose a saved one, or correct and apply
+    (and optionally save) this one; the file is then checked again with it."""
+    file_key, proposal = _file_key(uploaded), checked.proposal
+    layout = getattr(checked, "layout", "")
+    needs_check = isinstance(checked, Exception) or proposal.needs_confirmation
+    with st.expander(f"Column mapping of {uploaded.name}: {layout}", expanded=needs_check):
+        st.caption(
+            "The file's columns are named by question text, so each column was matched to "
+            "the survey. Check the 'Maps to' column, correct it where needed, then apply "
+            "the mapping. Save it under a name to map the next wave's export automatically."
+        )
+        _use_saved_mapping(file_key)
+        edited = mapping_editor(proposal, key=f"mapping_table_{file_key}")
+        if proposal.mapping.scale_note:
+            st.info(proposal.mapping.scale_note)
+        save_as = st.text_input(
+            "Save this mapping as (optional)",
+            placeholder="e.g. Northside partnership survey (Qualtrics)",
+            key=f"mapping_name_{file_key}",
+        ).strip()
+        if st.button("Apply this mapping", key=f"mapping_apply_{file_key}"):
+            mapping = column_mapping.edited_mapping(proposal.mapping, edited)
+            if not save_as or _save_mapping(save_as, mapping, who):
+                st.session_state[(MAPPING, file_key)] = (mapping, "edited:" + mapping.to_json())
+                if save_as:
+                    flash(f"Column mapping saved as '{save_as}'.")
+                st.rerun()
+
+
+# --- the inputs of the upload pages --------------------------------------------------------
+
+
+def default_partnership() -> str:
+    """The partnership new files belong to by default: the only one stored, if just one."""
+    existing = visible(partnerships())
+    return existing[0] if len(existing) == 1 else ""
+
+
+def partnership_input(key: str) -> str | None:
+    """The partnership for files without a partnership column (default: the only one)."""
+    value = st.text_input(
+        "Partnership",
+        value=default_partnership(),
+        placeholder="e.g. Riverside Community Safety Partnership",
+        key=key,
+        help="Used for files without a partnership column.",
+    )
+    return value.strip() or None
+
+
+# --- past uploads --------------------------------------------------------------------------
+
+
+def _removal(history: pd.DataFrame) -> None:
+    choice = st.selectbox(
+        "Remove an upload",
+        history["upload_id"].tolist(),
+        format_func=lambda i: tables.upload_label(history, i),
+        index=None,
+        placeholder="Choose an upload to remove",
+        key="remove_choice",
+    )
+    if choice is None:
+        return
+    st.warning(
+        f"Removing {tables.upload_label(history, choice)} deletes all its answers from every "
+        "chart. This cannot be undone (you can upload the file again)."
+    )
+    if st.button("Yes, remove it", type="primary", key="confirm_remove"):
+        removed = remove_upload(int(choice))
+        if removed:
+            flash(f"Removed upload #{removed['upload_id']} ({removed['file_name']}).")
+            del st.session_state["remove_choice"]
+            st.rerun()
+
+
+def upload_history() -> None:
+    """Past uploads, the removal of one, and the audit list of uploads and removals."""
+    st.header("Past uploads")
+    history = uploads()
+    if history.empty:
+        st.info("No uploads yet.")
+        st.stop()
+    table(tables.uploads(history), all_rows=False)
+    _removal(history)
+    st.subheader("Audit list")
+    st.caption("Every upload and removal, newest first: when, who and what.")
+    table(tables.audit(audit()), all_rows=False)

@@ -1,0 +1,139 @@
+"""Drawing helpers shared by the pages: tables, charts and download buttons (the
+data, the board report, the Excel templates); files are built only when clicked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from monitor import export
+from monitor.dashboard.filters import last_view
+from monitor.dashboard.session import db_path, settings, store_at
+from monitor.scorecard import View
+from monitor.template import records_template_bytes, template_bytes
+
+EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table(frame: pd.DataFrame, *, all_rows: bool = True) -> None:
+    """A table with scores shown to two decimals; all rows visible unless told otherwise."""
+    decimals = {
+        name: st.column_config.NumberColumn(format="%.2f")
+        for name, dtype in frame.dtypes.items()
+        if pd.api.types.is_float_dtype(dtype)
+    }
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=decimals,
+        height="content" if all_rows else "auto",
+    )
+
+
+def chart(figure, *, stretch: bool = True) -> None:
+    """Draw an Altair chart with the project's own theme (not Streamlit's)."""
+    st.altair_chart(figure, theme=None, width="stretch" if stretch else "content")
+
+
+# --- the combined data ---------------------------------------------------------------------
+
+
+def _data_file(path: str, view: View, kind: str) -> Callable[[], bytes]:
+    """Build the full download only when the button is clicked."""
+
+    def build() -> bytes:
+        frame = export.combined_data(store_at(path), view)
+        return export.to_csv_bytes(frame) if kind == "csv" else export.to_excel_bytes(frame)
+
+    return build
+
+
+def data_downloads(view: View) -> None:
+    """Buttons downloading the view's combined data as CSV and as Excel."""
+    path = db_path()
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        "Download CSV",
+        _data_file(path, view, "csv"),
+        file_name="partnership-monitor-data.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "Download Excel",
+        _data_file(path, view, "xlsx"),
+        file_name="partnership-monitor-data.xlsx",
+        mime=EXCEL,
+        icon=":material/download:",
+    )
+
+
+# --- the board report ----------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report(path: str, kind: str, partnership: str, wave: str, min_group_size: int) -> bytes:
+    from monitor import report
+
+    build = report.pdf_report if kind == "pdf" else report.scores_excel
+    return build(store_at(path), partnership, wave, min_group_size=min_group_size)
+
+
+def report_downloads() -> None:
+    """The board report (PDF) and the scores (Excel) of the page's partnership and wave,
+    in the sidebar (called by app.py). Built only when a button is clicked."""
+    view = last_view()
+    if view is None or not view.partnership or not view.wave:
+        return
+    path, min_n = db_path(), settings().min_group_size
+    name = f"{view.partnership} {view.wave}".replace(" ", "-").lower()
+    with st.sidebar.expander("Report for the board", icon=":material/print:"):
+        st.download_button(
+            "Download the PDF report",
+            lambda: _report(path, "pdf", view.partnership, view.wave, min_n),
+            help=f"{view.partnership}, wave {view.wave}: scorecard, trends, partner gaps.",
+            file_name=f"{name}-report.pdf",
+            mime="application/pdf",
+            icon=":material/download:",
+            key="report_pdf",
+        )
+        st.download_button(
+            "Download the scores (Excel)",
+            lambda: _report(path, "xlsx", view.partnership, view.wave, min_n),
+            file_name=f"{name}-scores.xlsx",
+            mime=EXCEL,
+            icon=":material/download:",
+            key="report_xlsx",
+        )
+
+
+# --- the Excel templates -------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def _survey_template() -> bytes:
+    return template_bytes()
+
+
+@st.cache_data(show_spinner=False)
+def _records_template(kind: str) -> bytes:
+    return records_template_bytes(kind)
+
+
+def template_download(kind: str = "survey") -> None:
+    """The Excel template of survey files, or of activity or outcome records (`kind`)."""
+    if kind == "survey":
+        data, file_name, key = _survey_template(), "partnership-survey-template.xlsx", None
+    else:
+        data, file_name = _records_template(kind), f"partnership-{kind}-template.xlsx"
+        key = f"records_template_{kind}"
+    st.download_button(
+        "Download the Excel template",
+        data,
+        file_name=file_name,
+        mime=EXCEL,
+        icon=":material/download:",
+        key=key,
+    )
