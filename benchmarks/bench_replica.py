@@ -27,7 +27,7 @@ from postgres_server import PostgresServer  # noqa: E402
 
 from monitor.ingest import import_survey  # noqa: E402
 from monitor.scores import factor_scores  # noqa: E402
-from monitor.store import queries as q  # noqa: E402
+from monitor.store import lookups, uploads  # noqa: E402
 from monitor.store.replica import ReplicaDatabase  # noqa: E402
 
 REPEATS = 3
@@ -55,15 +55,15 @@ def one_run(server: PostgresServer, csv_path: Path, n_rows: int) -> dict[str, fl
             import_s, result = timed(lambda: import_survey(writer, handle, csv_path.name))
         assert result.rows == n_rows, result.rows
         catch_up_s, _ = timed(reader.refresh)
-        answers = q.count_answers(reader)
-        assert answers == q.count_answers(writer) == result.answers
+        answers = lookups.count_answers(reader)
+        assert answers == lookups.count_answers(writer) == result.answers
         unchanged_s, _ = timed(reader.refresh)
         scores_s, _ = timed(lambda: factor_scores(reader))
         start_s, newcomer = timed(lambda: started(url))
         newcomer.close()
-        q.remove_upload(writer, result.upload_id)
+        uploads.remove_upload(writer, result.upload_id)
         removal_s, _ = timed(reader.refresh)
-        assert q.count_answers(reader) == 0
+        assert lookups.count_answers(reader) == 0
     finally:
         writer.close()
         reader.close()

@@ -11,7 +11,7 @@ from monitor import access
 from monitor.access import ADMIN, EVALUATOR, VIEWER, Actor
 from monitor.errors import AccessDenied
 from monitor.ingest import prepare_survey
-from monitor.store import queries as q
+from monitor.store import uploads
 
 HEADER = ["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"]
 PARTNERSHIP = "Northside CSP"
@@ -152,22 +152,22 @@ def test_a_viewer_cannot_write_through_the_library(db):
         access.commit_survey(None, db, prepared(db))
     with pytest.raises(AccessDenied):
         access.load_sample(viewer, db)
-    assert q.list_uploads(db).empty
+    assert uploads.list_uploads(db).empty
 
     result = access.commit_survey(Actor(EVALUATOR, EVALUATOR), db, prepared(db), "Sam")
     with pytest.raises(AccessDenied):
         access.remove_upload(viewer, db, result.upload_id)
-    assert len(q.list_uploads(db)) == 1
+    assert len(uploads.list_uploads(db)) == 1
 
 
 def test_an_evaluator_writes_and_the_audit_list_records_who_and_when(db):
     evaluator = Actor(EVALUATOR, EVALUATOR)
     result = access.commit_survey(evaluator, db, prepared(db), "Sam")
-    assert q.list_uploads(db)["uploaded_by"].tolist() == ["Sam (evaluator)"]
+    assert uploads.list_uploads(db)["uploaded_by"].tolist() == ["Sam (evaluator)"]
     access.remove_upload(Actor("eva@example.org", EVALUATOR, verified=True), db, result.upload_id)
-    assert q.list_uploads(db).empty
+    assert uploads.list_uploads(db).empty
 
-    audit = q.audit_list(db)
+    audit = uploads.audit_list(db)
     assert audit["action"].tolist() == ["remove", "upload"]
     assert audit["who"].tolist() == ["eva@example.org", "Sam (evaluator)"]
     assert audit["upload_id"].tolist() == [result.upload_id] * 2
@@ -179,7 +179,7 @@ def test_an_evaluator_writes_and_the_audit_list_records_who_and_when(db):
 def test_a_failed_write_leaves_no_audit_line(db):
     with pytest.raises(AccessDenied):
         access.commit_survey(Actor("v", VIEWER), db, prepared(db))
-    assert q.audit_list(db).empty
+    assert uploads.audit_list(db).empty
 
 
 def test_a_restricted_evaluator_writes_only_their_partnership(db):

@@ -11,7 +11,7 @@ from scipy import stats
 
 from monitor import scorecard, tables
 from monitor.scorecard import View
-from monitor.store import queries as q
+from monitor.store import lookups, responses
 
 
 def welch(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
@@ -23,8 +23,8 @@ def welch(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
 
 @pytest.mark.parametrize("weighting", ["person", "agency"])
 def test_change_since_previous_and_first(sample_db, instrument, weighting):
-    partnership = q.partnerships(sample_db)[0]
-    waves = q.waves(sample_db, partnership)["wave"].tolist()
+    partnership = lookups.partnerships(sample_db)[0]
+    waves = lookups.waves(sample_db, partnership)["wave"].tolist()
     view = View(partnership, waves[-1], weighting=weighting)
     card = scorecard.scorecard(sample_db, view)
     scores = respondent_scores(raw_answers(sample_db), instrument)
@@ -46,8 +46,8 @@ def test_change_since_previous_and_first(sample_db, instrument, weighting):
 
 
 def test_second_wave_compares_with_the_first_both_ways(sample_db):
-    partnership = q.partnerships(sample_db)[0]
-    waves = q.waves(sample_db, partnership)["wave"].tolist()
+    partnership = lookups.partnerships(sample_db)[0]
+    waves = lookups.waves(sample_db, partnership)["wave"].tolist()
     card = scorecard.scorecard(sample_db, View(partnership, waves[1]))
     assert (card["previous_wave"] == waves[0]).all()
     assert np.allclose(card["change"], card["change_first"])
@@ -57,9 +57,9 @@ def test_second_wave_compares_with_the_first_both_ways(sample_db):
 
 
 def test_a_small_partner_selection_is_hidden(sample_db):
-    partnership = q.partnerships(sample_db)[0]
-    waves = q.waves(sample_db, partnership)["wave"].tolist()
-    counts = q.respondents_by_partner(sample_db, partnership, waves[-1], None)
+    partnership = lookups.partnerships(sample_db)[0]
+    waves = lookups.waves(sample_db, partnership)["wave"].tolist()
+    counts = responses.respondents_by_partner(sample_db, partnership, waves[-1], None)
     small = counts.sort_values("respondents")["partner"].iloc[0]
     size = int(counts["respondents"].min())
     view = View(partnership, waves[-1], partners=(small,))

@@ -11,8 +11,7 @@ from monitor.cli import main
 from monitor.errors import ValidationError
 from monitor.ingest import import_survey, prepare_survey
 from monitor.ingest.mapping import ColumnMapping, edited_mapping, load_mapping, quarters
-from monitor.store import open_database
-from monitor.store import queries as q
+from monitor.store import config, open_database, responses, uploads
 
 
 def _forms(reworded: bool = False, answers=None, month: int = 5) -> bytes:
@@ -114,19 +113,19 @@ def test_other_answer_scales_are_converted_and_stated(db, answers, expected, not
 def test_comments_hidden_below_the_comment_minimum(db):
     import_survey(db, io.BytesIO(ms_forms()), "forms.csv")
     import_survey(db, io.BytesIO(qualtrics()), "q.csv")
-    assert q.visible_comments(db, None, min_group_size=3).empty
-    shown = q.visible_comments(db, None, min_group_size=1)
+    assert responses.visible_comments(db, None, min_group_size=3).empty
+    shown = responses.visible_comments(db, None, min_group_size=1)
     assert len(shown) == 3
     assert set(shown["group"]) == {"Police", "Council"}
-    by_role = q.visible_comments(db, None, min_group_size=2, by="role")
+    by_role = responses.visible_comments(db, None, min_group_size=2, by="role")
     assert by_role.empty
 
 
 def test_comments_leave_with_their_upload(db):
     result = import_survey(db, io.BytesIO(qualtrics()), "q.csv")
-    assert len(q.visible_comments(db, None, 1)) == 1
-    q.remove_upload(db, result.upload_id)
-    assert q.visible_comments(db, None, 1).empty
+    assert len(responses.visible_comments(db, None, 1)) == 1
+    uploads.remove_upload(db, result.upload_id)
+    assert responses.visible_comments(db, None, 1).empty
 
 
 def test_mapping_round_trips_as_json():
@@ -148,18 +147,18 @@ def test_saved_mappings_survive_reopening(tmp_path, shared_dbs):
     path = tmp_path / "m.duckdb"
     database = open_database(str(path))
     import_survey(database, io.BytesIO(_forms(reworded=True)), "w1.csv", mapping_name="Forms")
-    assert q.mapping_names(database) == ["Forms"]
+    assert config.mapping_names(database) == ["Forms"]
 
 
 def test_comments_are_stored_in_the_uploads_transaction(db, monkeypatch):
-    real = q.upload_rows
+    real = uploads.upload_rows
 
     def fail_on_comments(table, *args):
         if table == "comments":
             raise RuntimeError("disk full")
         return real(table, *args)
 
-    monkeypatch.setattr(q, "upload_rows", fail_on_comments)
+    monkeypatch.setattr(uploads, "upload_rows", fail_on_comments)
     with pytest.raises(RuntimeError):
         import_survey(db, io.BytesIO(ms_forms()), "forms.csv")
     counts = db.query_rows(
@@ -172,13 +171,15 @@ def test_comments_are_stored_in_the_uploads_transaction(db, monkeypatch):
 def test_removing_an_upload_deletes_its_comments(db):
     result = import_survey(db, io.BytesIO(ms_forms()), "forms.csv")
     assert db.query_rows("SELECT count(*) FROM comments")[0][0] > 0
-    q.remove_upload(db, result.upload_id)
+    uploads.remove_upload(db, result.upload_id)
     assert db.query_rows("SELECT count(*) FROM comments")[0][0] == 0
 
 
 def test_comments_of_one_wave(db):
     import_survey(db, io.BytesIO(ms_forms()), "forms.csv")
-    shown = q.visible_comments(db, None, min_group_size=1)
+    shown = responses.visible_comments(db, None, min_group_size=1)
     wave = shown["wave"].iloc[0]
-    assert len(q.visible_comments(db, None, 1, wave=wave)) == len(shown[shown["wave"] == wave])
-    assert q.visible_comments(db, None, 1, wave="1999-Q1").empty
+    assert len(responses.visible_comments(db, None, 1, wave=wave)) == len(
+        shown[shown["wave"] == wave]
+    )
+    assert responses.visible_comments(db, None, 1, wave="1999-Q1").empty

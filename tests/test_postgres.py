@@ -18,8 +18,7 @@ from postgres_server import PASSWORD
 from monitor import scores
 from monitor.errors import ConflictError, DuplicateUploadError, StoreError
 from monitor.ingest import commit_survey, import_survey, prepare_survey
-from monitor.store import postgres
-from monitor.store import queries as q
+from monitor.store import config, lookups, postgres, uploads
 from monitor.store.replica import ReplicaDatabase
 
 HEADER = ["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"]
@@ -75,8 +74,8 @@ def test_an_import_on_one_replica_is_scored_alike_on_the_other(replicas, files, 
     expected = scores.factor_scores(a, instrument=instrument)
     assert not expected.empty
     pd.testing.assert_frame_equal(scores.factor_scores(b, instrument=instrument), expected)
-    assert q.list_uploads(b)["file_name"].tolist() == ["q2.csv", "q1.csv"]
-    assert q.audit_list(b)["action"].tolist() == ["upload", "upload"]
+    assert uploads.list_uploads(b)["file_name"].tolist() == ["q2.csv", "q1.csv"]
+    assert uploads.audit_list(b)["action"].tolist() == ["upload", "upload"]
 
 
 def test_a_removal_on_one_replica_is_seen_by_the_other(replicas, files, counts):
@@ -85,29 +84,29 @@ def test_a_removal_on_one_replica_is_seen_by_the_other(replicas, files, counts):
     load(a, files, survey("2025-Q2"), "q2.csv")
     b.refresh()
     assert counts(b) == (2, 18)
-    q.remove_upload(a, first.upload_id, removed_by="ana")
+    uploads.remove_upload(a, first.upload_id, removed_by="ana")
     b.refresh()
     assert counts(b) == (1, 9)
-    assert q.audit_list(b)[["action", "who"]].values.tolist()[0] == ["remove", "ana"]
+    assert uploads.audit_list(b)[["action", "who"]].values.tolist()[0] == ["remove", "ana"]
 
 
 def test_settings_and_mappings_reach_the_other_replica(replicas):
     a, b = replicas
-    q.save_settings(a, {"min_group_size": 7}, who="ana")
-    q.save_mapping(a, "Forms", '{"x": "trust_1"}')
+    config.save_settings(a, {"min_group_size": 7}, who="ana")
+    config.save_mapping(a, "Forms", '{"x": "trust_1"}')
     b.refresh()
-    assert q.stored_settings(b) == {"min_group_size": "7"}
-    assert q.load_mapping(b, "Forms") == '{"x": "trust_1"}'
-    q.save_settings(b, {"min_group_size": None})
+    assert config.stored_settings(b) == {"min_group_size": "7"}
+    assert config.load_mapping(b, "Forms") == '{"x": "trust_1"}'
+    config.save_settings(b, {"min_group_size": None})
     a.refresh()
-    assert q.stored_settings(a) == {}
+    assert config.stored_settings(a) == {}
 
 
 def test_reads_catch_up_by_themselves(replicas, files, monkeypatch):
     a, b = replicas
     monkeypatch.setattr("monitor.store.replica.REFRESH_SECONDS", 0)
     load(a, files, survey(), "q1.csv")
-    assert q.count_answers(b) == 9  # no refresh() call: the read caught up first
+    assert lookups.count_answers(b) == 9  # no refresh() call: the read caught up first
 
 
 def test_concurrent_imports_from_two_replicas_both_succeed(replicas, files, counts):
@@ -187,7 +186,7 @@ def test_a_replica_reads_its_copy_while_the_server_is_unreachable(pg_url, files,
     monkeypatch.setattr("monitor.store.replica.REFRESH_SECONDS", 0)
     replica.source.close()
     monkeypatch.setattr(replica.source, "url", pg_url.rsplit("/", 1)[0] + "/no_such_database")
-    assert q.count_answers(replica) == 9  # answered from the copy, with a warning logged
+    assert lookups.count_answers(replica) == 9  # answered from the copy, with a warning logged
     with pytest.raises(StoreError, match="no_such_database"):
         replica.refresh()
     replica.close()

@@ -9,7 +9,7 @@ from analytics_helpers import raw_answers, respondent_scores
 
 from monitor import name_only, power
 from monitor.scorecard import View
-from monitor.store import queries as q
+from monitor.store import lookups, responses
 
 
 def gini(values: np.ndarray) -> float:
@@ -38,8 +38,10 @@ def test_power_index_matches_numpy(sample_db, instrument, minimum):
     partner = partner[partner.groupby(level=[0, 1, 2])["count"].transform(visible, minimum)]
     got = pd.concat(
         [
-            power.power_index(sample_db, View(p, q.waves(sample_db, p)["wave"].iloc[-1]), minimum)
-            for p in q.partnerships(sample_db)
+            power.power_index(
+                sample_db, View(p, lookups.waves(sample_db, p)["wave"].iloc[-1]), minimum
+            )
+            for p in lookups.partnerships(sample_db)
         ]
     )
     assert len(got) == len(partner.groupby(level=[0, 1, 2]))
@@ -53,17 +55,17 @@ def test_power_index_matches_numpy(sample_db, instrument, minimum):
 
 
 def test_power_index_leaves_out_a_partner_hidden_to_protect_another(sample_db):
-    partnership = q.partnerships(sample_db)[0]
+    partnership = lookups.partnerships(sample_db)[0]
     view = View(partnership, "2025-Q3", wave_from="2025-Q3")
-    counts = q.respondents_by_partner(sample_db, partnership, "2025-Q3", None)
+    counts = responses.respondents_by_partner(sample_db, partnership, "2025-Q3", None)
     assert (counts["respondents"] < 3).sum() == 1  # one small partner: one more is hidden
     index = power.power_index(sample_db, view, 3)
     assert (index["partners"] <= len(counts) - 2).all()
 
 
 def test_power_index_of_a_view_covers_its_wave_range(sample_db):
-    partnership = q.partnerships(sample_db)[0]
-    waves = q.waves(sample_db, partnership)["wave"].tolist()
+    partnership = lookups.partnerships(sample_db)[0]
+    waves = lookups.waves(sample_db, partnership)["wave"].tolist()
     view = View(partnership, waves[-1], wave_from=waves[1])
     index = power.power_index(sample_db, view, 3)
     assert sorted(index["wave"].unique()) == sorted(waves[1:])
@@ -97,8 +99,8 @@ def test_name_only_needs_a_streak_up_to_the_latest_wave():
 
 
 def test_name_only_on_the_sample(sample_db):
-    partnership = q.partnerships(sample_db)[0]
-    view = View(partnership, q.waves(sample_db, partnership)["wave"].iloc[-1])
+    partnership = lookups.partnerships(sample_db)[0]
+    view = View(partnership, lookups.waves(sample_db, partnership)["wave"].iloc[-1])
     hist = power.partner_history(sample_db, view, 3)
     flags = name_only.flags(hist, 0.5, 2)
     assert set(flags["factor"]) <= set(name_only.FACTORS)

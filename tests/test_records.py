@@ -16,7 +16,7 @@ from monitor.ingest.records import (
     parse_month,
     prepare_records,
 )
-from monitor.store import queries as q
+from monitor.store import records, uploads
 from monitor.template import ACTIVITY_COLUMNS, build_records_template, records_template_bytes
 
 HEADER = list(ACTIVITY_COLUMNS)
@@ -49,13 +49,13 @@ def test_activity_is_stored_as_given(db):
     assert result.stored == 4 and result.rows == 4
     assert result.periods == ["2025-Q1", "2025-Q2"]
     assert "Imported activity.csv as upload #1: 4 activity rows" in result.summary()
-    frame = q.activity_records(db, "Hill")
+    frame = records.activity_records(db, "Hill")
     assert frame["partner"].tolist() == ["Council", "Housing", "Police", "Housing"]
     assert frame["attended"].tolist() == [True, False, True, True]
     assert frame["staff_hours"].fillna(-1).tolist() == [12.0, -1.0, 10.0, 4.5]
     assert frame["activity_date"].dt.date.tolist()[-1] == date(2025, 5, 12)
-    uploads = q.list_uploads(db)
-    assert uploads["kind"].tolist() == ["activity"]
+    stored = uploads.list_uploads(db)
+    assert stored["kind"].tolist() == ["activity"]
 
 
 def test_activity_problems_are_all_listed(db, counts):
@@ -104,12 +104,12 @@ def test_removal_deletes_records(db):
         io.BytesIO(to_csv([["month", "category", "count"], ["2025-01", "Burglary", 3]])),
         "o.csv",
     )
-    assert q.remove_upload(db, first.upload_id)["file_name"] == "activity.csv"
-    assert q.activity_records(db).empty
-    assert len(q.outcome_counts(db)) == 1
-    q.remove_upload(db, outcomes.upload_id)
-    assert q.outcome_counts(db).empty
-    assert q.list_uploads(db).empty
+    assert uploads.remove_upload(db, first.upload_id)["file_name"] == "activity.csv"
+    assert records.activity_records(db).empty
+    assert len(records.outcome_counts(db)) == 1
+    uploads.remove_upload(db, outcomes.upload_id)
+    assert records.outcome_counts(db).empty
+    assert uploads.list_uploads(db).empty
 
 
 def test_outcomes_long_form_counts_incidents(db):
@@ -138,7 +138,7 @@ def test_outcomes_wide_form(db, files):
     ]
     result = import_outcomes(db, io.BytesIO(files.xlsx(rows)), "wide.xlsx")
     assert result.periods == ["2025-01", "2025-02", "2025-03"]
-    totals = q.outcome_counts(db)
+    totals = records.outcome_counts(db)
     assert totals["count"].sum() == 12
     assert totals["partnership"].unique().tolist() == ["Partnership"]
     with pytest.raises(ValidationError, match="already stored"):

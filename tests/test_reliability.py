@@ -11,7 +11,7 @@ from analytics_helpers import flipped_wide, raw_answers
 from monitor import quality
 from monitor.ingest import import_survey
 from monitor.scorecard import View
-from monitor.store import queries as q
+from monitor.store import lookups, scoring
 
 
 def cronbach(matrix: np.ndarray) -> float:
@@ -23,7 +23,7 @@ def cronbach(matrix: np.ndarray) -> float:
 
 def test_alpha_matches_the_textbook_formula(sample_db, instrument):
     answers = raw_answers(sample_db)
-    got = q.reliability(sample_db, instrument)
+    got = scoring.reliability(sample_db, instrument)
     assert len(got) == len(answers.groupby(["partnership", "wave"])) * 10
     for row in got.itertuples():
         wide = flipped_wide(answers, instrument, row.partnership, row.wave, row.factor)
@@ -40,14 +40,14 @@ def test_alpha_of_perfectly_consistent_answers_is_one(db, files, instrument):
         for i, v in enumerate([1, 3, 5, 4])
     ]
     import_survey(db, io.BytesIO(files.csv(rows)), "t.csv", partnership="P")
-    got = q.reliability(db, instrument)
+    got = scoring.reliability(db, instrument)
     trust = got[got.factor == "trust"].iloc[0]
     assert trust.alpha == pytest.approx(1.0)
     assert trust.n_complete == 4
 
 
 def test_low_alpha_is_flagged(sample_db):
-    view = View(q.partnerships(sample_db)[0], "2025-Q4")
+    view = View(lookups.partnerships(sample_db)[0], "2025-Q4")
     table = quality.reliability(sample_db, view, alpha_low=0.99)
     assert table["low"].all()
     table = quality.reliability(sample_db, view, alpha_low=-10)
@@ -56,7 +56,7 @@ def test_low_alpha_is_flagged(sample_db):
 
 def test_missing_rates_per_item(sample_db, instrument):
     answers = raw_answers(sample_db)
-    got = q.item_quality(sample_db, instrument)
+    got = scoring.item_quality(sample_db, instrument)
     people = answers.groupby(["partnership", "wave"])["respondent_id"].nunique()
     answered = answers.dropna(subset=["value"]).groupby(["partnership", "wave", "item_id"]).size()
     assert len(got) == len(people) * len(instrument.item_ids)

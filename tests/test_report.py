@@ -11,8 +11,7 @@ from pypdf import PdfReader
 
 from monitor import access, cli, export, report, scores
 from monitor.errors import NotFoundError
-from monitor.store import close_all, open_database
-from monitor.store import queries as q
+from monitor.store import close_all, open_database, responses, uploads
 
 RIVERSIDE = "Riverside Community Safety Partnership"
 
@@ -37,7 +36,7 @@ def test_the_pdf_shows_the_scorecard_of_the_sample(sample_db, pdf_text):
     assert "Partnership health report" in pdf_text
     assert f"{RIVERSIDE} - wave 2025-Q4" in pdf_text
     latest = expected_scores(sample_db, "2025-Q4")
-    n = q.respondents_by_partner(sample_db, RIVERSIDE, "2025-Q4", None)["respondents"].sum()
+    n = responses.respondents_by_partner(sample_db, RIVERSIDE, "2025-Q4", None)["respondents"].sum()
     assert f"n = {n} from 8 partner agencies" in pdf_text
     assert "Wave starts 2025-10-01" in pdf_text
     for row in latest.itertuples():
@@ -121,7 +120,7 @@ def test_removal_from_the_command_line_is_in_the_audit_list(tmp_path):
     try:
         assert cli.main(["demo", "--db", db_file]) == 0
         assert cli.main(["remove", "1", "--db", db_file]) == 0
-        audit = q.audit_list(open_database(db_file))
+        audit = uploads.audit_list(open_database(db_file))
         assert audit.iloc[0][["action", "who", "upload_id"]].tolist() == [
             "remove",
             "command line",

@@ -12,8 +12,7 @@ from scipy import stats
 
 from monitor import scores
 from monitor.ingest import import_survey
-from monitor.store import open_database
-from monitor.store import queries as q
+from monitor.store import lookups, open_database, scoring
 
 PARTNERS = ["Police", "Council", "Health", "Housing", "Youth Services"]
 ROLES = ["Senior", "Operational", ""]  # blank: no role given
@@ -270,7 +269,7 @@ def test_waves_in_time_order_whatever_the_import_order(load, db):
         load([TWO_ITEMS, [f"R{n}", "Police", wave, "4", "4"]])
     time_order = ["2024", "2025-H1", "2025-03", "2025-10-15"]
     assert scores.factor_scores(db)["wave"].tolist() == time_order
-    assert q.waves(db)["wave"].tolist() == time_order
+    assert lookups.waves(db)["wave"].tolist() == time_order
     assert scores.latest_wave(db) == "2025-10-15"
 
 
@@ -286,7 +285,7 @@ def test_partnership_filter(load, db):
 
 def test_unknown_grouping_is_refused(db, instrument):
     with pytest.raises(ValueError, match="by must be one of"):
-        q.group_scores(db, instrument, by="agency")
+        scoring.group_scores(db, instrument, by="agency")
 
 
 def test_empty_database_has_no_scores(db):

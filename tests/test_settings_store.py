@@ -6,19 +6,19 @@ import pytest
 
 from monitor.errors import MonitorError
 from monitor.settings import Settings, load_settings, with_bands
-from monitor.store import queries as q
+from monitor.store import config
 
 
 def test_precedence(tmp_path, monkeypatch):
-    config = tmp_path / "monitor.toml"
-    config.write_text("min_group_size = 4\nname_only_gap = 0.5\nalpha_low = 0.6\n")
+    toml = tmp_path / "monitor.toml"
+    toml.write_text("min_group_size = 4\nname_only_gap = 0.5\nalpha_low = 0.6\n")
     monkeypatch.setenv("MONITOR_MIN_GROUP_SIZE", "6")
     monkeypatch.delenv("MONITOR_NAME_ONLY_GAP", raising=False)
-    got = load_settings(config, stored={"name_only_gap": "1.25"})
+    got = load_settings(toml, stored={"name_only_gap": "1.25"})
     assert got.min_group_size == 6  # environment over file
     assert got.name_only_gap == 1.25  # saved over file
     assert got.alpha_low == 0.6  # file over default
-    got = load_settings(config, stored={"min_group_size": "8", "max_upload_mb": "1"})
+    got = load_settings(toml, stored={"min_group_size": "8", "max_upload_mb": "1"})
     assert got.min_group_size == 8
     assert got.max_upload_mb == Settings().max_upload_mb  # not editable on the page
 
@@ -39,8 +39,8 @@ def test_bands_follow_the_settings(instrument):
 
 
 def test_saved_settings_round_trip(db):
-    assert q.stored_settings(db) == {}
-    q.save_settings(db, {"min_group_size": 5, "alpha_low": 0.8}, who="admin")
-    assert q.stored_settings(db) == {"alpha_low": "0.8", "min_group_size": "5"}
-    q.save_settings(db, {"min_group_size": None})
-    assert q.stored_settings(db) == {"alpha_low": "0.8"}
+    assert config.stored_settings(db) == {}
+    config.save_settings(db, {"min_group_size": 5, "alpha_low": 0.8}, who="admin")
+    assert config.stored_settings(db) == {"alpha_low": "0.8", "min_group_size": "5"}
+    config.save_settings(db, {"min_group_size": None})
+    assert config.stored_settings(db) == {"alpha_low": "0.8"}

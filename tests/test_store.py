@@ -17,8 +17,15 @@ import pytest
 from monitor import scores
 from monitor.errors import DuplicateUploadError, NotFoundError, StoreError
 from monitor.ingest import import_survey, prepare_survey
-from monitor.store import close_all, open_database, postgres, quote_identifier, resolve_db_path
-from monitor.store import queries as q
+from monitor.store import (
+    close_all,
+    lookups,
+    open_database,
+    postgres,
+    quote_identifier,
+    resolve_db_path,
+    uploads,
+)
 from monitor.store.database import MIGRATIONS, SCHEMA_VERSION, Database
 
 HEADER = ["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"]
@@ -92,7 +99,7 @@ def _fail_after_the_answers(monkeypatch):
     def fail(*args):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(q, "record_audit", fail)  # the last statement of the transaction
+    monkeypatch.setattr(uploads, "record_audit", fail)  # the last statement of the transaction
 
 
 def _null_partnership(prepared):
@@ -106,9 +113,9 @@ def _null_partnership(prepared):
 def test_a_failed_insert_stores_nothing(db, load, files, counts, monkeypatch, break_it):
     load(survey("2025-Q1"), "first.csv")
     before = counts(db)
-    uploads_before = q.list_uploads(db)
+    uploads_before = uploads.list_uploads(db)
     prepared = prepare_survey(db, io.BytesIO(files.csv(survey("2025-Q2"))), "second.csv")
-    record = q.UploadRecord(
+    record = uploads.UploadRecord(
         file_name="second.csv",
         sha256=prepared.sha256,
         partnership="Partnership",
@@ -122,9 +129,9 @@ def test_a_failed_insert_stores_nothing(db, load, files, counts, monkeypatch, br
         _null_partnership(prepared)
         expected, message = StoreError, r"refused to store this \(.*partnership.*Nothing was"
     with pytest.raises(expected, match=message):
-        q.insert_survey(db, record, prepared.answers)
+        uploads.insert_survey(db, record, prepared.answers)
     assert counts(db) == before
-    assert q.list_uploads(db).equals(uploads_before)
+    assert uploads.list_uploads(db).equals(uploads_before)
     monkeypatch.undo()
     # The database is usable afterwards: the same file now imports.
     result = load(files.csv(survey("2025-Q2")), "second.csv")
@@ -160,7 +167,7 @@ def test_same_bytes_under_another_name_are_refused(db, load, files, counts):
     stored_sha = db.query_rows("SELECT sha256 FROM uploads")[0][0]
     assert len(stored_sha) == 64
 
-    q.remove_upload(db, first.upload_id)
+    uploads.remove_upload(db, first.upload_id)
     again = load(data, "copy of march.csv")
     assert again.upload_id != first.upload_id
     assert counts(db) == (1, 9)
@@ -169,14 +176,14 @@ def test_same_bytes_under_another_name_are_refused(db, load, files, counts):
 def test_other_bytes_with_the_same_name_are_not_duplicates(db, load):
     load(survey("2025-Q1"), "survey.csv")
     load(survey("2025-Q2"), "survey.csv")
-    assert q.list_uploads(db)["file_name"].tolist() == ["survey.csv", "survey.csv"]
+    assert uploads.list_uploads(db)["file_name"].tolist() == ["survey.csv", "survey.csv"]
 
 
 def test_remove_deletes_the_upload_and_its_answers(db, load, counts):
     first = load(survey("2025-Q1"), "q1.csv")
     second = load(survey("2025-Q2", n=2), "q2.csv")
     assert counts(db) == (2, 15)
-    removed = q.remove_upload(db, first.upload_id)
+    removed = uploads.remove_upload(db, first.upload_id)
     assert removed == {
         "upload_id": first.upload_id,
         "file_name": "q1.csv",
@@ -196,7 +203,7 @@ def test_remove_deletes_the_upload_and_its_answers(db, load, counts):
 def test_remove_unknown_upload(db, load, counts, upload_id):
     load(survey())
     with pytest.raises(NotFoundError) as info:
-        q.remove_upload(db, upload_id)
+        uploads.remove_upload(db, upload_id)
     assert str(info.value) == (
         f"There is no upload #{upload_id}. List uploads to see their numbers."
     )
@@ -206,7 +213,7 @@ def test_remove_unknown_upload(db, load, counts, upload_id):
 def test_list_uploads_newest_first(db, load):
     load(survey("2025-Q1"), "q1.csv", uploaded_by="ana")
     load(survey("2025-Q2", n=2), "q2.csv")
-    frame = q.list_uploads(db)
+    frame = uploads.list_uploads(db)
     assert frame[["upload_id", "file_name", "waves", "n_rows", "n_answers"]].values.tolist() == [
         [2, "q2.csv", "2025-Q2", 2, 6],
         [1, "q1.csv", "2025-Q1", 3, 9],
@@ -295,14 +302,14 @@ def test_concurrent_reads_share_one_database(db, load):
     load(survey("2025-Q1", n=6))
     load(survey("2025-Q2", answer="2", n=5))
     expected_scores = scores.factor_scores(db)
-    expected_count = q.count_answers(db)
+    expected_count = lookups.count_answers(db)
 
     def read(i: int):
         if i % 3 == 0:
             return "scores", scores.factor_scores(db).equals(expected_scores)
         if i % 3 == 1:
-            return "count", q.count_answers(db) == expected_count
-        return "waves", q.waves(db)["wave"].tolist() == ["2025-Q1", "2025-Q2"]
+            return "count", lookups.count_answers(db) == expected_count
+        return "waves", lookups.waves(db)["wave"].tolist() == ["2025-Q1", "2025-Q2"]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(read, range(48)))

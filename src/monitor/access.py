@@ -30,8 +30,7 @@ from monitor import sample
 from monitor.errors import AccessDenied, MonitorError
 from monitor.ingest import ImportResult, PreparedImport
 from monitor.ingest import commit_survey as _commit_survey
-from monitor.store import Database
-from monitor.store import queries as q
+from monitor.store import Database, uploads
 
 VIEWER, EVALUATOR, ADMIN = "viewer", "evaluator", "admin"
 ROLES = (VIEWER, EVALUATOR, ADMIN)  # in rising order of what they may do
@@ -265,9 +264,9 @@ def commit_survey(
 def remove_upload(actor: Actor | None, db: Database, upload_id: int) -> dict:
     """Remove one upload, if `actor` may remove uploads of its partnership."""
     require(actor, REMOVE)
-    rows = db.query_rows("SELECT partnership FROM uploads WHERE upload_id = $id", {"id": upload_id})
-    require(actor, REMOVE, [rows[0][0]] if rows else [])
-    return q.remove_upload(db, upload_id, removed_by=actor.signature())
+    partnership = uploads.upload_partnership(db, upload_id)
+    require(actor, REMOVE, [partnership] if partnership is not None else [])
+    return uploads.remove_upload(db, upload_id, removed_by=actor.signature())
 
 
 def load_sample(actor: Actor | None, db: Database) -> list[ImportResult]:

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from monitor.store import Database
-from monitor.store import queries as q
+from monitor.store import Database, responses
+from monitor.store.records import activity_records
 
 DEFAULT_HOURLY_COST = 40.0  # currency units per staff hour, used to price staff time
 
 
 def records(db: Database, partnership: str | None) -> pd.DataFrame:
     """Stored activity rows with the quarter (`period`) of each date."""
-    frame = q.activity_records(db, partnership)
+    frame = activity_records(db, partnership)
     frame["activity_date"] = pd.to_datetime(frame["activity_date"])
     frame["period"] = frame["activity_date"].dt.to_period("Q").astype(str).str.replace("Q", "-Q")
     return frame
@@ -123,7 +123,7 @@ def cost(
 def retention(db: Database, partnership: str | None) -> pd.DataFrame:
     """Survey respondent retention: per wave, how many of the previous wave's respondent
     ids answered again."""
-    frame = q.respondent_waves(db, partnership)
+    frame = responses.respondent_waves(db, partnership)
     columns = ["partnership", "wave", "respondents", "previous", "retained", "retention_rate"]
     rows = []
     for name, part in frame.groupby("partnership", sort=True):

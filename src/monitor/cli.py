@@ -22,8 +22,7 @@ from monitor.errors import MonitorError
 from monitor.ingest import import_survey
 from monitor.ingest.records import KINDS, import_records
 from monitor.settings import load_settings
-from monitor.store import close_all, open_database
-from monitor.store import queries as q
+from monitor.store import close_all, lookups, open_database, uploads
 from monitor.store.copy import copy_store
 from monitor.store.database import is_postgres_url
 from monitor.template import records_template_bytes, write_template
@@ -163,7 +162,7 @@ def _cmd_scores(args: argparse.Namespace) -> int:
     db = open_database(args.db)
     frame = scores.factor_scores(db, by=args.by, partnership=args.partnership)
     if frame.empty and args.format == "table":
-        if q.count_answers(db):
+        if lookups.count_answers(db):
             print("No factor scores: no respondent answered at least half of any factor's items.")
         else:
             print("No survey data yet. Import files with `python -m monitor import FILE`.")
@@ -179,7 +178,7 @@ def _cmd_scores(args: argparse.Namespace) -> int:
 
 
 def _cmd_uploads(args: argparse.Namespace) -> int:
-    frame = q.list_uploads(open_database(args.db))
+    frame = uploads.list_uploads(open_database(args.db))
     if frame.empty:
         print("No uploads yet.")
     else:
@@ -188,7 +187,7 @@ def _cmd_uploads(args: argparse.Namespace) -> int:
 
 
 def _cmd_remove(args: argparse.Namespace) -> int:
-    removed = q.remove_upload(
+    removed = uploads.remove_upload(
         open_database(args.db), args.upload_id, removed_by=access.CLI_ACTOR.name
     )
     print(
@@ -220,7 +219,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _only_partnership(db) -> str:
-    stored = q.partnerships(db)
+    stored = lookups.partnerships(db)
     if len(stored) != 1:
         raise MonitorError(
             "Choose a partnership with --partnership. Stored: "

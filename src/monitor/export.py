@@ -8,8 +8,7 @@ import pandas as pd
 
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
-from monitor.store import Database
-from monitor.store import queries as q
+from monitor.store import Database, responses
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,7 +32,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def response_count(db: Database, view: View) -> int:
     """How many rows `combined_data` holds for the view."""
-    return q.count_responses(db, view.score_filter(db))
+    return responses.count_responses(db, view.score_filter(db))
 
 
 def combined_data(
@@ -43,7 +42,7 @@ def combined_data(
     partners and waves (from `view.wave_from` to `view.wave`); the first `limit` rows
     when given."""
     instrument = instrument or load_instrument()
-    frame = q.answers_wide(db, instrument, view.score_filter(db), limit)
+    frame = responses.answers_wide(db, instrument, view.score_filter(db), limit)
     frame["wave_start"] = pd.to_datetime(frame["wave_start"]).dt.date
     return frame
 

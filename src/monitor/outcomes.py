@@ -9,8 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from monitor import scores
-from monitor.store import Database
-from monitor.store import queries as q
+from monitor.store import Database, records
 
 CAUTION = (
     "These charts show outcomes and partnership health side by side. They can show an "
@@ -21,7 +20,7 @@ CAUTION = (
 
 def monthly(db: Database, partnership: str | None) -> pd.DataFrame:
     """Counts per month and category (all areas together): month, category, count."""
-    frame = q.outcome_counts(db, partnership)
+    frame = records.outcome_counts(db, partnership)
     frame["month"] = pd.to_datetime(frame["month"])
     return frame[["month", "category", "count"]]
 

@@ -14,8 +14,7 @@ from monitor import disclosure
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
 from monitor.scores import factor_scores
-from monitor.store import Database
-from monitor.store import queries as q
+from monitor.store import Database, scoring
 
 VOICE_FACTORS = ("power", "trust")
 HIDDEN = disclosure.HIDDEN
@@ -37,7 +36,7 @@ def partner_matrix(
     start = view.starts(db).get(view.wave)
     if start is None:
         return pd.DataFrame()
-    where = q.ScoreFilter(view.partnership, view.partners, wave_from=start, wave_to=start)
+    where = scoring.ScoreFilter(view.partnership, view.partners, wave_from=start, wave_to=start)
     scores = factor_scores(db, by="partner", where=where, instrument=instrument)
     return suppress_small(scores, min_group_size)
 

@@ -15,8 +15,7 @@ from monitor import disclosure
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
 from monitor.scores import factor_scores
-from monitor.store import Database
-from monitor.store import queries as q
+from monitor.store import Database, scoring
 
 INDEX_COLUMNS = [
     "partnership", "wave", "wave_start", "factor", "factor_name",
@@ -32,10 +31,10 @@ def power_index(
     disclosure rule (too small, or hidden to protect a small one) take no part."""
     instrument = instrument or load_instrument()
     where = view.score_filter(db)
-    counts = q.group_scores(db, instrument, by="partner", where=where)
+    counts = scoring.group_scores(db, instrument, by="partner", where=where)
     hidden = disclosure.suppress(counts, min_group_size)
     excluded = hidden.loc[hidden["suppressed"], ["partnership", "wave", "factor", "partner"]]
-    frame = q.power_index(db, instrument, where, min_group_size, excluded)
+    frame = scoring.power_index(db, instrument, where, min_group_size, excluded)
     frame.insert(4, "factor_name", frame["factor"].map(instrument.factor_names()))
     return frame[INDEX_COLUMNS]
 

@@ -19,8 +19,7 @@ from monitor.errors import NotFoundError
 from monitor.export import to_excel_sheets
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
-from monitor.store import Database
-from monitor.store import queries as q
+from monitor.store import Database, lookups, uploads
 
 # Characters the PDF's built-in fonts cannot show, and what to write instead.
 PLAIN = str.maketrans({"–": "-", "—": "-", "·": "-", "’": "'", "“": '"', "”": '"', "…": "..."})
@@ -58,9 +57,9 @@ def report_data(
 ) -> ReportData:
     """Collect the report's tables for `partnership` and `wave` (default: the latest)."""
     instrument = instrument or load_instrument()
-    waves = q.waves(db, partnership)
+    waves = lookups.waves(db, partnership)
     if waves.empty:
-        known = ", ".join(q.partnerships(db)) or "none yet"
+        known = ", ".join(lookups.partnerships(db)) or "none yet"
         raise NotFoundError(
             f"There is no survey data for the partnership {partnership!r}. Stored: {known}."
         )
@@ -74,8 +73,8 @@ def report_data(
     card = scorecard.scorecard(db, view, instrument)
     counts = scorecard.responses_by_partner(db, view)
     matrix = partners.partner_matrix(db, view, min_group_size, instrument)
-    uploads = q.list_uploads(db)
-    mine = uploads[uploads["partnership"] == partnership]
+    stored = uploads.list_uploads(db)
+    mine = stored[stored["partnership"] == partnership]
     starts = dict(zip(waves["wave"], waves["wave_start"], strict=True))
     return ReportData(
         partnership=partnership,

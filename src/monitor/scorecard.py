@@ -9,8 +9,7 @@ import pandas as pd
 from monitor import change, disclosure
 from monitor.instrument import Instrument, load_instrument
 from monitor.scores import factor_scores
-from monitor.store import Database
-from monitor.store import queries as q
+from monitor.store import Database, lookups, responses, scoring
 
 
 @dataclass(frozen=True)
@@ -24,21 +23,21 @@ class View:
     weighting: str = "person"  # "person": one person, one vote; "agency": one agency, one vote
 
     def starts(self, db: Database) -> dict[str, object]:
-        waves = q.waves(db, self.partnership)
+        waves = lookups.waves(db, self.partnership)
         return dict(zip(waves["wave"], waves["wave_start"].dt.date, strict=True))
 
-    def score_filter(self, db: Database) -> q.ScoreFilter:
+    def score_filter(self, db: Database) -> scoring.ScoreFilter:
         """The answers of this view: its partnership and partners, from `wave_from` (or
         the first wave) up to `wave` (or the latest)."""
         starts = self.starts(db)
-        return q.ScoreFilter(
+        return scoring.ScoreFilter(
             self.partnership, self.partners, starts.get(self.wave_from), starts.get(self.wave)
         )
 
 
 def wave_list(db: Database, partnership: str | None) -> list[str]:
     """Waves of a partnership, oldest first."""
-    return q.waves(db, partnership)["wave"].tolist()
+    return lookups.waves(db, partnership)["wave"].tolist()
 
 
 def _scores_of_wave_and_previous(db: Database, view: View, instrument: Instrument):
@@ -50,13 +49,15 @@ def _scores_of_wave_and_previous(db: Database, view: View, instrument: Instrumen
         return pd.DataFrame()
     position = labels.index(view.wave)
     first = starts[max(position - 1, 0)][1]
-    where = q.ScoreFilter(
+    where = scoring.ScoreFilter(
         view.partnership, view.partners, wave_from=first, wave_to=starts[position][1]
     )
     frames = [factor_scores(db, where=where, instrument=instrument, weighting=view.weighting)]
     if position > 1:
         oldest = starts[0][1]
-        where = q.ScoreFilter(view.partnership, view.partners, wave_from=oldest, wave_to=oldest)
+        where = scoring.ScoreFilter(
+            view.partnership, view.partners, wave_from=oldest, wave_to=oldest
+        )
         frames.insert(
             0, factor_scores(db, where=where, instrument=instrument, weighting=view.weighting)
         )
@@ -69,8 +70,8 @@ def _protect_selection(
     """Hide factors where the partner selection, or what it leaves out, is below the
     minimum group size (the selection against the whole would reveal a small group)."""
     start = view.starts(db)[view.wave]
-    whole = q.group_scores(
-        db, instrument, where=q.ScoreFilter(view.partnership, wave_from=start, wave_to=start)
+    whole = scoring.group_scores(
+        db, instrument, where=scoring.ScoreFilter(view.partnership, wave_from=start, wave_to=start)
     )
     total = card["factor"].map(whole.set_index("factor")["n"]).fillna(0)
     people = card["respondents"] if "respondents" in card else card["n"]
@@ -138,4 +139,4 @@ def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
 
 def responses_by_partner(db: Database, view: View) -> pd.DataFrame:
     """Respondents per partner in the wave (partner, respondents)."""
-    return q.respondents_by_partner(db, view.partnership, view.wave, view.partners)
+    return responses.respondents_by_partner(db, view.partnership, view.wave, view.partners)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from monitor.instrument import Instrument, load_instrument
-from monitor.store import Database
-from monitor.store import queries as q
+from monitor.store import Database, lookups, scoring
 
 SCORE_COLUMNS = ["partnership", "wave", "factor", "n", "mean", "sd", "ci_low", "ci_high"]
 
@@ -29,7 +28,7 @@ def factor_scores(
     *,
     by: str | None = None,
     partnership: str | None = None,
-    where: q.ScoreFilter | None = None,
+    where: scoring.ScoreFilter | None = None,
     instrument: Instrument | None = None,
     weighting: str = "person",
 ) -> pd.DataFrame:
@@ -45,14 +44,14 @@ def factor_scores(
     instrument order.
     """
     instrument = instrument or load_instrument()
-    where = where or q.ScoreFilter(partnership=partnership)
-    frame = q.weighted_group_scores(db, instrument, by=by, where=where, weighting=weighting)
+    where = where or scoring.ScoreFilter(partnership=partnership)
+    frame = scoring.weighted_group_scores(db, instrument, by=by, where=where, weighting=weighting)
     return _label(frame, instrument)
 
 
 def latest_wave(db: Database, partnership: str | None = None) -> str | None:
     """The most recent wave with data (for one partnership, or any)."""
-    waves = q.waves(db, partnership)
+    waves = lookups.waves(db, partnership)
     return None if waves.empty else waves.sort_values("wave_start")["wave"].iloc[-1]
 
 
@@ -60,6 +59,6 @@ def respondent_scores(
     db: Database, *, partnership: str | None = None, instrument: Instrument | None = None
 ) -> pd.DataFrame:
     """Each respondent's factor scores (reverse items flipped, half-answered rule applied)."""
-    return q.respondent_scores(
-        db, instrument or load_instrument(), q.ScoreFilter(partnership=partnership)
+    return scoring.respondent_scores(
+        db, instrument or load_instrument(), scoring.ScoreFilter(partnership=partnership)
     )

@@ -10,8 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from monitor import access, dashboard
 from monitor.access import ADMIN, EVALUATOR, VIEWER, Actor
-from monitor.store import open_database
-from monitor.store import queries as q
+from monitor.store import open_database, uploads
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 TIMEOUT = 30
@@ -107,11 +106,11 @@ def test_a_viewer_cannot_open_the_upload_page_or_remove(passwords, monkeypatch):
     # And the library refuses a removal asked for by this session.
     assert dashboard.access_config().anonymous().role == VIEWER
     db = open_database()
-    stored = len(q.list_uploads(db))
+    stored = len(uploads.list_uploads(db))
     assert stored == 10  # the sample's files
     with pytest.raises(access.AccessDenied):
         access.remove_upload(dashboard.access_config().anonymous(), db, 1)
-    assert len(q.list_uploads(db)) == stored
+    assert len(uploads.list_uploads(db)) == stored
 
 
 def test_a_shared_link_to_the_upload_page_does_not_run_it_for_a_viewer(passwords, monkeypatch):

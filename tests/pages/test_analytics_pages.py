@@ -8,8 +8,7 @@ import pandas as pd
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from monitor.store import open_database
-from monitor.store import queries as q
+from monitor.store import config, open_database
 
 
 def texts(elements) -> list[str]:
@@ -108,7 +107,7 @@ def test_settings_page_changes_every_page(open_app, db_path):
     assert texts(at.title) == ["Settings"]
     at.number_input[0].set_value(6)
     no_exception(at.button[0].click().run())
-    assert q.stored_settings(open_database(str(db_path)))["min_group_size"] == "6"
+    assert config.stored_settings(open_database(str(db_path)))["min_group_size"] == "6"
     assert "Settings saved." in texts(at.success)
     at.switch_page("pages/partners.py").run()
     assert "fewer than 6 respondents" in joined(at.caption)

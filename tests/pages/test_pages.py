@@ -11,8 +11,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from monitor.store import open_database
-from monitor.store import queries as q
+from monitor.store import open_database, uploads
 
 PAGES = {
     "pages/overview.py": "Partnership health",
@@ -61,7 +60,7 @@ def no_exception(at: AppTest) -> AppTest:
 
 
 def stored_uploads(db_path) -> pd.DataFrame:
-    return q.list_uploads(open_database(str(db_path)))
+    return uploads.list_uploads(open_database(str(db_path)))
 
 
 # --- every page, on the sample data and on an empty store ---------------------------------
@@ -95,8 +94,8 @@ def test_new_database_is_filled_with_the_sample(open_app, db_path):
     assert "Riverside Community Safety Partnership · wave 2025-Q4 · all partners" in joined(
         at.caption
     )
-    uploads = stored_uploads(db_path)
-    assert sorted(uploads["file_name"]) == sorted(
+    stored = stored_uploads(db_path)
+    assert sorted(stored["file_name"]) == sorted(
         [
             "riverside_2025-Q1.xlsx",
             "riverside_2025-Q2.csv",
@@ -105,7 +104,7 @@ def test_new_database_is_filled_with_the_sample(open_app, db_path):
             *SAMPLE_OTHER_FILES,
         ]
     )
-    assert set(uploads["uploaded_by"]) == {"sample data"}
+    assert set(stored["uploaded_by"]) == {"sample data"}
 
 
 @pytest.mark.parametrize("page", FILTERED_PAGES)

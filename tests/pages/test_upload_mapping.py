@@ -7,8 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from monitor.store import open_database
-from monitor.store import queries as q
+from monitor.store import config, lookups, open_database, uploads
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from test_platforms import ITEMS, PEOPLE, qualtrics  # noqa: E402
@@ -38,9 +37,9 @@ def test_platform_export_shows_its_mapping_and_imports(open_app, empty_store):
 
     at = _run(at.button(key="confirm_import").click())
     database = open_database(str(empty_store))
-    assert q.mapping_names(database) == ["Northside Qualtrics"]
-    assert q.list_uploads(database)["n_rows"].tolist() == [len(PEOPLE)]
-    assert len(ITEMS) * len(PEOPLE) == q.count_answers(database)
+    assert config.mapping_names(database) == ["Northside Qualtrics"]
+    assert uploads.list_uploads(database)["n_rows"].tolist() == [len(PEOPLE)]
+    assert len(ITEMS) * len(PEOPLE) == lookups.count_answers(database)
 
 
 def _keys(at: AppTest, kind: str = "text_input") -> list[str]:

@@ -16,7 +16,8 @@ from monitor import scores as factor_scores
 from monitor.dashboard.auth import visible
 from monitor.dashboard.session import db_path, instrument, settings, store_at
 from monitor.scorecard import View
-from monitor.store import queries as q
+from monitor.store import lookups, responses
+from monitor.store.uploads import audit_list, list_uploads
 
 PREVIEW_ROWS = 1000  # rows of raw data sent to the browser in a table
 
@@ -35,7 +36,7 @@ def partnerships() -> list[str]:
 
 @_medium
 def _partnerships(path: str) -> list[str]:
-    return q.partnerships(store_at(path))
+    return lookups.partnerships(store_at(path))
 
 
 def record_partnerships() -> list[str]:
@@ -45,7 +46,7 @@ def record_partnerships() -> list[str]:
 
 @_medium
 def _record_partnerships(path: str) -> list[str]:
-    return q.record_partnerships(store_at(path))
+    return lookups.record_partnerships(store_at(path))
 
 
 def waves(partnership: str | None) -> list[str]:
@@ -65,7 +66,7 @@ def partner_names(partnership: str | None) -> list[str]:
 
 @_medium
 def _partner_names(path: str, partnership: str | None) -> list[str]:
-    return q.partners(store_at(path), partnership)
+    return lookups.partners(store_at(path), partnership)
 
 
 def uploads() -> pd.DataFrame:
@@ -75,7 +76,7 @@ def uploads() -> pd.DataFrame:
 
 @_small
 def _uploads(path: str) -> pd.DataFrame:
-    return q.list_uploads(store_at(path))
+    return list_uploads(store_at(path))
 
 
 def audit() -> pd.DataFrame:
@@ -85,7 +86,7 @@ def audit() -> pd.DataFrame:
 
 @_small
 def _audit(path: str) -> pd.DataFrame:
-    return q.audit_list(store_at(path))
+    return audit_list(store_at(path))
 
 
 # --- survey scores -------------------------------------------------------------------------
@@ -232,7 +233,7 @@ def comments(view: View, by: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _comments(path: str, view: View, min_n: int, by: str) -> pd.DataFrame:
-    return q.visible_comments(store_at(path), view.partnership, min_n, by, view.wave)
+    return responses.visible_comments(store_at(path), view.partnership, min_n, by, view.wave)
 
 
 def data_preview(view: View) -> tuple[pd.DataFrame, int]:

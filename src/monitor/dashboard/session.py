@@ -14,8 +14,7 @@ from monitor.dashboard.auth import secret
 from monitor.errors import MonitorError, StoreError
 from monitor.instrument import Instrument, load_instrument
 from monitor.settings import Settings, band_minimums, check, load_settings, with_bands
-from monitor.store import Database, open_database, resolve_db_path
-from monitor.store import queries as q
+from monitor.store import Database, config, open_database, resolve_db_path
 from monitor.store.database import ENV_VAR as DB_ENV_VAR
 
 FLASH = "flash"  # session: success messages to show after the next rerun
@@ -79,7 +78,7 @@ def settings() -> Settings:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _settings(path: str) -> Settings:
-    return load_settings(stored=q.stored_settings(store_at(path)))
+    return load_settings(stored=config.stored_settings(store_at(path)))
 
 
 def instrument() -> Instrument:
@@ -94,7 +93,7 @@ def bands() -> dict[str, float]:
 
 def stored_settings() -> dict[str, str]:
     """The settings saved on the settings page (name -> value as stored)."""
-    return q.stored_settings(store_at(db_path()))
+    return config.stored_settings(store_at(db_path()))
 
 
 def save_settings(values: dict[str, object], who: str | None = None) -> bool:
@@ -106,7 +105,7 @@ def save_settings(values: dict[str, object], who: str | None = None) -> bool:
             merged.pop(name, None)
     if run_safely(lambda: check(load_settings(stored=merged))) is None:
         return False
-    run_safely(lambda: q.save_settings(store_at(db_path()), values, who))
+    run_safely(lambda: config.save_settings(store_at(db_path()), values, who))
     data_changed()
     return True
 

@@ -26,7 +26,7 @@ from monitor.dashboard.widgets import table
 from monitor.errors import MonitorError, ValidationError
 from monitor.ingest import ImportResult, PreparedImport, prepare_survey, records
 from monitor.ingest import mapping as column_mapping
-from monitor.store import queries as q
+from monitor.store import config
 
 PREPARED = "prepared"  # first part of the session keys of checked files
 MAPPING = "mapping"  # session key ("mapping", file): the mapping chosen for a file
@@ -295,7 +295,7 @@ def _save_mapping(name: str, mapping, who: str | None) -> bool:
 
 
 def _use_saved_mapping(file_key: str) -> None:
-    names = q.mapping_names(store_at(db_path()))
+    names = config.mapping_names(store_at(db_path()))
     if not names:
         return
     saved_name = st.selectbox(

@@ -406,21 +406,21 @@ def quarters(values: list[str]) -> list[str]:
 
 def save_mapping(db, name: str, mapping: ColumnMapping, who: str | None = None) -> None:
     """Save a confirmed mapping under `name` (replacing one of the same name)."""
-    from monitor.store import queries as q
+    from monitor.store import config
 
     name = name.strip()
     if not name:
         raise ValidationError(
             "mapping", [Problem("the mapping has no name", "Give the mapping a name")]
         )
-    q.save_mapping(db, name, mapping.to_json(), who)
+    config.save_mapping(db, name, mapping.to_json(), who)
 
 
 def load_mapping(db, name: str) -> ColumnMapping | None:
     """The mapping saved under `name`, or None."""
-    from monitor.store import queries as q
+    from monitor.store import config
 
-    text = q.load_mapping(db, name.strip())
+    text = config.load_mapping(db, name.strip())
     return ColumnMapping.from_json(text) if text else None
 
 

@@ -29,8 +29,8 @@ from monitor.ingest.survey import (
     normalise_header,
     read_new_file,
 )
-from monitor.store import Database
-from monitor.store import queries as q
+from monitor.store import Database, uploads
+from monitor.store.records import activity_records, outcome_keys
 
 ACTIVITY, OUTCOMES = "activity", "outcomes"
 KINDS = (ACTIVITY, OUTCOMES)
@@ -337,7 +337,7 @@ def _activity_duplicates(records: list[dict], db: Database, header, fields, prob
                 )
             )
         seen.setdefault(key, r["source_row"])
-    stored = q.activity_records(db)
+    stored = activity_records(db)
     if stored.empty or not records:
         return
     keys = set(
@@ -525,11 +525,7 @@ def _prepare_outcomes(db, sheet: Sheet, file_name: str, partnership: str | None)
 
 
 def _outcomes_stored(db: Database, frame: pd.DataFrame, problems: _Problems) -> None:
-    stored = db.query_df(
-        "SELECT DISTINCT partnership, area, month, category FROM outcomes "
-        "WHERE list_contains($p, partnership)",
-        {"p": sorted(frame["partnership"].unique().tolist())},
-    )
+    stored = outcome_keys(db, sorted(frame["partnership"].unique().tolist()))
     if stored.empty:
         return
     stored["month"] = pd.to_datetime(stored["month"]).dt.date
@@ -579,7 +575,7 @@ def commit_records(
 ) -> RecordsResult:
     """Store a prepared file in one transaction (which refuses it if the same file was
     stored since it was checked)."""
-    record = q.UploadRecord(
+    record = uploads.UploadRecord(
         file_name=prepared.file_name,
         sha256=prepared.sha256,
         partnership=", ".join(prepared.partnerships),
@@ -588,7 +584,7 @@ def commit_records(
         uploaded_by=uploaded_by,
         kind=prepared.kind,
     )
-    upload_id = q.insert_records(db, record, prepared.table)
+    upload_id = uploads.insert_records(db, record, prepared.table)
     return RecordsResult(
         upload_id=upload_id,
         kind=prepared.kind,

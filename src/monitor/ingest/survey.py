@@ -31,8 +31,7 @@ from monitor.ingest.readers import Sheet, read_sheet
 from monitor.ingest.safety import Limits
 from monitor.instrument import Instrument, load_instrument
 from monitor.settings import load_settings
-from monitor.store import Database
-from monitor.store import queries as q
+from monitor.store import Database, lookups, responses, uploads
 from monitor.store.staging import ROW_COLUMN, SurveySpec, stage_survey
 from monitor.waves import parse_start, parse_wave
 
@@ -208,7 +207,7 @@ def _wave_mapper(db: Database, partnerships: list[str], given: dict[str, object]
     """Places each wave in time: its own date, else the file's wave_start, else the store's."""
 
     def wave_map(raw_waves: list[str]) -> pd.DataFrame:
-        known = {w: start for (_, w), start in q.wave_starts(db, partnerships).items()}
+        known = {w: start for (_, w), start in lookups.wave_starts(db, partnerships).items()}
         known.update(given)
         rows = []
         for raw in raw_waves:
@@ -239,7 +238,7 @@ def _stage(db, sheet, instrument, fields, items, wave, partnership, extra_codes=
         codes={**instrument.answer_codes(), **(extra_codes or {})},
         scale=(instrument.scale_min, instrument.scale_max),
         wave_map=_wave_mapper(db, [spec.default_partnership], _file_wave_starts(sheet, fields)),
-        existing=lambda p, w: q.existing_respondents(db, p, w),
+        existing=lambda p, w: responses.existing_respondents(db, p, w),
     )
 
 
@@ -327,7 +326,7 @@ def read_new_file(
     """The file's bytes and sha256, refusing a file over the size limit or imported before."""
     data = read_limited(file, file_name, max_bytes)
     sha256 = hashlib.sha256(data).hexdigest()
-    earlier = q.find_upload_by_sha(db, sha256)
+    earlier = uploads.find_upload_by_sha(db, sha256)
     if earlier:
         raise DuplicateUploadError.of(file_name, earlier)
     return data, sha256
@@ -413,7 +412,7 @@ def commit_survey(
 ) -> ImportResult:
     """Store a prepared file in one transaction (which refuses it if the same file was
     stored since it was checked)."""
-    record = q.UploadRecord(
+    record = uploads.UploadRecord(
         file_name=prepared.file_name,
         sha256=prepared.sha256,
         partnership=", ".join(prepared.partnerships),
@@ -421,7 +420,7 @@ def commit_survey(
         n_rows=prepared.rows,
         uploaded_by=uploaded_by,
     )
-    upload_id = q.insert_survey(db, record, prepared.answers, prepared.comments)
+    upload_id = uploads.insert_survey(db, record, prepared.answers, prepared.comments)
     return ImportResult(
         upload_id=upload_id,
         file_name=prepared.file_name,

@@ -1,4 +1,5 @@
-"""The store: DuckDB owned by `database`, reached through the named queries in `queries`."""
+"""The store: DuckDB owned by `database`, reached through named functions grouped by topic
+(`uploads`, `scoring`, `responses`, `records`, `lookups`, `config`)."""
 
 from monitor.store.database import (
     Database,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyarrow.compute as pc
 
 from monitor.errors import StoreError
-from monitor.store import queries as q
+from monitor.store import lookups
 from monitor.store.database import Database
 from monitor.store.writer import DATA_TABLES
 
@@ -17,7 +17,7 @@ def copy_store(source: Database, target: Database) -> dict[str, int]:
     if source is target:
         raise StoreError("The source and the target are the same store. Name two different ones.")
     source.refresh()
-    held = q.table_counts(target)
+    held = lookups.table_counts(target)
     if any(held.values()):
         raise StoreError(
             f"{target.path} already holds data ({held['uploads']} uploads, "
@@ -30,7 +30,7 @@ def copy_store(source: Database, target: Database) -> dict[str, int]:
             if rows.num_rows:
                 writer.insert_rows(table, rows)
         writer.restart_sequence("upload_id_seq", _next_upload_id(tables))
-    copied = q.table_counts(target)
+    copied = lookups.table_counts(target)
     expected = {table: rows.num_rows for table, rows in tables.items()}
     if copied != expected:
         raise StoreError(f"The copy in {target.path} does not match its source: {copied}.")

@@ -1,7 +1,7 @@
 """Validate and reshape one wide survey file in a private in-memory DuckDB.
 
 Nothing here touches the stored data: the result is either a list of problems
-or a long table of answers ready for `queries.insert_survey`.
+or a long table of answers ready for `uploads.insert_survey`.
 """
 
 from __future__ import annotations

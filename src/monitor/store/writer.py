@@ -1,6 +1,6 @@
 """Writing to a store, whichever it is: the tables, their columns and the writer protocol.
 
-The named queries write through a `Writer` (from `Database.write()`), so the same code
+The store functions write through a `Writer` (from `Database.write()`), so the same code
 stores an upload in the embedded DuckDB file or in PostgreSQL. SQL given to a writer
 uses DuckDB's `$name` parameters and only syntax both databases share.
 """

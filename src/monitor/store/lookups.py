@@ -1,0 +1,59 @@
+"""What the store holds: partnerships, partners, waves and row counts (for menus and checks)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from monitor.store.database import Database, quote_identifier, sql_text
+from monitor.store.writer import DATA_TABLES
+
+
+def partnerships(db: Database) -> list[str]:
+    rows = db.query_rows("SELECT DISTINCT partnership FROM answers ORDER BY partnership")
+    return [r[0] for r in rows]
+
+
+def partners(db: Database, partnership: str | None = None) -> list[str]:
+    """Partners with answers (in one partnership, or any)."""
+    rows = db.query_rows(
+        "SELECT DISTINCT partner FROM answers "
+        "WHERE $partnership IS NULL OR partnership = $partnership ORDER BY partner",
+        {"partnership": partnership},
+    )
+    return [r[0] for r in rows]
+
+
+def record_partnerships(db: Database) -> list[str]:
+    """Partnerships with survey answers, activity records or outcome counts."""
+    rows = db.query_rows(
+        "SELECT partnership FROM answers UNION SELECT partnership FROM activity "
+        "UNION SELECT partnership FROM outcomes ORDER BY partnership"
+    )
+    return [r[0] for r in rows]
+
+
+def waves(db: Database, partnership: str | None = None) -> pd.DataFrame:
+    """Waves with data in time order: partnership, wave, wave_start."""
+    return db.query_df(sql_text("waves.sql"), {"partnership": partnership})
+
+
+def wave_starts(db: Database, partnerships_: list[str]) -> dict[tuple[str, str], object]:
+    """Start date of each stored wave label, keyed by (partnership, wave)."""
+    frame = db.query_df(
+        "SELECT partnership, wave, min(wave_start) AS wave_start FROM answers "
+        "WHERE list_contains($p, partnership) GROUP BY ALL",
+        {"p": partnerships_},
+    )
+    return {(r.partnership, r.wave): r.wave_start for r in frame.itertuples()}
+
+
+def table_counts(db: Database) -> dict[str, int]:
+    """Rows in each table of stored data."""
+    counts = " UNION ALL ".join(
+        f"SELECT '{table}', count(*) FROM {quote_identifier(table)}" for table in DATA_TABLES
+    )
+    return dict(db.query_rows(counts))
+
+
+def count_answers(db: Database) -> int:
+    return db.query_rows("SELECT count(*) FROM answers")[0][0]

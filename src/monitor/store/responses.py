@@ -1,0 +1,73 @@
+"""Survey responses read row by row: answers in wide form, respondents per partner and
+wave, the respondents already stored, and the free-text comments."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from monitor.instrument import Instrument
+from monitor.store.database import Database, quote_identifier, sql_text
+from monitor.store.scoring import ScoreFilter
+
+
+def answers_wide(
+    db: Database, instrument: Instrument, where: ScoreFilter, limit: int | None = None
+) -> pd.DataFrame:
+    """The stored answers as one row per respondent and wave, one column per item
+    (the first `limit` rows only, when given)."""
+    params = {**where.params_without_scale(), "limit": limit}
+    columns = []
+    for pos, item_id in enumerate(instrument.item_ids):
+        params[f"item_{pos}"] = item_id
+        columns.append(
+            f"any_value(value) FILTER (WHERE item_id = $item_{pos}) AS {quote_identifier(item_id)}"
+        )
+    sql = sql_text("answers_wide.sql").format(item_columns=",\n       ".join(columns))
+    return db.query_df(sql, params)
+
+
+def count_responses(db: Database, where: ScoreFilter) -> int:
+    """Respondent-wave rows that `answers_wide` would return without a limit."""
+    params = where.params_without_scale()
+    return db.query_rows(sql_text("count_responses.sql"), params)[0][0]
+
+
+def respondents_by_partner(
+    db: Database, partnership: str | None, wave: str | None, partners_: tuple[str, ...] | None
+) -> pd.DataFrame:
+    """Respondents per partner in one wave (only `partners_` when given)."""
+    return db.query_df(
+        sql_text("respondents_by_partner.sql"),
+        {
+            "partnership": partnership,
+            "wave": wave,
+            "partners": list(partners_) if partners_ else None,
+        },
+    )
+
+
+def respondent_waves(db: Database, partnership: str | None = None) -> pd.DataFrame:
+    """Which respondent ids answered in which wave."""
+    return db.query_df(sql_text("respondent_waves.sql"), {"partnership": partnership})
+
+
+def existing_respondents(db: Database, partnerships_: list[str], waves_: list[str]) -> pd.DataFrame:
+    frame = db.query_df(
+        sql_text("existing_respondents.sql"), {"partnerships": partnerships_, "waves": waves_}
+    )
+    return frame.astype(
+        {"partnership": "str", "wave": "str", "respondent_id": "str", "upload_id": "int64"}
+    )
+
+
+def visible_comments(
+    db: Database,
+    partnership: str | None,
+    min_group_size: int,
+    by: str = "partner",
+    wave: str | None = None,
+) -> pd.DataFrame:
+    """Comments of stored uploads (of one wave, if given), leaving out groups below
+    `min_group_size` respondents."""
+    params = {"partnership": partnership, "by": by, "min_n": min_group_size, "wave": wave}
+    return db.query_df(sql_text("comments.sql"), params)

@@ -1,0 +1,155 @@
+"""Factor scores and the statistics computed from them in SQL: group scores in two
+weightings, respondent scores, reliability, item quality and the power index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from monitor.instrument import Instrument
+from monitor.store.database import Database, sql_text
+
+GROUPINGS = {None: None, "partner": "partner", "role": "role"}
+
+
+WEIGHTINGS = ("person", "agency")
+
+
+@dataclass(frozen=True)
+class ScoreFilter:
+    """Which answers to score; None means no restriction."""
+
+    partnership: str | None = None
+    partners: tuple[str, ...] | None = None
+    wave_from: date | None = None
+    wave_to: date | None = None
+
+    def params_without_scale(self) -> dict:
+        return {
+            "partnership": self.partnership,
+            "partners": list(self.partners) if self.partners else None,
+            "wave_from": self.wave_from,
+            "wave_to": self.wave_to,
+        }
+
+    def params(self, instrument: Instrument) -> dict:
+        scale_sum = instrument.scale_min + instrument.scale_max
+        return {"scale_sum": scale_sum, **self.params_without_scale()}
+
+
+@cache
+def t_critical(max_df: int = 10_000) -> pd.DataFrame:
+    """Two-sided 95% critical values of Student's t for df = 1..max_df."""
+    from scipy.stats import t
+
+    df = np.arange(1, max_df + 1)
+    return pd.DataFrame({"df": df, "t": t.ppf(0.975, df)})
+
+
+def _scores_sql(by: str | None) -> str:
+    column = GROUPINGS[by]
+    group = f"{column}, " if column else ""
+    sql = sql_text("respondent_scores.sql") + sql_text("group_scores.sql")
+    return sql.format(
+        group_column=column or "group",
+        group_select=group,
+        group_output=f"g.{group}" if column else "",
+        group_order=f"g.{group}" if column else "",
+    )
+
+
+def group_scores(
+    db: Database, instrument: Instrument, by: str | None = None, where: ScoreFilter | None = None
+) -> pd.DataFrame:
+    """Factor scores per partnership and wave (and partner or role when `by` says so)."""
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {sorted(k for k in GROUPINGS if k)} or None")
+    return db.query_df(
+        _scores_sql(by),
+        (where or ScoreFilter()).params(instrument),
+        instrument_items=instrument.items_frame(),
+        t_critical=t_critical(),
+    )
+
+
+def weighted_group_scores(
+    db: Database,
+    instrument: Instrument,
+    by: str | None = None,
+    where: ScoreFilter | None = None,
+    weighting: str = "person",
+) -> pd.DataFrame:
+    """`group_scores` with a weighting: 'person' (one person, one vote) or 'agency'
+    (each partner's mean counts once; n is then the number of partners)."""
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"weighting must be one of {WEIGHTINGS}")
+    if weighting == "person":
+        return group_scores(db, instrument, by=by, where=where)
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {sorted(k for k in GROUPINGS if k)} or None")
+    column = GROUPINGS[by]
+    group = f"{column}, " if column else ""
+    sql = (sql_text("respondent_scores.sql") + sql_text("agency_scores.sql")).format(
+        group_select=group,
+        group_output=f"g.{group}" if column else "",
+        group_order=f"g.{group}" if column else "",
+    )
+    return db.query_df(
+        sql,
+        (where or ScoreFilter()).params(instrument),
+        instrument_items=instrument.items_frame(),
+        t_critical=t_critical(),
+    )
+
+
+def respondent_scores(
+    db: Database, instrument: Instrument, where: ScoreFilter | None = None
+) -> pd.DataFrame:
+    """One row per respondent, wave and factor with the respondent's factor score."""
+    sql = sql_text("respondent_scores.sql") + (
+        "SELECT * EXCLUDE (factor_pos) FROM respondent_scores "
+        "ORDER BY partnership, wave_start, respondent_id, factor_pos"
+    )
+    return db.query_df(
+        sql, (where or ScoreFilter()).params(instrument), instrument_items=instrument.items_frame()
+    )
+
+
+def reliability(db: Database, instrument: Instrument, where: ScoreFilter | None = None):
+    """Cronbach's alpha per partnership, wave and factor (complete answers only)."""
+    return db.query_df(
+        sql_text("reliability.sql"),
+        (where or ScoreFilter()).params(instrument),
+        instrument_items=instrument.items_frame(),
+    )
+
+
+def item_quality(db: Database, instrument: Instrument, where: ScoreFilter | None = None):
+    """Per item and wave: respondents, answers given and the missing rate."""
+    return db.query_df(
+        sql_text("item_quality.sql"),
+        (where or ScoreFilter()).params_without_scale(),
+        instrument_items=instrument.items_frame(),
+    )
+
+
+def power_index(
+    db: Database,
+    instrument: Instrument,
+    where: ScoreFilter | None,
+    min_group_size: int,
+    excluded: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Spread of partner means per partnership, wave and factor (range, sd, Gini);
+    partners in `excluded` (partnership, wave, factor, partner) are left out."""
+    if excluded is None:
+        excluded = pd.DataFrame(
+            {c: pd.Series(dtype="str") for c in ("partnership", "wave", "factor", "partner")}
+        )
+    sql = sql_text("respondent_scores.sql") + sql_text("power_index.sql")
+    params = {**(where or ScoreFilter()).params(instrument), "min_group_size": min_group_size}
+    return db.query_df(sql, params, instrument_items=instrument.items_frame(), excluded=excluded)
