@@ -10,7 +10,8 @@ from test_platforms import ITEMS, LABELS, PEOPLE, _answer, _csv, ms_forms, qualt
 from monitor.cli import main
 from monitor.errors import ValidationError
 from monitor.ingest import import_survey, prepare_survey
-from monitor.ingest.mapping import ColumnMapping, edited_mapping, load_mapping, quarters
+from monitor.ingest.cells import quarters
+from monitor.ingest.mapping import ColumnMapping, edited_mapping, load_mapping
 from monitor.store import config, open_database, responses, uploads
 
 

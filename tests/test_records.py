@@ -9,13 +9,8 @@ from datetime import date
 import pytest
 
 from monitor.errors import DuplicateUploadError, ValidationError
-from monitor.ingest.records import (
-    import_activity,
-    import_outcomes,
-    parse_date,
-    parse_month,
-    prepare_records,
-)
+from monitor.ingest.cells import parse_date, parse_month
+from monitor.ingest.records import import_activity, import_outcomes, prepare_records
 from monitor.store import records, uploads
 from monitor.template import ACTIVITY_COLUMNS, build_records_template, records_template_bytes
 

@@ -65,6 +65,22 @@ class Problem:
         return f"{head}{self.message}{value}. {self.fix}"
 
 
+MAX_LISTED = 50  # problems listed in full; the rest are counted
+
+
+class ProblemList:
+    """Collects problems, listing the first MAX_LISTED and counting all."""
+
+    def __init__(self) -> None:
+        self.listed: list[Problem] = []
+        self.total = 0
+
+    def add(self, problem: Problem) -> None:
+        self.total += 1
+        if len(self.listed) < MAX_LISTED:
+            self.listed.append(problem)
+
+
 class ValidationError(MonitorError):
     """The file was read but its content breaks the rules; it is rejected whole."""
 

@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
@@ -15,7 +13,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from monitor.errors import DuplicateUploadError, Problem, UnreadableFileError, ValidationError
+from monitor.errors import Problem, ValidationError
+from monitor.ingest.cells import quarters
+from monitor.ingest.columns import (
+    DEFAULT_PARTNERSHIP,
+    FIELD_ALIASES,
+    REQUIRED_FIELDS,
+    header_problems,
+    normalise_header,
+)
+from monitor.ingest.files import read_new_file
 from monitor.ingest.mapping import (
     COMMENT,
     DATE,
@@ -23,7 +30,6 @@ from monitor.ingest.mapping import (
     Proposal,
     load_mapping,
     propose_mapping,
-    quarters,
     save_mapping,
 )
 from monitor.ingest.platforms import Layout, blank_missing_codes, detect_layout
@@ -34,19 +40,6 @@ from monitor.settings import load_settings
 from monitor.store import Database, lookups, responses, uploads
 from monitor.store.staging import ROW_COLUMN, SurveySpec, stage_survey
 from monitor.waves import parse_start, parse_wave
-
-DEFAULT_PARTNERSHIP = "Partnership"
-
-# Accepted header spellings (after normalisation) for each field of a response row.
-FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "respondent_id": ("respondent_id", "respondent", "respondent_code", "respondentid"),
-    "partner": ("partner", "agency", "partner_agency", "organisation", "organization"),
-    "role": ("role", "position", "seniority"),
-    "wave": ("wave", "period", "survey_wave"),
-    "partnership": ("partnership", "partnership_name"),
-    "wave_start": ("wave_start", "wave_date", "wave_start_date", "period_start"),
-}
-REQUIRED_FIELDS = ("respondent_id", "partner")
 
 
 @dataclass
@@ -106,28 +99,6 @@ class ImportResult:
             f"{self.answers} answers, wave(s) {', '.join(self.waves)} of "
             f"{', '.join(self.partnerships)}."
         )
-
-
-def normalise_header(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
-
-
-def _header_problems(header: list[str]) -> list[Problem]:
-    seen: dict[str, int] = {}
-    problems = []
-    for pos, name in enumerate(header, start=1):
-        key = normalise_header(name)
-        if key and key in seen:
-            problems.append(
-                Problem(
-                    message=f"column name repeats column {seen[key]}",
-                    fix="Give every column a distinct name (delete or rename the copy)",
-                    row=1,
-                    column=name,
-                )
-            )
-        seen.setdefault(key, pos)
-    return problems
 
 
 def _has_data(cells: pa.Table, pos: int) -> bool:
@@ -309,29 +280,6 @@ def _comments(sheet: Sheet, columns: list[str], answers: pa.Table) -> pa.Table:
     return pa.Table.from_pandas(merged, preserve_index=False)
 
 
-def read_limited(file: BinaryIO, file_name: str, max_bytes: int | None) -> bytes:
-    """The file's bytes, refusing (before reading it all) a file over `max_bytes`."""
-    data = file.read() if max_bytes is None else file.read(max_bytes + 1)
-    if max_bytes is not None and len(data) > max_bytes:
-        raise UnreadableFileError(
-            f"{file_name} is larger than the upload limit of {max_bytes / 1e6:.0f} MB. "
-            "Split it into one file per wave, or ask the administrator to raise max_upload_mb."
-        )
-    return data
-
-
-def read_new_file(
-    db: Database, file: BinaryIO, file_name: str, max_bytes: int | None
-) -> tuple[bytes, str]:
-    """The file's bytes and sha256, refusing a file over the size limit or imported before."""
-    data = read_limited(file, file_name, max_bytes)
-    sha256 = hashlib.sha256(data).hexdigest()
-    earlier = uploads.find_upload_by_sha(db, sha256)
-    if earlier:
-        raise DuplicateUploadError.of(file_name, earlier)
-    return data, sha256
-
-
 def prepare_survey(
     db: Database,
     file: BinaryIO,
@@ -373,7 +321,7 @@ def prepare_survey(
             fields, items, ignored = _locate_columns(sheet, instrument)
             dates = set(proposal.mapping.columns(DATE))
             ignored = [h for h in ignored if h not in comment_columns and h not in dates]
-    problems = _header_problems(sheet.header) + _missing_column_problems(fields, items, wave)
+    problems = header_problems(sheet.header) + _missing_column_problems(fields, items, wave)
     if proposal and proposal.needs_confirmation and not confirmed:
         problems.append(_confirm_problem(proposal))
     if problems:
