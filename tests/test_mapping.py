@@ -8,7 +8,7 @@ import pytest
 from test_platforms import ITEMS, LABELS, PEOPLE, _answer, _csv, ms_forms, qualtrics
 
 from monitor.cli import main
-from monitor.errors import ValidationError
+from monitor.errors import UnconfirmedMappingError, ValidationError
 from monitor.ingest import import_survey, prepare_survey
 from monitor.ingest.cells import quarters
 from monitor.ingest.mapping import ColumnMapping, edited_mapping, load_mapping
@@ -30,11 +30,13 @@ def _forms(reworded: bool = False, answers=None, month: int = 5) -> bytes:
 
 
 def test_similar_text_needs_confirmation(db):
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(UnconfirmedMappingError) as info:
         prepare_survey(db, io.BytesIO(_forms(reworded=True)), "f.csv")
     assert "similar (not identical) question text" in str(info.value)
+    assert "--mapping" not in str(info.value) and "page" not in str(info.value)
     table = info.value.proposal.table.set_index("column")
     reworded = ITEMS[0].statement.replace("clear purpose", "clear aim").rstrip(".")
+    assert info.value.uncertain == [reworded]
     assert table.loc[reworded, "maps_to"] == ITEMS[0].id
     assert "please check" in table.loc[reworded, "how"]
     prepared = prepare_survey(db, io.BytesIO(_forms(reworded=True)), "f.csv", confirmed=True)
@@ -76,7 +78,7 @@ def test_cli_import_with_a_mapping(tmp_path, capsys, shared_dbs):
     path.write_bytes(_forms(reworded=True))
     db_file = tmp_path / "m.duckdb"
     assert main(["import", str(path), "--db", str(db_file)]) == 2
-    assert "--mapping NAME" in capsys.readouterr().err
+    assert "To accept the proposed mapping, import with --mapping NAME" in capsys.readouterr().err
     assert main(["import", str(path), "--db", str(db_file), "--mapping", "Forms"]) == 0
     out = capsys.readouterr().out
     assert "Detected layout: Microsoft Forms export." in out

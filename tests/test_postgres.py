@@ -16,7 +16,13 @@ import pytest
 from postgres_server import PASSWORD
 
 from monitor import scores
-from monitor.errors import ConflictError, DuplicateUploadError, StoreError
+from monitor.cli import explain
+from monitor.errors import (
+    ConflictError,
+    DatabaseUnreachableError,
+    DuplicateUploadError,
+    StoreError,
+)
 from monitor.ingest import commit_survey, import_survey, prepare_survey
 from monitor.store import config, lookups, postgres, uploads
 from monitor.store.replica import ReplicaDatabase
@@ -57,13 +63,15 @@ def test_redact(url, shown):
 
 def test_a_wrong_password_is_refused_without_showing_it(pg_server):
     url = pg_server.url().replace(PASSWORD, "wrong-secret")
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(DatabaseUnreachableError) as info:
         ReplicaDatabase(url)
     message = str(info.value)
     assert "wrong-secret" not in message and PASSWORD not in message
     assert message.startswith(f"Cannot connect to the PostgreSQL database {postgres.redact(url)}")
-    assert "password authentication failed" in message
-    assert "Check the address, user and password in MONITOR_DB" in message
+    assert info.value.where == postgres.redact(url)
+    assert "password authentication failed" in info.value.reason
+    assert "Check the address, user and password" in message
+    assert "--db or in MONITOR_DB" in explain(info.value)
 
 
 def test_an_import_on_one_replica_is_scored_alike_on_the_other(replicas, files, instrument):

@@ -15,7 +15,8 @@ import pyarrow as pa
 import pytest
 
 from monitor import scores
-from monitor.errors import DuplicateUploadError, NotFoundError, StoreError
+from monitor.cli import main
+from monitor.errors import DuplicateUploadError, NotADatabaseError, NotFoundError, StoreError
 from monitor.ingest import import_survey, prepare_survey
 from monitor.store import (
     close_all,
@@ -85,9 +86,17 @@ def test_a_newer_schema_is_refused(tmp_path):
 def test_a_file_that_is_not_a_database_is_refused(tmp_path):
     path = tmp_path / "notes.duckdb"
     path.write_text("these are notes, not a database\n" * 100)
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(NotADatabaseError) as info:
         Database(path)
-    assert str(info.value) == (
+    assert str(info.value) == f"{path} is not a Partnership Monitor database."
+    assert info.value.path == str(path)
+
+
+def test_the_command_line_says_how_to_name_another_database(tmp_path, capsys):
+    path = tmp_path / "notes.duckdb"
+    path.write_text("these are notes, not a database\n" * 100)
+    assert main(["uploads", "--db", str(path)]) == 2
+    assert capsys.readouterr().err.strip() == (
         f"{path} is not a Partnership Monitor database. Point --db or MONITOR_DB at another file."
     )
 

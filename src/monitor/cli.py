@@ -18,7 +18,14 @@ from pathlib import Path
 import pandas as pd
 
 from monitor import access, report, sample, scores
-from monitor.errors import MonitorError
+from monitor.errors import (
+    DatabaseOpenError,
+    DatabaseUnreachableError,
+    MonitorError,
+    NotADatabaseError,
+    UnconfirmedMappingError,
+    ValidationError,
+)
 from monitor.ingest import import_survey
 from monitor.ingest.records import KINDS, import_records
 from monitor.settings import load_settings
@@ -138,7 +145,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             status = EXIT_REJECTED
             continue
         except MonitorError as exc:
-            print(exc, file=sys.stderr)
+            print(explain(exc), file=sys.stderr)
             status = EXIT_REJECTED
             continue
         print(result.summary())
@@ -293,12 +300,37 @@ COMMANDS = {
 }
 
 
+def _hint(exc: MonitorError) -> str:
+    """What to do about `exc` on the command line ("" when its message says it all)."""
+    if isinstance(exc, NotADatabaseError):
+        return "Point --db or MONITOR_DB at another file."
+    if isinstance(exc, DatabaseOpenError):
+        return "Or point --db at another file."
+    if isinstance(exc, DatabaseUnreachableError):
+        return "The address is the one given with --db or in MONITOR_DB."
+    if isinstance(exc, UnconfirmedMappingError):
+        return (
+            "To accept the proposed mapping, import with --mapping NAME: it is used and saved "
+            "under NAME for the next wave's export."
+        )
+    return ""
+
+
+def explain(exc: MonitorError) -> str:
+    """The library's message for `exc`, with the hint that fits the command line."""
+    hint = _hint(exc)
+    if not hint:
+        return str(exc)
+    separator = "\n" if isinstance(exc, ValidationError) else " "  # after a list of problems
+    return f"{exc}{separator}{hint}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except MonitorError as exc:
-        print(exc, file=sys.stderr)
+        print(explain(exc), file=sys.stderr)
         return EXIT_REJECTED
     except BrokenPipeError:  # output piped into a reader that stopped early (| head)
         sys.stderr.close()

@@ -25,6 +25,40 @@ class UnreadableFileError(MonitorError):
     """The uploaded file cannot be read at all (wrong type, corrupt, empty)."""
 
 
+class NotADatabaseError(StoreError):
+    """The file named as the store is not a Partnership Monitor database."""
+
+    def __init__(self, path: str, detail: str | None = None):
+        self.path = path
+        self.detail = detail
+        extra = f" ({detail})" if detail else ""
+        super().__init__(f"{path} is not a Partnership Monitor database{extra}.")
+
+
+class DatabaseOpenError(StoreError):
+    """The database file exists but cannot be opened now, as when another program holds it."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(
+            f"Cannot open the database {path}: {reason}. If another program (the dashboard "
+            "or another import) is using it, close that first."
+        )
+
+
+class DatabaseUnreachableError(StoreError):
+    """No connection to a PostgreSQL store (wrong address or password, server down)."""
+
+    def __init__(self, where: str, reason: str):
+        self.where = where  # the address with any password hidden
+        self.reason = reason
+        super().__init__(
+            f"Cannot connect to the PostgreSQL database {where}: {reason}. Check the "
+            "address, user and password, and that the server accepts connections."
+        )
+
+
 class ConflictError(StoreError):
     """Another writer changed the stored data in a way that clashes with this write."""
 
@@ -84,6 +118,11 @@ class ProblemList:
 class ValidationError(MonitorError):
     """The file was read but its content breaks the rules; it is rejected whole."""
 
+    # Set by the survey importer when the file's columns needed a mapping: the detected
+    # layout's name and the proposed mapping, so the user can correct it.
+    layout: str | None = None
+    proposal: object | None = None
+
     def __init__(self, file_name: str, problems: list[Problem], total: int | None = None):
         self.file_name = file_name
         self.problems = problems
@@ -99,6 +138,21 @@ class ValidationError(MonitorError):
         if hidden > 0:
             lines.append(f"  ... and {hidden} more (fix the ones above and upload again).")
         return "\n".join(lines)
+
+
+class UnconfirmedMappingError(ValidationError):
+    """A platform export whose columns were partly matched to items by similar (not
+    identical) question text: the proposed mapping must be confirmed before import."""
+
+    def __init__(
+        self,
+        file_name: str,
+        problems: list[Problem],
+        uncertain: list[str],
+        total: int | None = None,
+    ):
+        self.uncertain = uncertain  # the columns matched by similar text
+        super().__init__(file_name, problems, total)
 
 
 class AccessDenied(MonitorError):

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from monitor.store import config, lookups, open_database, uploads
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from test_mapping import _forms  # noqa: E402
 from test_platforms import ITEMS, PEOPLE, qualtrics  # noqa: E402
 
 
@@ -44,3 +45,14 @@ def test_platform_export_shows_its_mapping_and_imports(open_app, empty_store):
 
 def _keys(at: AppTest, kind: str = "text_input") -> list[str]:
     return [w.key for w in getattr(at, kind) if w.key]
+
+
+def test_an_uncertain_mapping_points_to_the_mapping_above(open_app, empty_store):
+    at = open_app("pages/upload.py")
+    forms = _forms(reworded=True)
+    at = _run(at.file_uploader[0].set_value(("forms.csv", forms, "text/csv")))
+
+    assert any(e.label.startswith("Column mapping of forms.csv") for e in at.expander)
+    message = at.error[0].value
+    assert "Open the column mapping above, correct it where needed and apply it." in message
+    assert "--mapping" not in message

@@ -11,7 +11,14 @@ import streamlit as st
 
 from monitor import sample
 from monitor.dashboard.auth import secret
-from monitor.errors import MonitorError, StoreError
+from monitor.errors import (
+    DatabaseOpenError,
+    DatabaseUnreachableError,
+    MonitorError,
+    NotADatabaseError,
+    StoreError,
+    UnconfirmedMappingError,
+)
 from monitor.instrument import Instrument, load_instrument
 from monitor.settings import Settings, band_minimums, check, load_settings, with_bands
 from monitor.store import Database, config, open_database, resolve_db_path
@@ -61,7 +68,9 @@ def catch_up() -> None:
     try:
         version = store_at(path).refresh()
     except StoreError as exc:
-        st.warning(f"{exc} The pages show the data as last read.", icon=":material/sync_problem:")
+        st.warning(
+            f"{explain(exc)} The pages show the data as last read.", icon=":material/sync_problem:"
+        )
         return
     if _seen_versions.setdefault(path, version) != version:
         _seen_versions[path] = version
@@ -113,12 +122,30 @@ def save_settings(values: dict[str, object], who: str | None = None) -> bool:
 # --- messages ----------------------------------------------------------------------------
 
 
+def hint(exc: MonitorError) -> str:
+    """What to do about `exc` on the dashboard ("" when its message says it all)."""
+    if isinstance(exc, NotADatabaseError):
+        return "Set MONITOR_DB (environment or the app's secrets) to another file."
+    if isinstance(exc, DatabaseOpenError):
+        return "Then reload this page."
+    if isinstance(exc, DatabaseUnreachableError):
+        return "The address is MONITOR_DB, in the environment or the app's secrets."
+    if isinstance(exc, UnconfirmedMappingError):
+        return "Open the column mapping above, correct it where needed and apply it."
+    return ""
+
+
+def explain(exc: MonitorError) -> str:
+    """The library's message for `exc`, with the hint that fits the dashboard."""
+    return f"{exc} {hint(exc)}".strip()
+
+
 def run_safely(action: Callable[[], object]) -> object | None:
     """Run a library call; show its MonitorError as one message instead of a traceback."""
     try:
         return action()
     except MonitorError as exc:
-        st.error(str(exc))
+        st.error(explain(exc))
         return None
 
 

@@ -16,7 +16,9 @@ from monitor.dashboard.cached import audit, partnerships, uploads
 from monitor.dashboard.session import (
     data_changed,
     db_path,
+    explain,
     flash,
+    hint,
     instrument,
     run_safely,
     settings,
@@ -126,11 +128,11 @@ def show_rejection(file_name: str, error: Exception) -> None:
     if isinstance(error, ValidationError):
         st.error(
             f"**{file_name}** cannot be imported: {error.total} problem(s). "
-            "Fix them in the file and upload it again. Nothing was stored."
+            f"Fix them in the file and upload it again. Nothing was stored. {hint(error)}".rstrip()
         )
         table(tables.problems(error))
     else:
-        st.error(str(error))
+        st.error(explain(error) if isinstance(error, MonitorError) else str(error))
 
 
 # --- storing and removing ------------------------------------------------------------------

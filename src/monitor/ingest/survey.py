@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from monitor.errors import Problem, ValidationError
+from monitor.errors import Problem, UnconfirmedMappingError, ValidationError
 from monitor.ingest.cells import quarters
 from monitor.ingest.columns import (
     DEFAULT_PARTNERSHIP,
@@ -217,8 +217,7 @@ def _confirm_problem(proposal: Proposal) -> Problem:
     return Problem(
         message="some columns were matched to items by similar (not identical) question text: "
         + ", ".join(proposal.uncertain),
-        fix="Check the proposed column mapping and confirm it (Upload page), or import with "
-        "--mapping NAME to accept it and save it under NAME",
+        fix="Check the proposed column mapping, correct it where needed and confirm it",
         row=1,
     )
 
@@ -322,12 +321,17 @@ def prepare_survey(
             dates = set(proposal.mapping.columns(DATE))
             ignored = [h for h in ignored if h not in comment_columns and h not in dates]
     problems = header_problems(sheet.header) + _missing_column_problems(fields, items, wave)
-    if proposal and proposal.needs_confirmation and not confirmed:
+    unconfirmed = proposal is not None and proposal.needs_confirmation and not confirmed
+    if unconfirmed:
         problems.append(_confirm_problem(proposal))
     if problems:
-        raise _with_proposal(
-            ValidationError(file_name, problems + sheet.problems), layout, proposal
+        problems += sheet.problems
+        error = (
+            UnconfirmedMappingError(file_name, problems, proposal.uncertain)
+            if unconfirmed
+            else ValidationError(file_name, problems)
         )
+        raise _with_proposal(error, layout, proposal)
     extra = proposal.mapping.answer_codes if proposal else None
     staged = _stage(db, sheet, instrument, fields, items, wave, partnership, extra)
     if staged.rows == 0:

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from monitor.errors import StoreError
+from monitor.errors import DatabaseOpenError, NotADatabaseError, StoreError
 from monitor.store.migrations import pending
 from monitor.store.writer import Writer
 
@@ -96,19 +96,10 @@ class Database:
             return duckdb.connect(path)
         except duckdb.IOException as exc:
             if "not a valid DuckDB database" in str(exc):
-                raise StoreError(
-                    f"{path} is not a Partnership Monitor database. "
-                    "Point --db or MONITOR_DB at another file."
-                ) from exc
-            raise StoreError(
-                f"Cannot open the database {path}: {exc}. If another program (the dashboard "
-                "or another import) is using it, close that first or use a different --db."
-            ) from exc
+                raise NotADatabaseError(path) from exc
+            raise DatabaseOpenError(path, str(exc)) from exc
         except duckdb.Error as exc:
-            raise StoreError(
-                f"{path} is not a Partnership Monitor database ({exc}). "
-                "Point --db or MONITOR_DB at another file."
-            ) from exc
+            raise NotADatabaseError(path, str(exc)) from exc
 
     def close(self) -> None:
         self._con.close()

@@ -21,7 +21,7 @@ import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from monitor.errors import ConflictError, StoreError
+from monitor.errors import ConflictError, DatabaseUnreachableError, StoreError
 from monitor.store.database import (
     quote_identifier,
     refused_write,
@@ -66,17 +66,13 @@ def _message(exc: BaseException, url: str) -> str:
 
 
 def connect(url: str, **options) -> psycopg.Connection:
-    """A new connection, or a StoreError that says how to fix the address."""
+    """A new connection, or a DatabaseUnreachableError saying why there is none."""
     try:
         return psycopg.connect(
             url, connect_timeout=10, application_name="partnership-monitor", **options
         )
     except psycopg.Error as exc:
-        raise StoreError(
-            f"Cannot connect to the PostgreSQL database {redact(url)}: {_message(exc, url)}. "
-            "Check the address, user and password in MONITOR_DB (or the app's secrets) and "
-            "that the server accepts connections."
-        ) from None
+        raise DatabaseUnreachableError(redact(url), _message(exc, url)) from None
 
 
 class PostgresStore:
