@@ -34,11 +34,11 @@ def _special():
 # --- Student's t ---------------------------------------------------------------------
 
 
-def t_quantile(p: float, df: float) -> float:
-    """The p-quantile of Student's t with `df` degrees of freedom (NaN if df <= 0)."""
-    if not df > 0:
-        return nan
-    return float(_special().stdtrit(df, p))
+def t_quantile(p: float, df: float | np.ndarray) -> float | np.ndarray:
+    """The p-quantile of Student's t with `df` degrees of freedom (NaN where df <= 0);
+    an array of quantiles for an array of df."""
+    value = _special().stdtrit(df, p)
+    return value if isinstance(value, np.ndarray) and value.ndim else float(value)
 
 
 def t_critical(df: float, level: float = LEVEL) -> float:

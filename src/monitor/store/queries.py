@@ -180,10 +180,10 @@ def count_answers(db: Database) -> int:
 @cache
 def t_critical(max_df: int = 10_000) -> pd.DataFrame:
     """Two-sided 95% critical values of Student's t for df = 1..max_df."""
-    from scipy.stats import t
+    from monitor.statistics import t_quantile
 
     df = np.arange(1, max_df + 1)
-    return pd.DataFrame({"df": df, "t": t.ppf(0.975, df)})
+    return pd.DataFrame({"df": df, "t": t_quantile(0.975, df)})
 
 
 def _scores_sql(by: str | None) -> str:
