@@ -33,7 +33,9 @@ def _count_or_missing(value: object) -> str:
 
 def scorecard(card: pd.DataFrame) -> pd.DataFrame:
     """The scorecard: factor, score, band in words, interval, change since the last and
-    the first wave with their intervals, respondents; hidden small groups said so."""
+    the first wave with their intervals, respondents, the share of them who answered the
+    last wave too, the method of the change test (and, under agency weighting, the
+    agencies left out of the change); hidden small groups said so."""
     if card.empty:
         return pd.DataFrame()
     hidden = card["suppressed"].fillna(False).astype(bool) if "suppressed" in card else None
@@ -65,8 +67,16 @@ def scorecard(card: pd.DataFrame) -> pd.DataFrame:
             "Respondents": (card["respondents"] if "respondents" in card else card["n"])
             .fillna(0)
             .astype(int),
+            "Answered last wave too": [
+                MISSING if pd.isna(share) else f"{share:.0%}"
+                for share in card["change_repeat_share"]
+            ],
+            "Method of change": card["change_method"].fillna(MISSING),
         }
     )
+    left_out = card["change_left_out"].fillna("")
+    if left_out.astype(bool).any():
+        table["Agencies in one wave only"] = left_out
     if hidden is not None and hidden.any():
         note = "hidden (small group)"
         table.loc[hidden.to_numpy(), ["95% interval", "Change since last wave"]] = note
