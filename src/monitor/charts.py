@@ -272,8 +272,9 @@ def responses_chart(counts: pd.DataFrame) -> alt.Chart:
 
 
 def power_index_chart(index: pd.DataFrame) -> alt.Chart:
-    """Power differential over time: the standard deviation of partner means per factor
-    and wave (colour and point shape per factor, hover for range and Gini)."""
+    """Power differential over time: tau, the between-agency sd net of sampling noise,
+    per factor and wave (colour and point shape per factor; hover for ICC, p, raw sd
+    and range)."""
     order = [n for n in index.drop_duplicates("factor")["factor_name"]]
     x = alt.X("wave:N", sort=_wave_order(index), title="Wave", axis=alt.Axis(labelAngle=0))
     return (
@@ -281,7 +282,11 @@ def power_index_chart(index: pd.DataFrame) -> alt.Chart:
         .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
         .encode(
             x=x,
-            y=alt.Y("sd:Q", title="Spread of partner means (SD)", scale=alt.Scale(zero=True)),
+            y=alt.Y(
+                "tau:Q",
+                title="Spread between agencies net of noise (tau)",
+                scale=alt.Scale(zero=True),
+            ),  # fmt: skip
             color=alt.Color(
                 "factor_name:N", sort=order, scale=alt.Scale(domain=order), title="Factor"
             ),
@@ -292,9 +297,11 @@ def power_index_chart(index: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("factor_name:N", title="Factor"),
                 alt.Tooltip("wave:N", title="Wave"),
                 alt.Tooltip("partners:Q", title="Partners compared"),
+                alt.Tooltip("tau:Q", title="Spread net of noise (tau)", format=".2f"),
+                alt.Tooltip("icc:Q", title="ICC", format=".2f"),
+                alt.Tooltip("p_value:Q", title="p (agencies differ)", format=".3f"),
                 alt.Tooltip("sd:Q", title="SD of partner means", format=".2f"),
                 alt.Tooltip("range:Q", title="Range", format=".2f"),
-                alt.Tooltip("gini:Q", title="Gini", format=".3f"),
             ],
         )
         .properties(height=320)

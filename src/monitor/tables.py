@@ -136,7 +136,7 @@ def voice(heard: pd.DataFrame) -> pd.DataFrame:
 
 
 def power_index(index: pd.DataFrame) -> pd.DataFrame:
-    """The spread of partner means per wave and factor."""
+    """The spread between partner agencies per wave and factor: raw, and net of noise."""
     return pd.DataFrame(
         {
             "Wave": index["wave"],
@@ -146,19 +146,25 @@ def power_index(index: pd.DataFrame) -> pd.DataFrame:
             "Highest partner mean": index["highest"].round(2),
             "Range": index["range"].round(2),
             "SD of partner means": index["sd"].round(2),
-            "Gini": index["gini"].round(3),
+            "Spread net of noise (tau)": index["tau"].round(2),
+            "ICC": index["icc"].round(2),
+            "p (F-test)": index["p_value"].round(3),
+            "Agencies differ more than chance": index["differ"].map({True: "yes", False: "no"}),
         }
     )
 
 
 def name_only(flags: pd.DataFrame) -> pd.DataFrame:
-    """Agencies that may be partners in name only: factor, streak and gaps."""
+    """Agencies that may be partners in name only: factor, streak (up to which wave) and
+    gaps below the other agencies."""
     return pd.DataFrame(
         {
             "Partner": flags["partner"],
             "Factor": flags["factor_name"],
             "Waves in a row": flags["waves"],
-            "Below the partnership now": flags["latest_difference"].round(2),
+            "Up to wave": flags["through"],
+            "Below the other agencies then": flags["latest_difference"].round(2),
+            "Upper end of its 95% interval": flags["latest_high"].round(2),
             "Average gap": flags["mean_difference"].round(2),
         }
     )
