@@ -309,13 +309,14 @@ def power_index_chart(index: pd.DataFrame) -> alt.Chart:
 
 
 def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
-    """Cronbach's alpha per factor (rows) and wave (columns); low values marked "low"."""
+    """Cronbach's alpha per factor (rows) and wave (columns), coloured by the verdict
+    of its 95% interval (`reliability` column; "low" only when all of it is below)."""
     data = alpha.assign(
         label=[
-            "–" if pd.isna(a) else (f"{a:.2f} low" if a < low else f"{a:.2f}")
-            for a in alpha["alpha"]
+            "–" if pd.isna(a) else (f"{a:.2f} low" if status == "low" else f"{a:.2f}")
+            for a, status in zip(alpha["alpha"], alpha["reliability"], strict=True)
         ],
-        status=["low" if flag else "acceptable" for flag in alpha["low"]],
+        status=alpha["reliability"],
     )
     x = alt.X("wave:N", sort=_wave_order(alpha), title="Wave", axis=alt.Axis(labelAngle=0))
     y = alt.Y("factor_name:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False))
@@ -323,13 +324,18 @@ def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(
             "status:N",
-            scale=alt.Scale(domain=["acceptable", "low"], range=["#56B4E9", "#E69F00"]),
-            title=f"Reliability (low: alpha < {low:.2f})",
+            scale=alt.Scale(
+                domain=["acceptable", "possibly low", "low", "too few to judge"],
+                range=["#56B4E9", "#F0E442", "#E69F00", "#BBBBBB"],
+            ),
+            title=f"Reliability (low: 95% interval below {low:.2f})",
         ),
         tooltip=[
             alt.Tooltip("factor_name:N", title="Factor"),
             alt.Tooltip("wave:N", title="Wave"),
             alt.Tooltip("alpha:Q", title="Cronbach's alpha", format=".2f"),
+            alt.Tooltip("alpha_ci_low:Q", title="95% interval from", format=".2f"),
+            alt.Tooltip("alpha_ci_high:Q", title="95% interval to", format=".2f"),
             alt.Tooltip("n_complete:Q", title="Complete answers"),
         ],
     )

@@ -171,7 +171,7 @@ def name_only(flags: pd.DataFrame) -> pd.DataFrame:
 
 
 def reliability(frame: pd.DataFrame) -> pd.DataFrame:
-    """Cronbach's alpha per wave and factor, with its reading in words."""
+    """Cronbach's alpha per wave and factor, its 95% interval and its reading in words."""
     return pd.DataFrame(
         {
             "Wave": frame["wave"],
@@ -179,10 +179,11 @@ def reliability(frame: pd.DataFrame) -> pd.DataFrame:
             "Items": frame["items"],
             "Complete answers": frame["n_complete"],
             "Cronbach's alpha": frame["alpha"].round(2),
-            "Reliability": [
-                "too few to tell" if pd.isna(a) else ("low" if low else "acceptable")
-                for a, low in zip(frame["alpha"], frame["low"], strict=True)
+            "95% interval": [
+                f"{lo:.2f} – {hi:.2f}" if pd.notna(lo) else MISSING
+                for lo, hi in zip(frame["alpha_ci_low"], frame["alpha_ci_high"], strict=True)
             ],
+            "Reliability": frame["reliability"],
         }
     )
 

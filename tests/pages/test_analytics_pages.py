@@ -79,7 +79,8 @@ def test_quality_page(open_app):
     at = open_app("pages/quality.py")
     assert texts(at.title) == ["Survey quality"]
     alpha = table(at, "Cronbach's alpha")
-    assert set(alpha["Reliability"]) <= {"low", "acceptable", "too few to tell"}
+    assert set(alpha["Reliability"]) <= {"low", "possibly low", "acceptable", "too few to judge"}
+    assert "95% interval" in alpha.columns
     items = table(at, "Missing")
     assert {"Item", "Respondents", "Answered"} <= set(items.columns)
     assert len(at.main.get("vega_lite_chart")) == 2
