@@ -32,6 +32,10 @@ METHOD_AGENCY = "agency-weighted partially overlapping t-test"
 PERSON = ["partnership", "respondent_id"]
 # a verdict needs at least this many respondents in each wave, whatever the settings
 MIN_FOR_VERDICT = 2
+# suffixes of the columns `compare` adds after change{suffix}; which of them hold text
+CHANGE_FIELDS = ("", "_low", "_high", "_se", "_df", "_p", "_verdict", "_method",
+                 "_repeat", "_repeat_share", "_left_out")  # fmt: skip
+TEXT_FIELDS = ("_verdict", "_method", "_left_out")
 
 
 @dataclass(frozen=True)
@@ -143,11 +147,6 @@ def _columns(found: Change | None, min_group_size: int) -> tuple:
         found.verdict(min_group_size), found.method, found.repeat, found.repeat_share,
         "; ".join(found.left_out),
     )  # fmt: skip
-
-
-CHANGE_FIELDS = ("", "_low", "_high", "_se", "_df", "_p", "_verdict", "_method",
-                 "_repeat", "_repeat_share", "_left_out")  # fmt: skip
-TEXT_FIELDS = ("_verdict", "_method", "_left_out")
 
 
 def compare(

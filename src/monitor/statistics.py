@@ -112,17 +112,6 @@ class Estimate:
         return math.isfinite(self.se) and self.se > 0 and self.df > 0
 
 
-UNKNOWN = Estimate(nan, nan, nan)
-
-
-def mean_interval(values: np.ndarray, level: float = LEVEL) -> Estimate:
-    """The mean of `values` with its t-interval (df = n - 1)."""
-    x = np.asarray(values, dtype=float)
-    if len(x) < 2:
-        return Estimate(float(x.mean()) if len(x) else nan, nan, nan, level)
-    return Estimate(float(x.mean()), float(x.std(ddof=1) / math.sqrt(len(x))), len(x) - 1, level)
-
-
 # --- two means -----------------------------------------------------------------------
 
 
@@ -299,7 +288,7 @@ def agency_mean(
     return Estimate(float(m.mean()), math.sqrt(parts.sum()), satterthwaite(parts, df), level)
 
 
-def agency_overlaps(
+def _borrow_pooled(
     agencies: Sequence[Overlap], pooled1: tuple[float, float], pooled2: tuple[float, float]
 ) -> list[Overlap]:
     """The agencies' overlaps with the sd of a wave where an agency has a single
@@ -327,7 +316,7 @@ def agency_change(
     if k == 0:
         return Estimate(nan, nan, nan, level)
     if pooled:
-        agencies = agency_overlaps(
+        agencies = _borrow_pooled(
             agencies,
             pooled_variance([a.sd1 for a in agencies], [a.n1 for a in agencies]),
             pooled_variance([a.sd2 for a in agencies], [a.n2 for a in agencies]),
