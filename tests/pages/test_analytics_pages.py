@@ -4,11 +4,15 @@ settings page (each test has its own database, filled with the sample)."""
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
+import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from monitor import name_only
+from monitor.ingest import import_survey
 from monitor.store import open_database
 from monitor.store import queries as q
 
@@ -114,3 +118,21 @@ def test_settings_page_changes_every_page(open_app, db_path):
     assert "Settings saved." in texts(at.success)
     at.switch_page("pages/partners.py").run()
     assert "fewer than 6 respondents" in joined(at.caption)
+
+
+def test_partners_page_says_a_small_new_wave_cannot_be_checked(
+    open_app, db_path, instrument, files
+):
+    open_app()  # the first run fills the store with the sample
+    db = open_database(str(db_path))
+    partnership = q.partnerships(db)[0]
+    agencies = q.partners(db, partnership)
+    header = ["respondent_id", "partner", "wave", *instrument.item_ids]
+    rows = [[f"new{i}", agencies[i % len(agencies)], "2026-Q1", *[3] * len(instrument.item_ids)]
+            for i in range(15)]  # fmt: skip
+    import_survey(db, io.BytesIO(files.csv([header, *rows])), "new.csv", partnership=partnership)
+    st.cache_data.clear()  # as after an upload on the Upload page
+    at = open_app("pages/partners.py", query_params={"wave": "2026-Q1"})
+    assert any("cannot be made for any agency in wave 2026-Q1" in n for n in texts(at.info))
+    assert name_only.NONE_FLAGGED not in texts(at.success)
+    assert any("Community Group" in w and "up to 2025-Q4" in w for w in texts(at.warning))
