@@ -286,7 +286,7 @@ def power_index_chart(index: pd.DataFrame) -> alt.Chart:
                 "tau:Q",
                 title="Spread between agencies net of noise (tau)",
                 scale=alt.Scale(zero=True),
-            ),  # fmt: skip
+            ),
             color=alt.Color(
                 "factor_name:N", sort=order, scale=alt.Scale(domain=order), title="Factor"
             ),
