@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import charts, dashboard, tables
+from monitor import charts, dashboard, scorecard, tables
 
 view = dashboard.page("overview", weighting=True)
 
@@ -43,12 +43,8 @@ dashboard.chart(charts.scorecard_chart(card, dashboard.instrument()))
 st.caption(
     "Change is shown with its 95% interval. **rose** or **fell** only when the whole "
     "interval is above or below zero; otherwise **no clear change** (the difference could "
-    "be noise). **too few to tell** when a wave has fewer than two answers."
-    + (
-        " With one agency, one vote, the interval is over the partners' means, so it is wider."
-        if view.weighting == "agency"
-        else ""
-    )
+    f"be noise). **too few to tell** when a wave has fewer than {max(min_n, 2)} answers or "
+    "no spread. " + scorecard.change_note(card)
 )
 dashboard.table(tables.scorecard(card))
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import charts, dashboard, tables
+from monitor import charts, dashboard, quality, tables
 
 view = dashboard.page("quality", wave_range=True)
 
@@ -18,13 +18,15 @@ st.caption(
     "Whether a factor's statements measure one thing: alpha near 1 means respondents answer "
     f"them consistently. Below {alpha_low:.2f} the factor score is less trustworthy: read it "
     "with care and consider rewording the statements. Only respondents who answered every "
-    "statement of the factor count."
+    "statement of the factor count. Alpha from a few people is imprecise, so it is flagged "
+    f"**low** only when its whole 95% interval (Feldt) is below {alpha_low:.2f}; with fewer "
+    f"than {quality.ALPHA_MIN_N} complete answers it is too few to judge."
 )
 low = dashboard.low_reliability(view)
 if low.empty:
-    st.success("Every factor's scale is reliable in every wave shown.")
+    st.success("No factor's scale is clearly unreliable in the waves shown.")
 else:
-    st.warning(f"{len(low)} of {len(alpha)} factor-wave scores have low or unknown reliability.")
+    st.warning(f"{len(low)} of {len(alpha)} factor-wave scores have low reliability.")
 dashboard.chart(charts.reliability_chart(alpha, alpha_low), stretch=False)
 with st.expander("Reliability table"):
     dashboard.table(tables.reliability(alpha), all_rows=False)

@@ -38,10 +38,11 @@ st.subheader("Power differential between agencies")
 min_n = dashboard.settings().min_group_size
 index = dashboard.power_index(view)
 st.caption(
-    "How far apart the partner agencies' average scores are, wave by wave: the standard "
-    "deviation of the partner means (0 = every agency scores the same). A rising line "
-    f"means the agencies experience the partnership more and more differently. Only "
-    f"partners with at least {min_n} respondents are compared."
+    "How far apart the partner agencies' average scores are, wave by wave, net of "
+    "sampling noise: tau, the spread between agencies that remains after allowing for "
+    "the spread of their few respondents (0 = no more than chance). A rising line means "
+    "the agencies experience the partnership more and more differently. Only partners "
+    f"with at least {min_n} respondents are compared."
 )
 if index.empty:
     st.info("Too few partners with enough respondents to compare.")
@@ -49,5 +50,5 @@ elif not chosen:
     st.caption("Choose factors above to chart their power differential.")
 else:
     dashboard.chart(charts.power_index_chart(dashboard.power_index(view, chosen)))
-with st.expander("Range, standard deviation and Gini of partner means"):
+with st.expander("Range and SD of partner means, tau, ICC and F-test"):
     dashboard.table(tables.power_index(index), all_rows=False)

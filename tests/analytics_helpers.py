@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from monitor.instrument import Instrument
 
@@ -38,3 +40,25 @@ def flipped_wide(
     return part.pivot_table(
         index="respondent_id", columns="item_id", values="value", aggfunc="first", dropna=False
     )
+
+
+def partover(x1, x2, x3, x4, equal_var=False, level=0.95):
+    """A direct numpy transcription of the published statistic (sample 1 minus sample 2,
+    as Partover.test reports it): (t, df, p, low, high)."""
+    x1, x2, x3, x4 = (np.asarray(v, dtype=float) for v in (x1, x2, x3, x4))
+    s1, s2 = np.concatenate([x1, x3]), np.concatenate([x2, x4])
+    n1, n2, nc, na, nb = len(s1), len(s2), len(x3), len(x1), len(x2)
+    r = np.corrcoef(x3, x4)[0, 1] if nc >= 3 and x3.std() > 0 and x4.std() > 0 else 0.0
+    diff = s1.mean() - s2.mean()
+    if equal_var:
+        sp2 = ((n1 - 1) * s1.var(ddof=1) + (n2 - 1) * s2.var(ddof=1)) / (n1 + n2 - 2)
+        se = np.sqrt(sp2 * (1 / n1 + 1 / n2 - 2 * r * nc / (n1 * n2)))
+        df = (nc - 1) + (na + nb + nc - 1) / (na + nb + 2 * nc) * (na + nb)
+    else:
+        v1, v2 = s1.var(ddof=1) / n1, s2.var(ddof=1) / n2
+        se = np.sqrt(v1 + v2 - 2 * r * s1.std(ddof=1) * s2.std(ddof=1) * nc / (n1 * n2))
+        gamma = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
+        df = (nc - 1) + (gamma - nc + 1) / (na + nb + 2 * nc) * (na + nb)
+    t = diff / se
+    half = stats.t.ppf(1 - (1 - level) / 2, df) * se
+    return t, df, 2 * stats.t.sf(abs(t), df), diff - half, diff + half

@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pytest
 from analytics_helpers import flipped_wide, raw_answers
+from scipy import stats
 
 from monitor import quality
 from monitor.ingest import import_survey
@@ -46,12 +47,37 @@ def test_alpha_of_perfectly_consistent_answers_is_one(db, files, instrument):
     assert trust.n_complete == 4
 
 
-def test_low_alpha_is_flagged(sample_db):
+@pytest.mark.parametrize("alpha_low", [0.99, 0.7, 0.3, -10])
+def test_low_only_when_the_whole_feldt_interval_is_below(sample_db, alpha_low):
     view = View(lookups.partnerships(sample_db)[0], "2025-Q4")
-    table = quality.reliability(sample_db, view, alpha_low=0.99)
-    assert table["low"].all()
-    table = quality.reliability(sample_db, view, alpha_low=-10)
-    assert not table.dropna(subset=["alpha"])["low"].any()
+    table = quality.reliability(sample_db, view, alpha_low=alpha_low)
+    for row in table.dropna(subset=["alpha"]).itertuples():
+        df1, df2 = row.n_complete - 1, (row.n_complete - 1) * (row.items - 1)
+        low = 1 - (1 - row.alpha) * stats.f.ppf(0.975, df1, df2)
+        high = 1 - (1 - row.alpha) * stats.f.ppf(0.025, df1, df2)
+        assert (row.alpha_ci_low, row.alpha_ci_high) == pytest.approx((low, high), rel=1e-9)
+        expected = (
+            quality.TOO_FEW if row.n_complete < quality.ALPHA_MIN_N
+            else quality.LOW if high < alpha_low
+            else quality.POSSIBLY_LOW if row.alpha < alpha_low
+            else quality.ACCEPTABLE
+        )  # fmt: skip
+        assert row.reliability == expected
+        assert row.low == (expected == quality.LOW)
+
+
+@pytest.mark.parametrize(
+    ("alpha", "high", "n", "expected"),
+    [
+        (0.5, 0.65, 30, quality.LOW),
+        (0.6, 0.75, 30, quality.POSSIBLY_LOW),
+        (0.8, 0.9, 30, quality.ACCEPTABLE),
+        (0.2, 0.5, quality.ALPHA_MIN_N - 1, quality.TOO_FEW),
+        (np.nan, np.nan, 30, quality.TOO_FEW),
+    ],
+)
+def test_reliability_verdict(alpha, high, n, expected):
+    assert quality.reliability_verdict(alpha, high, n, alpha_low=0.7) == expected
 
 
 def test_missing_rates_per_item(sample_db, instrument):

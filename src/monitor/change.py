@@ -1,82 +1,187 @@
-"""Change between two waves of a factor score, with a 95% interval and a verdict.
+"""Change of a factor score between two waves, with a 95% interval and a verdict.
 
-The interval is Welch's for the difference of two means (waves treated as
-independent samples, which errs on the side of caution when the same people
-answer both waves).
+Most respondents answer again in the next wave, so the two waves are not independent
+samples. The interval uses the repeat respondents (same partnership and respondent_id
+in both waves) through the partially overlapping samples t-test (Derrick, Russ, Toher
+and White 2017; see `statistics.partial_overlap`):
+
+* one person, one vote: every respondent of each wave, their correlation over the
+  repeat respondents;
+* one agency, one vote: each agency present in both waves is compared on its own
+  respondents; the change is the mean of those agency changes (agencies in only one
+  wave are left out, and named), its variance the sum of theirs over K^2.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from monitor import statistics
+from monitor.statistics import Estimate
+
 ROSE, FELL, NO_CLEAR_CHANGE, TOO_FEW = "rose", "fell", "no clear change", "too few to tell"
+METHOD_OVERLAP = "partially overlapping samples t-test"
+METHOD_WELCH = "Welch t-test (no repeat respondents)"
+METHOD_AGENCY = "agency-weighted partially overlapping t-test"
+# a respondent is the same person in two waves when these match
+PERSON = ["partnership", "respondent_id"]
+# a verdict needs at least this many respondents in each wave, whatever the settings
+MIN_FOR_VERDICT = 2
+# suffixes of the columns `compare` adds after change{suffix}; which of them hold text
+CHANGE_FIELDS = ("", "_low", "_high", "_se", "_df", "_p", "_verdict", "_method",
+                 "_repeat", "_repeat_share", "_left_out")  # fmt: skip
+TEXT_FIELDS = ("_verdict", "_method", "_left_out")
 
 
-def welch_interval(
-    mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int
-) -> tuple[float, float, float]:
-    """(difference mean2 - mean1, low, high) of a 95% Welch interval; NaN bounds if n < 2."""
-    diff = mean2 - mean1
-    if n1 < 2 or n2 < 2 or any(pd.isna(v) for v in (sd1, sd2)):
-        return diff, math.nan, math.nan
-    v1, v2 = sd1**2 / n1, sd2**2 / n2
-    se = math.sqrt(v1 + v2)
-    if se == 0:
-        return diff, diff, diff
-    df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
-    from scipy.stats import t
+@dataclass(frozen=True)
+class Change:
+    """The change from one wave to a later one: the estimate (later - earlier) with its
+    interval, respondents used in each wave, how many answered both, the method and,
+    under agency weighting, the agencies left out (present in one wave only)."""
 
-    half = t.ppf(0.975, df) * se
-    return diff, diff - half, diff + half
+    estimate: Estimate
+    n_before: int
+    n_after: int
+    repeat: int
+    method: str
+    left_out: tuple[str, ...] = ()
+
+    @property
+    def repeat_share(self) -> float:
+        """Share of the later wave's respondents who also answered the earlier one."""
+        return self.repeat / self.n_after if self.n_after else math.nan
+
+    def verdict(self, min_group_size: int = 0) -> str:
+        """rose / fell when the whole interval is above / below zero, else no clear
+        change; too few to tell with fewer than `min_group_size` (at least 2)
+        respondents in either wave, or no spread to measure noise by."""
+        minimum = max(MIN_FOR_VERDICT, min_group_size)
+        if min(self.n_before, self.n_after) < minimum or not self.estimate.usable:
+            return TOO_FEW
+        if self.estimate.low > 0:
+            return ROSE
+        if self.estimate.high < 0:
+            return FELL
+        return NO_CLEAR_CHANGE
 
 
-def verdict(low: float, high: float) -> str:
-    if pd.isna(low) or pd.isna(high):
-        return TOO_FEW
-    if low > 0:
-        return ROSE
-    if high < 0:
-        return FELL
-    return NO_CLEAR_CHANGE
+Scores = Mapping[Hashable, float]  # respondent (partnership, respondent_id) -> score
+
+
+def _overlap(before: Scores, after: Scores) -> statistics.Overlap:
+    """The two waves' scores as partially overlapping samples."""
+    shared = [key for key in after if key in before]
+    return statistics.overlap_of(
+        [v for key, v in before.items() if key not in after],
+        [v for key, v in after.items() if key not in before],
+        [before[key] for key in shared],
+        [after[key] for key in shared],
+    )
+
+
+def person_change(before: Scores, after: Scores) -> Change:
+    """One person, one vote: change of the respondents' mean score of one factor from
+    `before` to `after` (each: respondent -> score; equal keys are repeat respondents)."""
+    sample = _overlap(before, after)
+    method = METHOD_OVERLAP if sample.n_paired else METHOD_WELCH
+    return Change(statistics.partial_overlap(sample), sample.n1, sample.n2, sample.n_paired, method)
+
+
+def agency_change(before: Mapping[str, Scores], after: Mapping[str, Scores]) -> Change:
+    """One agency, one vote: change of the mean of agency means of one factor over the
+    agencies present in both waves (each: agency -> respondent -> score); a respondent
+    repeats when they answered for the same agency in both waves."""
+    agencies = sorted(set(before) & set(after))
+    samples = [_overlap(before[a], after[a]) for a in agencies]
+    return Change(
+        statistics.agency_change(samples),
+        sum(s.n1 for s in samples),
+        sum(s.n2 for s in samples),
+        sum(s.n_paired for s in samples),
+        METHOD_AGENCY,
+        tuple(sorted(set(before) ^ set(after))),
+    )
+
+
+def _by_factor(scores: pd.DataFrame) -> dict[str, dict[str, dict[tuple, float]]]:
+    """factor -> agency -> (partnership, respondent_id) -> score."""
+    out: dict[str, dict[str, dict[tuple, float]]] = {}
+    columns = ("factor", "partner", *PERSON, "score")
+    for factor, partner, partnership, respondent, score in zip(
+        *(scores[c].tolist() for c in columns), strict=True
+    ):
+        out.setdefault(factor, {}).setdefault(partner, {})[(partnership, respondent)] = score
+    return out
+
+
+def changes(
+    before: pd.DataFrame, after: pd.DataFrame, weighting: str = "person"
+) -> dict[str, Change]:
+    """Change per factor between two waves' respondent scores (columns partnership,
+    respondent_id, partner, factor, score), for every factor with scores in both."""
+    earlier, later = _by_factor(before), _by_factor(after)
+    found = {}
+    for factor, agencies in later.items():
+        if factor not in earlier:
+            continue
+        if weighting == "agency":
+            found[factor] = agency_change(earlier[factor], agencies)
+        else:
+            everyone = {k: v for scores in agencies.values() for k, v in scores.items()}
+            previous = {k: v for scores in earlier[factor].values() for k, v in scores.items()}
+            found[factor] = person_change(previous, everyone)
+    return found
+
+
+def _columns(found: Change | None, min_group_size: int) -> tuple:
+    if found is None:
+        return (math.nan,) * 6 + (None, None, math.nan, math.nan, None)
+    e = found.estimate
+    return (
+        e.estimate, e.low, e.high, e.se, e.df, e.p_value,
+        found.verdict(min_group_size), found.method, found.repeat, found.repeat_share,
+        "; ".join(found.left_out),
+    )  # fmt: skip
 
 
 def compare(
     current: pd.DataFrame,
     previous: pd.DataFrame,
-    key: str = "factor",
+    before: pd.DataFrame,
+    after: pd.DataFrame,
     *,
+    weighting: str = "person",
+    min_group_size: int = 0,
     label: str = "previous",
     suffix: str = "",
 ) -> pd.DataFrame:
-    """Join two waves' scores on `key`; add {label}_wave, {label}_mean, {label}_sd,
-    {label}_n and change{suffix}, change{suffix}_low, change{suffix}_high,
-    change{suffix}_verdict (the defaults: change since the previous wave)."""
-    prev = previous[[key, "wave", "mean", "sd", "n"]].rename(
+    """Join two waves' factor scores (`current`, `previous`: one row per factor) and
+    add the change from `previous` to `current`, measured on the respondent scores of
+    those waves (`before`, `after`).
+
+    Adds {label}_wave, {label}_mean, {label}_sd, {label}_n and change{suffix} with
+    _low, _high (95% interval), _se, _df, _p, _verdict (see `Change.verdict`), _method,
+    _repeat (respondents in both waves), _repeat_share (of the current wave's
+    respondents) and _left_out (agencies in one wave only, '; '-separated; agency
+    weighting). A factor without an earlier score has NaN and verdict None."""
+    prev = previous[["factor", "wave", "mean", "sd", "n"]].rename(
         columns={c: f"{label}_{c}" for c in ("wave", "mean", "sd", "n")}
     )
-    merged = current.merge(prev, on=key, how="left")
+    merged = current.merge(prev, on="factor", how="left")
+    found = changes(before, after, weighting) if len(previous) else {}
     rows = [
-        welch_interval(pm, ps, pn, m, s, n) if not pd.isna(pm) else (math.nan,) * 3
-        for pm, ps, pn, m, s, n in zip(
-            merged[f"{label}_mean"],
-            merged[f"{label}_sd"],
-            merged[f"{label}_n"],
-            merged["mean"],
-            merged["sd"],
-            merged["n"],
-            strict=True,
-        )
+        _columns(found.get(f) if pd.notna(m) else None, min_group_size)
+        for f, m in zip(merged["factor"], merged[f"{label}_mean"], strict=True)
     ]
-    name = f"change{suffix}"
-    merged[name] = [r[0] for r in rows]
-    merged[f"{name}_low"] = [r[1] for r in rows]
-    merged[f"{name}_high"] = [r[2] for r in rows]
-    merged[f"{name}_verdict"] = [
-        verdict(lo, hi) if not pd.isna(ch) else None
-        for ch, lo, hi in zip(
-            merged[name], merged[f"{name}_low"], merged[f"{name}_high"], strict=True
-        )
-    ]
+    values = list(zip(*rows, strict=True)) if rows else [[]] * len(CHANGE_FIELDS)
+    for field, column in zip(CHANGE_FIELDS, values, strict=True):
+        merged[f"change{suffix}{field}"] = list(column)
+    numeric = [f"change{suffix}{f}" for f in CHANGE_FIELDS if f not in TEXT_FIELDS]
+    merged[numeric] = merged[numeric].astype(np.float64)
+    merged[f"change{suffix}_repeat"] = merged[f"change{suffix}_repeat"].astype("Int64")
     return merged

@@ -272,8 +272,9 @@ def responses_chart(counts: pd.DataFrame) -> alt.Chart:
 
 
 def power_index_chart(index: pd.DataFrame) -> alt.Chart:
-    """Power differential over time: the standard deviation of partner means per factor
-    and wave (colour and point shape per factor, hover for range and Gini)."""
+    """Power differential over time: tau, the between-agency sd net of sampling noise,
+    per factor and wave (colour and point shape per factor; hover for ICC, p, raw sd
+    and range)."""
     order = [n for n in index.drop_duplicates("factor")["factor_name"]]
     x = alt.X("wave:N", sort=_wave_order(index), title="Wave", axis=alt.Axis(labelAngle=0))
     return (
@@ -281,7 +282,11 @@ def power_index_chart(index: pd.DataFrame) -> alt.Chart:
         .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
         .encode(
             x=x,
-            y=alt.Y("sd:Q", title="Spread of partner means (SD)", scale=alt.Scale(zero=True)),
+            y=alt.Y(
+                "tau:Q",
+                title="Spread between agencies net of noise (tau)",
+                scale=alt.Scale(zero=True),
+            ),
             color=alt.Color(
                 "factor_name:N", sort=order, scale=alt.Scale(domain=order), title="Factor"
             ),
@@ -292,9 +297,11 @@ def power_index_chart(index: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("factor_name:N", title="Factor"),
                 alt.Tooltip("wave:N", title="Wave"),
                 alt.Tooltip("partners:Q", title="Partners compared"),
+                alt.Tooltip("tau:Q", title="Spread net of noise (tau)", format=".2f"),
+                alt.Tooltip("icc:Q", title="ICC", format=".2f"),
+                alt.Tooltip("p_value:Q", title="p (agencies differ)", format=".3f"),
                 alt.Tooltip("sd:Q", title="SD of partner means", format=".2f"),
                 alt.Tooltip("range:Q", title="Range", format=".2f"),
-                alt.Tooltip("gini:Q", title="Gini", format=".3f"),
             ],
         )
         .properties(height=320)
@@ -302,13 +309,14 @@ def power_index_chart(index: pd.DataFrame) -> alt.Chart:
 
 
 def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
-    """Cronbach's alpha per factor (rows) and wave (columns); low values marked "low"."""
+    """Cronbach's alpha per factor (rows) and wave (columns), coloured by the verdict
+    of its 95% interval (`reliability` column; "low" only when all of it is below)."""
     data = alpha.assign(
         label=[
-            "–" if pd.isna(a) else (f"{a:.2f} low" if a < low else f"{a:.2f}")
-            for a in alpha["alpha"]
+            "–" if pd.isna(a) else (f"{a:.2f} low" if status == "low" else f"{a:.2f}")
+            for a, status in zip(alpha["alpha"], alpha["reliability"], strict=True)
         ],
-        status=["low" if flag else "acceptable" for flag in alpha["low"]],
+        status=alpha["reliability"],
     )
     x = alt.X("wave:N", sort=_wave_order(alpha), title="Wave", axis=alt.Axis(labelAngle=0))
     y = alt.Y("factor_name:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False))
@@ -316,13 +324,18 @@ def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(
             "status:N",
-            scale=alt.Scale(domain=["acceptable", "low"], range=["#56B4E9", "#E69F00"]),
-            title=f"Reliability (low: alpha < {low:.2f})",
+            scale=alt.Scale(
+                domain=["acceptable", "possibly low", "low", "too few to judge"],
+                range=["#56B4E9", "#F0E442", "#E69F00", "#BBBBBB"],
+            ),
+            title=f"Reliability (low: 95% interval below {low:.2f})",
         ),
         tooltip=[
             alt.Tooltip("factor_name:N", title="Factor"),
             alt.Tooltip("wave:N", title="Wave"),
             alt.Tooltip("alpha:Q", title="Cronbach's alpha", format=".2f"),
+            alt.Tooltip("alpha_ci_low:Q", title="95% interval from", format=".2f"),
+            alt.Tooltip("alpha_ci_high:Q", title="95% interval to", format=".2f"),
             alt.Tooltip("n_complete:Q", title="Complete answers"),
         ],
     )

@@ -9,7 +9,7 @@ import pandas as pd
 from monitor import change, disclosure
 from monitor.instrument import Instrument, load_instrument
 from monitor.scores import factor_scores
-from monitor.store import Database, lookups, responses, scoring
+from monitor.store import Database, lookups, respondents, responses, scoring
 
 
 @dataclass(frozen=True)
@@ -85,32 +85,48 @@ def _protect_selection(
     card[blank] = card[blank].astype(object).where(~card["suppressed"], None)
     for column in card.columns:
         if column in ("mean", "sd", "ci_low", "ci_high") or (
-            column.startswith("change") and not column.endswith("verdict")
+            column.startswith("change") and not column.endswith(change.TEXT_FIELDS)
         ):
             card[column] = pd.to_numeric(card[column])
     return card
+
+
+def _respondent_scores(
+    db: Database, view: View, instrument: Instrument, waves: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Each respondent's factor scores in `waves` (for the change tests), by wave."""
+    scores = respondents.scores_in_waves(db, instrument, waves, view.partnership, view.partners)
+    return {wave: scores[scores["wave"] == wave] for wave in waves}
 
 
 def scorecard(
     db: Database, view: View, instrument: Instrument | None = None, min_group_size: int = 0
 ) -> pd.DataFrame:
     """One row per factor for `view.wave` with mean, interval, n, band, the change
-    since the previous wave (change, change_low, change_high, change_verdict) and the
-    change since the first wave (first_wave, change_first, change_first_low, ...).
+    since the previous wave (change, change_low, change_high, change_verdict,
+    change_method, change_repeat_share, ...: see `change.compare`) and the change
+    since the first wave (first_wave, change_first, change_first_low, ...), both
+    measured on the repeat respondents under `view.weighting`.
 
-    With a partner selection and `min_group_size`, factors whose selection (or the
-    partners left out) has fewer respondents than that are blanked (`suppressed`)."""
+    A verdict needs `min_group_size` (at least 2) respondents in each wave. With a
+    partner selection and `min_group_size`, factors whose selection (or the partners
+    left out) has fewer respondents than that are blanked (`suppressed`)."""
     instrument = instrument or load_instrument()
     scores = _scores_of_wave_and_previous(db, view, instrument)
     if scores.empty or view.wave not in set(scores["wave"]):
         return pd.DataFrame()
     waves = scores.drop_duplicates("wave").sort_values("wave_start")["wave"].tolist()
+    people = _respondent_scores(db, view, instrument, waves)
     current = scores[scores["wave"] == view.wave]
     position = waves.index(view.wave)
     previous = scores[scores["wave"] == waves[position - 1]] if position else scores.iloc[0:0]
     first = scores[scores["wave"] == waves[0]] if position else scores.iloc[0:0]
-    card = change.compare(current, previous)
-    card = change.compare(card, first, label="first", suffix="_first")
+    options = {"weighting": view.weighting, "min_group_size": min_group_size}
+    after = people[view.wave]
+    before = people[waves[position - 1]] if position else after.iloc[0:0]
+    card = change.compare(current, previous, before, after, **options)
+    oldest = people[waves[0]] if position else after.iloc[0:0]
+    card = change.compare(card, first, oldest, after, label="first", suffix="_first", **options)
     if view.partners and min_group_size:
         card = _protect_selection(db, view, card, min_group_size, instrument)
     order = {key: pos for pos, key in enumerate(instrument.factor_keys)}
@@ -140,3 +156,28 @@ def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
 def responses_by_partner(db: Database, view: View) -> pd.DataFrame:
     """Respondents per partner in the wave (partner, respondents)."""
     return responses.respondents_by_partner(db, view.partnership, view.wave, view.partners)
+
+
+def change_note(card: pd.DataFrame) -> str:
+    """One sentence on how change since the previous wave was measured: the method and
+    the share of this wave's respondents who answered the previous wave too ('' when
+    there is no previous wave)."""
+    known = card.dropna(subset=["change_method"]) if "change_method" in card else card.iloc[0:0]
+    if known.empty:
+        return ""
+    methods = sorted(set(known["change_method"]))
+    repeat = int(known["change_repeat"].max())
+    share = known["change_repeat_share"].max()
+    text = (
+        f"Change since {known['previous_wave'].iloc[0]} is measured with the "
+        f"{' / '.join(methods)} (Derrick et al. 2017): {repeat} respondents "
+        f"({share:.0%} of this wave's) answered both waves, and their answers are compared "
+        "with their own earlier ones."
+    )
+    left_out = {name for names in known["change_left_out"] if names for name in names.split("; ")}
+    if left_out:
+        text += (
+            f" {len(left_out)} agencies answered in only one of the two waves and are left "
+            "out of the change (see the table)."
+        )
+    return text

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from monitor import statistics
 from monitor.instrument import Instrument, load_instrument
-from monitor.store import Database, lookups, scoring
+from monitor.store import Database, lookups, respondents, scoring
 
 SCORE_COLUMNS = ["partnership", "wave", "factor", "n", "mean", "sd", "ci_low", "ci_high"]
 
@@ -35,9 +36,10 @@ def factor_scores(
     """Group factor scores by partnership and wave (and `by`: 'partner' or 'role').
 
     `where` narrows the answers (partners, wave range); `partnership` is a shortcut.
-    `weighting`: 'person' (one person, one vote: the mean of respondents' scores) or
-    'agency' (one agency, one vote: the mean of the partners' means; `n` then counts
-    partners, and an extra column `respondents` counts people).
+    `weighting`: 'person' (one person, one vote: the mean of respondents' scores, with
+    a t-interval) or 'agency' (one agency, one vote: the mean of the partners' means,
+    with the interval of `statistics.agency_mean`; `n` then counts partners, `sd` is
+    the spread of the partner means, and an extra column `respondents` counts people).
 
     Columns: partnership, wave, wave_start, [partner|role], factor, factor_name, n, mean,
     sd, ci_low, ci_high, [respondents], band, band_label; waves in time order, factors in
@@ -45,8 +47,34 @@ def factor_scores(
     """
     instrument = instrument or load_instrument()
     where = where or scoring.ScoreFilter(partnership=partnership)
-    frame = scoring.weighted_group_scores(db, instrument, by=by, where=where, weighting=weighting)
+    if weighting == "agency" and by in scoring.GROUPINGS:
+        frame = _agency_weighted(db, instrument, by, where)
+    else:
+        frame = scoring.weighted_group_scores(
+            db, instrument, by=by, where=where, weighting=weighting
+        )
     return _label(frame, instrument)
+
+
+def _agency_weighted(
+    db: Database, instrument: Instrument, by: str | None, where: scoring.ScoreFilter
+) -> pd.DataFrame:
+    """One agency, one vote from the per-agency summaries (see `factor_scores`)."""
+    parts = respondents.agency_summaries(db, instrument, where, by="role" if by == "role" else None)
+    keys = ["partnership", "wave", "wave_start", *([by] if by else []), "factor"]
+    rows = []
+    for key, agencies in parts.groupby(keys, sort=False):
+        estimate = statistics.agency_mean(agencies["mean"], agencies["sd"], agencies["n"])
+        spread = agencies["mean"].std(ddof=1)
+        rows.append(
+            (*key, agencies["factor_pos"].iloc[0], len(agencies), estimate.estimate, spread,
+             estimate.low, estimate.high, int(agencies["n"].sum()))
+        )  # fmt: skip
+    columns = [*keys, "factor_pos", "n", "mean", "sd", "ci_low", "ci_high", "respondents"]
+    frame = pd.DataFrame(rows, columns=columns)
+    order = ["partnership", "wave_start", "wave", *([by] if by else []), "factor_pos"]
+    frame = frame.sort_values(order, kind="stable").drop(columns="factor_pos")
+    return frame.reset_index(drop=True)
 
 
 def latest_wave(db: Database, partnership: str | None = None) -> str | None:

@@ -33,7 +33,9 @@ def _count_or_missing(value: object) -> str:
 
 def scorecard(card: pd.DataFrame) -> pd.DataFrame:
     """The scorecard: factor, score, band in words, interval, change since the last and
-    the first wave with their intervals, respondents; hidden small groups said so."""
+    the first wave with their intervals, respondents, the share of them who answered the
+    last wave too, the method of the change test (and, under agency weighting, the
+    agencies left out of the change); hidden small groups said so."""
     if card.empty:
         return pd.DataFrame()
     hidden = card["suppressed"].fillna(False).astype(bool) if "suppressed" in card else None
@@ -65,8 +67,16 @@ def scorecard(card: pd.DataFrame) -> pd.DataFrame:
             "Respondents": (card["respondents"] if "respondents" in card else card["n"])
             .fillna(0)
             .astype(int),
+            "Answered last wave too": [
+                MISSING if pd.isna(share) else f"{share:.0%}"
+                for share in card["change_repeat_share"]
+            ],
+            "Method of change": card["change_method"].fillna(MISSING),
         }
     )
+    left_out = card["change_left_out"].fillna("")
+    if left_out.astype(bool).any():
+        table["Agencies in one wave only"] = left_out
     if hidden is not None and hidden.any():
         note = "hidden (small group)"
         table.loc[hidden.to_numpy(), ["95% interval", "Change since last wave"]] = note
@@ -126,7 +136,7 @@ def voice(heard: pd.DataFrame) -> pd.DataFrame:
 
 
 def power_index(index: pd.DataFrame) -> pd.DataFrame:
-    """The spread of partner means per wave and factor."""
+    """The spread between partner agencies per wave and factor: raw, and net of noise."""
     return pd.DataFrame(
         {
             "Wave": index["wave"],
@@ -136,26 +146,32 @@ def power_index(index: pd.DataFrame) -> pd.DataFrame:
             "Highest partner mean": index["highest"].round(2),
             "Range": index["range"].round(2),
             "SD of partner means": index["sd"].round(2),
-            "Gini": index["gini"].round(3),
+            "Spread net of noise (tau)": index["tau"].round(2),
+            "ICC": index["icc"].round(2),
+            "p (F-test)": index["p_value"].round(3),
+            "Agencies differ more than chance": index["differ"].map({True: "yes", False: "no"}),
         }
     )
 
 
 def name_only(flags: pd.DataFrame) -> pd.DataFrame:
-    """Agencies that may be partners in name only: factor, streak and gaps."""
+    """Agencies that may be partners in name only: factor, streak (up to which wave) and
+    gaps below the other agencies."""
     return pd.DataFrame(
         {
             "Partner": flags["partner"],
             "Factor": flags["factor_name"],
             "Waves in a row": flags["waves"],
-            "Below the partnership now": flags["latest_difference"].round(2),
+            "Up to wave": flags["through"],
+            "Below the other agencies then": flags["latest_difference"].round(2),
+            "Upper end of its 95% interval": flags["latest_high"].round(2),
             "Average gap": flags["mean_difference"].round(2),
         }
     )
 
 
 def reliability(frame: pd.DataFrame) -> pd.DataFrame:
-    """Cronbach's alpha per wave and factor, with its reading in words."""
+    """Cronbach's alpha per wave and factor, its 95% interval and its reading in words."""
     return pd.DataFrame(
         {
             "Wave": frame["wave"],
@@ -163,10 +179,11 @@ def reliability(frame: pd.DataFrame) -> pd.DataFrame:
             "Items": frame["items"],
             "Complete answers": frame["n_complete"],
             "Cronbach's alpha": frame["alpha"].round(2),
-            "Reliability": [
-                "too few to tell" if pd.isna(a) else ("low" if low else "acceptable")
-                for a, low in zip(frame["alpha"], frame["low"], strict=True)
+            "95% interval": [
+                f"{lo:.2f} – {hi:.2f}" if pd.notna(lo) else MISSING
+                for lo, hi in zip(frame["alpha_ci_low"], frame["alpha_ci_high"], strict=True)
             ],
+            "Reliability": frame["reliability"],
         }
     )
 

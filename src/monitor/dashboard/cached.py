@@ -205,7 +205,8 @@ def _reliability(path: str, view: View, alpha_low: float) -> pd.DataFrame:
 
 
 def low_reliability(view: View) -> pd.DataFrame:
-    """The factor-wave scores of the view whose reliability is low or unknown."""
+    """The factor-wave scores of the view whose reliability is low (the whole 95%
+    interval of alpha below alpha_low)."""
     alpha = reliability(view)
     return alpha[alpha["low"]]
 

@@ -22,13 +22,21 @@ def name_only_flags(view: View) -> pd.DataFrame:
 
 
 def name_only_section(view: View) -> None:
-    """The Partners page's section: what the rule looks for, and whom it flags."""
+    """The Partners page's section: what the rule looks for, whether the wave shown could
+    be checked, and whom it flags (with flags standing from earlier waves)."""
     current = settings()
     st.subheader(name_only.HEADING)
     st.caption(name_only.explanation(current.name_only_gap, current.name_only_waves))
+    check = name_only.wave_check(partner_history(view))
+    note = name_only.unchecked_note(check, current.min_group_size)
+    if note:
+        st.info(note)
     flags = name_only_flags(view)
     if flags.empty:
-        st.success(name_only.NONE_FLAGGED)
+        if check.status == name_only.CHECKED:
+            st.success(name_only.NONE_FLAGGED)
+        else:
+            st.info(name_only.NONE_STANDING)
         return
     for sentence in name_only.warnings(flags):
         st.warning(sentence)

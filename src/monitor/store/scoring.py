@@ -44,10 +44,10 @@ class ScoreFilter:
 @cache
 def t_critical(max_df: int = 10_000) -> pd.DataFrame:
     """Two-sided 95% critical values of Student's t for df = 1..max_df."""
-    from scipy.stats import t
+    from monitor.statistics import t_quantile
 
     df = np.arange(1, max_df + 1)
-    return pd.DataFrame({"df": df, "t": t.ppf(0.975, df)})
+    return pd.DataFrame({"df": df, "t": t_quantile(0.975, df)})
 
 
 def _scores_sql(by: str | None) -> str:
@@ -135,21 +135,3 @@ def item_quality(db: Database, instrument: Instrument, where: ScoreFilter | None
         (where or ScoreFilter()).params_without_scale(),
         instrument_items=instrument.items_frame(),
     )
-
-
-def power_index(
-    db: Database,
-    instrument: Instrument,
-    where: ScoreFilter | None,
-    min_group_size: int,
-    excluded: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Spread of partner means per partnership, wave and factor (range, sd, Gini);
-    partners in `excluded` (partnership, wave, factor, partner) are left out."""
-    if excluded is None:
-        excluded = pd.DataFrame(
-            {c: pd.Series(dtype="str") for c in ("partnership", "wave", "factor", "partner")}
-        )
-    sql = sql_text("respondent_scores.sql") + sql_text("power_index.sql")
-    params = {**(where or ScoreFilter()).params(instrument), "min_group_size": min_group_size}
-    return db.query_df(sql, params, instrument_items=instrument.items_frame(), excluded=excluded)
