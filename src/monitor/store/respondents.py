@@ -9,7 +9,7 @@ import pandas as pd
 
 from monitor.instrument import Instrument
 from monitor.store.database import Database, sql_text
-from monitor.store.queries import ScoreFilter
+from monitor.store.scoring import ScoreFilter
 
 GROUPS = (None, "role")
 
