@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import charts, dashboard, scorecard, tables
+from monitor import charts, dashboard, tables
 
 view = dashboard.page("overview", weighting=True)
 
@@ -44,7 +44,7 @@ st.caption(
     "Change is shown with its 95% interval. **rose** or **fell** only when the whole "
     "interval is above or below zero; otherwise **no clear change** (the difference could "
     f"be noise). **too few to tell** when a wave has fewer than {max(min_n, 2)} answers or "
-    "no spread. " + scorecard.change_note(card)
+    "no spread. " + dashboard.change_note(card)
 )
 dashboard.table(tables.scorecard(card))
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import charts, dashboard, quality, tables
+from monitor import charts, dashboard, tables
 
 view = dashboard.page("quality", wave_range=True)
 
@@ -20,7 +20,7 @@ st.caption(
     "with care and consider rewording the statements. Only respondents who answered every "
     "statement of the factor count. Alpha from a few people is imprecise, so it is flagged "
     f"**low** only when its whole 95% interval (Feldt) is below {alpha_low:.2f}; with fewer "
-    f"than {quality.ALPHA_MIN_N} complete answers it is too few to judge."
+    f"than {dashboard.ALPHA_MIN_N} complete answers it is too few to judge."
 )
 low = dashboard.low_reliability(view)
 if low.empty:

@@ -108,6 +108,9 @@ status=0
 say "ruff check ."
 "$VENV/bin/python" -m ruff check . || status=$?
 
+say "lint-imports (the layer rules in pyproject.toml)"
+"$VENV/bin/lint-imports" --no-cache || status=$?
+
 say "pytest $*"
 "$VENV/bin/python" -m pytest "$@" || status=$?
 

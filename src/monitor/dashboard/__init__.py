@@ -85,10 +85,12 @@ from monitor.dashboard.widgets import (
     template_download,
 )
 from monitor.outcomes import CAUTION as OUTCOMES_CAUTION
-from monitor.quality import MISSING_HIGH
+from monitor.quality import ALPHA_MIN_N, MISSING_HIGH
+from monitor.scorecard import change_note
 from monitor.settings import EDITABLE as EDITABLE_SETTINGS
 
 __all__ = [
+    "ALPHA_MIN_N", "change_note",
     "DEFAULT_HOURLY_COST", "EDITABLE_SETTINGS", "MISSING_HIGH", "OUTCOMES_CAUTION", "PAGES",
     "WEIGHTING_LABELS", "PageSpec", "access_config", "attendance_by_period", "band_counts", "bands",
     "capacity", "chart", "comments", "continuity", "cost", "current_actor", "data_downloads",

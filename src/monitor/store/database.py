@@ -240,35 +240,3 @@ class DuckWriter:
     def restart_sequence(self, name: str, start: int) -> None:
         self._cur.execute(f"DROP SEQUENCE {quote_identifier(name)}")
         self._cur.execute(f"CREATE SEQUENCE {quote_identifier(name)} START {int(start)}")
-
-
-_open: dict[str, Database] = {}
-_open_lock = threading.Lock()
-
-
-def open_database(db: str | os.PathLike | None = None) -> Database:
-    """The shared Database for a path or PostgreSQL URL (one per process).
-
-    `:memory:` always gives a new, private database.
-    """
-    path = resolve_db_path(db)
-    if path == MEMORY:
-        return Database(MEMORY)
-    if is_postgres_url(path):
-        from monitor.store.replica import ReplicaDatabase
-
-        key, make = path, ReplicaDatabase
-    else:
-        key, make = str(Path(path).resolve()), Database
-    with _open_lock:
-        if key not in _open:
-            _open[key] = make(path)
-        return _open[key]
-
-
-def close_all() -> None:
-    """Close every shared database (tests and the CLI's exit use this)."""
-    with _open_lock:
-        for database in _open.values():
-            database.close()
-        _open.clear()
