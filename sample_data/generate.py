@@ -63,7 +63,8 @@ FORMATS: dict[str, tuple[str, bool, str, str]] = {
 }
 
 # Scenario: latent factor level per wave (before agency effects). Factors not
-# listed get a steady level drawn from the seed.
+# listed get a steady level drawn from the seed. Answers stop at the top of the scale,
+# so scores move less than these levels: trust's last step (+0.65) shows as about +0.5.
 TRAJECTORIES: dict[str, tuple[float, ...]] = {
     "trust": (3.0, 3.3, 3.6, 4.25),
     "capacity": (3.5, 3.2, 2.9, 2.6),
