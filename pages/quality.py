@@ -35,11 +35,15 @@ st.subheader("Responses and missing answers per item")
 st.caption(
     "“Don't know”, “N/A” and blanks are missing: they never count as an answer. An item "
     f"missing in more than {dashboard.MISSING_HIGH:.0%} of responses may be unclear or not "
-    "apply to some partners."
+    "apply to some partners. Bars show the share missing over the waves shown; the dashed line "
+    "marks that limit and bars beyond it are coloured."
 )
 often_missing = dashboard.often_missing(view)
-if often_missing:
-    st.warning("Often left unanswered: " + ", ".join(often_missing) + ".")
-dashboard.chart(charts.missing_chart(items))
+if not often_missing.empty:
+    st.warning(
+        f"Left unanswered by more than {dashboard.MISSING_HIGH:.0%} of respondents in a wave:"
+    )
+    dashboard.table(tables.items(often_missing))
+dashboard.chart(charts.missing_chart(items, dashboard.MISSING_HIGH))
 with st.expander("Item table"):
     dashboard.table(tables.items(items), all_rows=False)

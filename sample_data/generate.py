@@ -8,6 +8,12 @@ The data carry patterns a partnership board should be able to spot:
 trust rising wave over wave, staff capacity falling, the community and business
 partners feeling less powerful (and less informed and trusted) than the statutory
 agencies, and Housing's continuity dropping when its representatives all change.
+
+Answers follow a simple measurement model, so the scales behave like a real survey's:
+each respondent has a level per factor (a general leaning shared by all factors plus a
+factor's own part) that persists from wave to wave with a small wobble, and each item
+adds its own noise. The items of a factor therefore agree with each other (Cronbach's
+alpha mostly 0.7-0.85) and a respondent who answers again scores much as before.
 """
 
 from __future__ import annotations
@@ -57,9 +63,10 @@ FORMATS: dict[str, tuple[str, bool, str, str]] = {
 }
 
 # Scenario: latent factor level per wave (before agency effects). Factors not
-# listed get a steady level drawn from the seed.
+# listed get a steady level drawn from the seed. Answers stop at the top of the scale,
+# so scores move less than these levels: trust's last step (+0.65) shows as about +0.5.
 TRAJECTORIES: dict[str, tuple[float, ...]] = {
-    "trust": (3.15, 3.5, 3.85, 4.15),
+    "trust": (3.0, 3.3, 3.6, 4.25),
     "capacity": (3.5, 3.2, 2.9, 2.6),
     "mission": (4.1, 4.1, 4.1, 4.1),
     "power": (3.9, 3.9, 3.9, 3.9),
@@ -81,15 +88,20 @@ SMALL_AGENCIES = {"Education": 2, "Youth Service": 2}
 MAX_RESPONDENTS = 6
 MISSING_RATE = 0.03
 LEAVE_RATE = 0.2
-NOISE_SD = 0.65
+# The measurement model (standard deviations on the answer scale): a respondent's general
+# leaning, shared by every factor; a respondent's own level on each factor; how much that
+# level moves between waves; and the noise of a single answer.
 PERSON_SD = 0.3
+FACTOR_SD = 0.6
+OCCASION_SD = 0.25
+NOISE_SD = 0.5
 
 
 class Respondent(NamedTuple):
     id: str
     partner: str
     role: str
-    effect: float
+    effect: float  # the general leaning (PERSON_SD)
 
 
 def _new_member(rng: np.random.Generator, partner: str, code: str, number: int) -> Respondent:
@@ -132,28 +144,54 @@ def _effect(partner: str, factor: str, wave: int) -> float:
     return float(value[wave]) if isinstance(value, tuple) else float(value)
 
 
+def person_levels(
+    rng: np.random.Generator, instrument: Instrument, general: float
+) -> dict[str, float]:
+    """A respondent's own level per factor, relative to the partnership's: the general
+    leaning plus a part of the factor's own. It stays with them from wave to wave."""
+    return {key: general + float(rng.normal(0.0, FACTOR_SD)) for key in instrument.factor_keys}
+
+
+def item_answers(
+    rng: np.random.Generator,
+    instrument: Instrument,
+    latent: dict[str, float],
+    item_shift: dict[str, float],
+) -> dict[str, int]:
+    """Scale values (reverse items flipped as the respondent would answer them) around a
+    respondent's level per factor in this wave (`latent`), wobbled for the occasion."""
+    lo, hi = instrument.scale_min, instrument.scale_max
+    today = {key: value + rng.normal(0.0, OCCASION_SD) for key, value in latent.items()}
+    out = {}
+    for item in instrument.items:
+        value = today[item.factor] + item_shift.get(item.id, 0.0) + rng.normal(0.0, NOISE_SD)
+        value = int(np.clip(round(value), lo, hi))
+        out[item.id] = lo + hi - value if item.reverse else value
+    return out
+
+
 def _answers(
     rng: np.random.Generator,
     instrument: Instrument,
     levels: dict[str, tuple[float, ...]],
     item_shift: dict[str, float],
     person: Respondent,
+    own: dict[str, float],
     wave: int,
 ) -> dict[str, int | None | str]:
     """One respondent's answers: scale values (reverse items flipped) or a missing label."""
-    lo, hi = instrument.scale_min, instrument.scale_max
     missing: list[str | None] = [*missing_choices(instrument), None]
+    latent = {
+        key: levels[key][wave] + _effect(person.partner, key, wave) + own[key]
+        for key in instrument.factor_keys
+    }
+    values = item_answers(rng, instrument, latent, item_shift)
     out: dict[str, int | None | str] = {}
     for item in instrument.items:
-        latent = levels[item.factor][wave] + _effect(person.partner, item.factor, wave)
-        latent += person.effect + item_shift[item.id] + rng.normal(0.0, NOISE_SD)
-        value = int(np.clip(round(latent), lo, hi))
-        if item.reverse:
-            value = lo + hi - value
         if rng.random() < MISSING_RATE:
             out[item.id] = missing[int(rng.integers(len(missing)))]
         else:
-            out[item.id] = value
+            out[item.id] = values[item.id]
     return out
 
 
@@ -166,13 +204,21 @@ def build_waves(
     levels = _factor_levels(rng, instrument)
     item_shift = {item_id: float(rng.normal(0.0, 0.12)) for item_id in instrument.item_ids}
     rosters = {partner: _agency_rosters(rng, partner, code) for partner, code in AGENCIES}
+    own: dict[str, dict[str, float]] = {}
+    for partner, _code in AGENCIES:
+        for roster in rosters[partner]:
+            for person in roster:
+                if person.id not in own:
+                    own[person.id] = person_levels(rng, instrument, person.effect)
     waves: dict[str, list[dict]] = {}
     for index, wave in enumerate(WAVES):
         rows = []
         for partner, _code in AGENCIES:
             for person in rosters[partner][index]:
                 head = {"respondent_id": person.id, "partner": partner, "role": person.role}
-                answers = _answers(rng, instrument, levels, item_shift, person, index)
+                answers = _answers(
+                    rng, instrument, levels, item_shift, person, own[person.id], index
+                )
                 rows.append({**head, "wave": wave, **answers})
         waves[wave] = rows
     return waves
@@ -240,6 +286,7 @@ def generate(seed: int = DEFAULT_SEED, out_dir: str | Path | None = None) -> lis
 RECORDS_STREAM = 1  # np.random.default_rng([seed, stream]) for the files below
 OUTCOMES_STREAM = 2
 SECOND_STREAM = 3
+SECOND_RECORDS_STREAM = 4
 
 # Riverside's meetings in 2025: a board meeting and a problem-solving group each quarter.
 MEETINGS: tuple[tuple[str, str], ...] = (
@@ -447,24 +494,26 @@ def build_outcomes(rng: np.random.Generator) -> list[list]:
 
 
 def build_second_waves(rng: np.random.Generator, instrument: Instrument) -> dict[str, list[dict]]:
-    """A second partnership's survey: six agencies, three half-yearly waves."""
-    lo, hi = instrument.scale_min, instrument.scale_max
+    """A second partnership's survey: six agencies, three half-yearly waves; the same three
+    people per agency answer every wave, a fourth only in the middle one."""
     steady = {k: float(rng.uniform(3.4, 4.0)) for k in instrument.factor_keys}
     levels = {k: SECOND_LEVELS.get(k, (steady[k],) * len(SECOND_WAVES)) for k in steady}
     people = {
         partner: [(f"{code}-{n:02d}", ROLES[int(rng.integers(len(ROLES)))]) for n in range(1, 5)]
         for partner, code in SECOND_AGENCIES
     }
+    own = {
+        respondent: person_levels(rng, instrument, float(rng.normal(0.0, PERSON_SD)))
+        for members in people.values()
+        for respondent, _role in members
+    }
     waves: dict[str, list[dict]] = {}
     for index, wave in enumerate(SECOND_WAVES):
         rows = []
         for partner, _code in SECOND_AGENCIES:
             for respondent, role in people[partner][: 3 + (index % 2)]:
-                answers = {}
-                for item in instrument.items:
-                    latent = levels[item.factor][index] + rng.normal(0.0, NOISE_SD)
-                    value = int(np.clip(round(latent), lo, hi))
-                    answers[item.id] = lo + hi - value if item.reverse else value
+                latent = {k: levels[k][index] + own[respondent][k] for k in levels}
+                answers = item_answers(rng, instrument, latent, {})
                 head = {"respondent_id": respondent, "partner": partner, "role": role}
                 rows.append({**head, "wave": wave, **answers})
         waves[wave] = rows
@@ -512,6 +561,7 @@ def generate_records(seed: int = DEFAULT_SEED, out_dir: str | Path | None = None
         _write_csv(path, rows, instrument, False, ",", "utf-8")
         paths.append(path)
     agencies = tuple(a for a, _ in SECOND_AGENCIES)
+    rng = np.random.default_rng([seed, SECOND_RECORDS_STREAM])
     westbrook = build_activity(
         rng,
         tuple((day, "Board meeting") for day in SECOND_MEETINGS),

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
+
 import numpy as np
+import openpyxl
 import pandas as pd
 from scipy import stats
 
@@ -62,3 +67,50 @@ def partover(x1, x2, x3, x4, equal_var=False, level=0.95):
     t = diff / se
     half = stats.t.ppf(1 - (1 - level) / 2, df) * se
     return t, df, 2 * stats.t.sf(abs(t), df), diff - half, diff + half
+
+
+def sample_file_rows(path: Path) -> list[dict]:
+    """The rows of a survey file as written (xlsx first sheet, or csv with either
+    delimiter, with or without a byte-order mark), keyed by the header."""
+    if path.suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        delimiter = ";" if ";" in text.splitlines()[0] else ","
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def file_answers(path: Path, instrument: Instrument) -> pd.DataFrame:
+    """One row per respondent of a survey file, straight from the file: respondent_id,
+    partner and a column per item (labels read as their scale value, reverse items
+    flipped, NaN where missing)."""
+    codes = {label: value for value, label in instrument.labels.items()}
+    flip = instrument.scale_min + instrument.scale_max
+    out = []
+    for row in sample_file_rows(path):
+        answers = {"respondent_id": row["respondent_id"], "partner": row["partner"]}
+        for item in instrument.items:
+            raw = row[item.id]
+            value = codes.get(raw) if isinstance(raw, str) and not raw.isdigit() else raw
+            value = float("nan") if value in (None, "") else int(value)
+            answers[item.id] = flip - value if item.reverse else value
+        out.append(answers)
+    return pd.DataFrame(out)
+
+
+def file_scores(path: Path, instrument: Instrument) -> pd.DataFrame:
+    """Per respondent and factor of one survey file: the mean of the answered items, kept
+    when at least half the factor's items were answered. Columns respondent_id, partner,
+    factor, score."""
+    answers = file_answers(path, instrument)
+    parts = []
+    for factor in instrument.factors:
+        items = answers[[item.id for item in factor.items]]
+        enough = 2 * items.notna().sum(axis=1) >= len(factor.items)
+        part = answers.loc[enough, ["respondent_id", "partner"]].copy()
+        part["factor"] = factor.key
+        part["score"] = items[enough].mean(axis=1)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)

@@ -62,9 +62,7 @@ def sql_literals(path: Path) -> list[str]:
     return [
         f"{path.relative_to(ROOT)}:{node.lineno}"
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and SQL.search(node.value)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value)
     ]
 
 
@@ -93,7 +91,9 @@ def test_no_sql_outside_the_store():
         if STORE not in path.parents
         for place in sql_literals(path)
     ]
-    places += [place for path in sorted((ROOT / "pages").glob("*.py")) for place in sql_literals(path)]
+    places += [
+        place for path in sorted((ROOT / "pages").glob("*.py")) for place in sql_literals(path)
+    ]
     assert not places, (
         "SQL belongs in monitor.store (a .sql file in store/sql/ or a named constant there, "
         "behind a named query function):\n  " + "\n  ".join(places)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pandas as pd
 import pytest
 from analytics_helpers import flipped_wide, raw_answers
 from scipy import stats
 
-from monitor import quality
+from monitor import charts, quality
 from monitor.ingest import import_survey
 from monitor.scorecard import View
 from monitor.store import lookups, scoring
@@ -92,3 +93,30 @@ def test_missing_rates_per_item(sample_db, instrument):
         assert row.respondents == n
         assert row.answered == a
         assert row.missing_rate == pytest.approx(1 - a / n)
+
+
+@pytest.mark.parametrize(
+    ("high", "coloured"),
+    [(0.2, {"Second"}), (0.05, {"First", "Second"}), (0.34, {"Second"}), (0.36, set())],
+)
+def test_missing_chart_colours_only_bars_above_the_limit(high, coloured):
+    # Second is missing in 40% and 30% of two waves: 35% on average.
+    items = pd.DataFrame(
+        {
+            "wave": ["W1", "W2", "W1", "W2"],
+            "item_id": ["a_1", "a_1", "a_2", "a_2"],
+            "statement": ["First", "First", "Second", "Second"],
+            "respondents": [10, 10, 10, 10],
+            "missing_rate": [0.1, 0.1, 0.4, 0.3],
+        }
+    )
+    spec = charts.missing_chart(items, high).to_dict()
+    rows = pd.DataFrame(next(iter(spec["datasets"].values())))
+    bars, rule = spec["layer"]
+    assert bars["encoding"]["y"]["field"] == "statement"  # statements, not item ids
+    assert rows["missing_rate"].tolist() == pytest.approx([0.1, 0.35])
+    scale = bars["encoding"]["color"]["scale"]
+    colour = dict(zip(scale["domain"], scale["range"], strict=True))
+    shown = dict(zip(rows["statement"], rows["level"].map(colour), strict=True))
+    assert {statement for statement, c in shown.items() if c != "#BBBBBB"} == coloured
+    assert rule["encoding"]["x"]["field"] == "high" and set(rows["high"]) == {high}

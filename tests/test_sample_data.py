@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import itertools
 import sys
 from pathlib import Path
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
+from analytics_helpers import file_answers, file_scores
 
 from monitor.instrument import load_instrument, normalise_answer
 
@@ -176,3 +180,94 @@ def test_second_partnership_waves():
         rows = _dict_rows(SAMPLE_DIR / f"westbrook_{wave}.csv")
         assert {r["wave"] for r in rows} == {wave}
         assert len({r["partner"] for r in rows}) == 6
+
+
+# --- the patterns the sample was built to show, read straight from the files ----------------
+
+SURVEY_FILES = (
+    *FILES.values(),
+    "westbrook_2024-H2.csv",
+    "westbrook_2025-H1.csv",
+    "westbrook_2025-H2.csv",
+)
+
+
+def cronbach(matrix: np.ndarray) -> float:
+    k = matrix.shape[1]
+    return k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / matrix.sum(axis=1).var(ddof=1))
+
+
+@pytest.fixture(scope="module")
+def riverside_scores(instrument) -> dict[str, pd.DataFrame]:
+    return {wave: file_scores(SAMPLE_DIR / name, instrument) for wave, name in FILES.items()}
+
+
+def means(scores: dict[str, pd.DataFrame], factor: str, partner: str | None = None) -> list:
+    out = []
+    for frame in scores.values():
+        chosen = frame["factor"] == factor
+        if partner is not None:
+            chosen &= frame["partner"] == partner
+        out.append(frame.loc[chosen, "score"].mean())
+    return out
+
+
+def test_factor_scales_are_reliable_in_most_waves(instrument):
+    alphas = []
+    for name in SURVEY_FILES:
+        answers = file_answers(SAMPLE_DIR / name, instrument)
+        for factor in instrument.factors:
+            items = answers[[item.id for item in factor.items]].dropna().to_numpy()
+            alphas.append(cronbach(items))
+    assert len(alphas) == 70  # ten factors, seven waves of two partnerships
+    assert sum(a >= 0.7 for a in alphas) >= 0.9 * len(alphas)
+    assert 0.75 <= np.median(alphas) <= 0.85
+    assert min(alphas) > 0.5
+
+
+def test_trust_rises_and_capacity_falls(riverside_scores):
+    trust = means(riverside_scores, "trust")
+    assert all(b > a for a, b in itertools.pairwise(trust))
+    assert 0.4 <= trust[3] - trust[2] <= 0.6  # the largest rise, into the last wave
+    capacity = means(riverside_scores, "capacity")
+    assert all(b < a for a, b in itertools.pairwise(capacity))
+    assert capacity[0] >= 3.0 > capacity[-1]  # from the borderline band into concern
+
+
+@pytest.mark.parametrize("partner", ["Community Group", "Business Association"])
+def test_community_and_business_partners_hold_less_power(riverside_scores, partner):
+    theirs = means(riverside_scores, "power", partner)
+    statutory = [
+        np.mean([police, council])
+        for police, council in zip(
+            means(riverside_scores, "power", "Police"),
+            means(riverside_scores, "power", "Council"),
+            strict=True,
+        )
+    ]
+    assert all(s - t >= 1.5 for t, s in zip(theirs, statutory, strict=True))
+
+
+def test_housing_continuity_drops_when_its_representatives_change(riverside_scores):
+    q3 = riverside_scores["2025-Q3"]
+    continuity = q3[q3["factor"] == "continuity"]
+    housing = continuity.loc[continuity["partner"] == "Housing", "score"].mean()
+    others = continuity.loc[continuity["partner"] != "Housing", "score"].mean()
+    assert others - housing >= 0.5
+
+
+def test_most_respondents_answer_again_and_score_much_as_before(riverside_scores):
+    waves = list(riverside_scores)
+    for before, after in itertools.pairwise(waves):
+        old, new = riverside_scores[before], riverside_scores[after]
+        again = set(old["respondent_id"]) & set(new["respondent_id"])
+        assert 0.7 <= len(again) / old["respondent_id"].nunique() <= 0.85, before
+        for factor in ("trust", "capacity", "power"):
+            pair = [
+                frame[(frame["factor"] == factor) & frame["respondent_id"].isin(again)].set_index(
+                    "respondent_id"
+                )["score"]
+                for frame in (old, new)
+            ]
+            joined = pd.concat(pair, axis=1, join="inner")
+            assert np.corrcoef(joined.to_numpy().T)[0, 1] > 0.5, (before, factor)

@@ -343,27 +343,40 @@ def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
     return (cells + text).properties(height=alt.Step(28), width=alt.Step(90))
 
 
-def missing_chart(items: pd.DataFrame) -> alt.Chart:
-    """Share of missing answers per item (averaged over the waves shown)."""
+def missing_chart(items: pd.DataFrame, high: float) -> alt.Chart:
+    """Share of missing answers per statement (averaged over the waves shown); bars above
+    `high` are coloured, the rest grey, and a dashed line marks `high`."""
     data = (
-        items.groupby(["item_id", "factor"], sort=False)
-        .agg(missing_rate=("missing_rate", "mean"), respondents=("respondents", "sum"))
+        items.groupby(["item_id", "statement"], sort=False)
+        .agg(
+            missing_rate=("missing_rate", "mean"),
+            worst=("missing_rate", "max"),
+            respondents=("respondents", "sum"),
+        )
         .reset_index()
     )
-    return (
-        alt.Chart(data)
-        .mark_bar(color=OKABE_ITO[3])
-        .encode(
-            y=alt.Y("item_id:N", sort=None, title=None),
-            x=alt.X("missing_rate:Q", title="Missing answers", axis=alt.Axis(format="%")),
-            tooltip=[
-                alt.Tooltip("item_id:N", title="Item"),
-                alt.Tooltip("missing_rate:Q", title="Missing", format=".1%"),
-                alt.Tooltip("respondents:Q", title="Responses"),
-            ],
-        )
-        .properties(height=alt.Step(14))
+    above, below = f"more than {high:.0%}", f"{high:.0%} or less"
+    data["level"] = [above if rate > high else below for rate in data["missing_rate"]]
+    data["high"] = high
+    base = alt.Chart(data)
+    bars = base.mark_bar().encode(
+        y=alt.Y("statement:N", sort=None, title=None, axis=alt.Axis(labelLimit=480)),
+        x=alt.X("missing_rate:Q", title="Missing answers", axis=alt.Axis(format="%")),
+        color=alt.Color(
+            "level:N",
+            scale=alt.Scale(domain=[below, above], range=["#BBBBBB", OKABE_ITO[1]]),
+            title="Missing answers",
+        ),
+        tooltip=[
+            alt.Tooltip("statement:N", title="Statement"),
+            alt.Tooltip("item_id:N", title="Item"),
+            alt.Tooltip("missing_rate:Q", title="Missing", format=".1%"),
+            alt.Tooltip("worst:Q", title="Highest in one wave", format=".1%"),
+            alt.Tooltip("respondents:Q", title="Responses"),
+        ],
     )
+    rule = base.mark_rule(strokeDash=[4, 3], color="black").encode(x="mean(high):Q")
+    return (bars + rule).properties(height=alt.Step(16))
 
 
 # --- activity records, outcomes and several partnerships ---------------------------------

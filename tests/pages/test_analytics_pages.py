@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from monitor import name_only
 from monitor.ingest import import_survey
-from monitor.store import config, lookups, open_database
+from monitor.instrument import load_instrument
+from monitor.store import close_all, config, lookups, open_database
 
 
 def texts(elements) -> list[str]:
@@ -87,6 +88,31 @@ def test_quality_page(open_app):
     items = table(at, "Missing")
     assert {"Item", "Respondents", "Answered"} <= set(items.columns)
     assert len(at.main.get("vega_lite_chart")) == 2
+    statements = {item.statement for item in load_instrument().items}
+    assert set(chart_data(at, 1)["statement"]) == statements  # not item ids
+    # The sample's statements are rarely left unanswered.
+    assert not [w for w in texts(at.warning) if "unanswered" in w]
+
+
+def test_quality_page_lists_statements_often_left_unanswered(open_app, empty_store):
+    ids = load_instrument().item_ids
+    rows = [",".join(["respondent_id", "partner", "wave", *ids])]
+    for n in range(10):  # trust_2 left blank by 4 of 10
+        answers = ["" if item == "trust_2" and n < 4 else "4" for item in ids]
+        rows.append(",".join([f"R{n}", "Police", "2025-Q1", *answers]))
+    db = open_database(str(empty_store))
+    import_survey(db, io.BytesIO("\n".join(rows).encode()), "skipped.csv", partnership="P")
+    close_all()
+    at = open_app("pages/quality.py")
+    warnings = texts(at.warning)
+    assert "Left unanswered by more than 20% of respondents in a wave:" in warnings
+    flagged = table(at, "Statement")
+    trust_2 = next(item.statement for item in load_instrument().items if item.id == "trust_2")
+    assert flagged["Statement"].tolist() == [trust_2]
+    assert flagged["Missing"].tolist() == ["40.0%"]
+    bars = chart_data(at, 1).set_index("statement")
+    assert bars.loc[trust_2, "level"] == "more than 20%"
+    assert set(bars.drop(index=trust_2)["level"]) == {"20% or less"}
 
 
 def test_partners_page_hides_the_next_smallest_partner(open_app, monkeypatch):

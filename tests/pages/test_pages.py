@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from analytics_helpers import file_scores
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from monitor.instrument import load_instrument
+from monitor.sample import SAMPLE_DIR
 from monitor.store import open_database, uploads
 
 PAGES = {
@@ -63,6 +66,30 @@ def stored_uploads(db_path) -> pd.DataFrame:
     return uploads.list_uploads(open_database(str(db_path)))
 
 
+def sample_scores(file_name: str) -> pd.DataFrame:
+    """Respondent factor scores of one Riverside sample file, read straight from it."""
+    return file_scores(SAMPLE_DIR / file_name, load_instrument())
+
+
+def factor_means(file_name: str) -> pd.Series:
+    return sample_scores(file_name).groupby("factor")["score"].mean()
+
+
+def too_small(file_name: str, minimum: int) -> list[str]:
+    """Partners with fewer than `minimum` respondents scored on some factor."""
+    return sorted(
+        {partner for group in small_by_factor(file_name, minimum).values() for partner in group}
+    )
+
+
+def small_by_factor(file_name: str, minimum: int) -> dict[str, set[str]]:
+    """Factor name -> the partners with fewer than `minimum` respondents scored on it."""
+    counts = sample_scores(file_name).groupby(["factor", "partner"]).size()
+    names = load_instrument().factor_names()
+    small = counts[counts < minimum].reset_index()
+    return {names[key]: set(small.loc[small["factor"] == key, "partner"]) for key in names}
+
+
 # --- every page, on the sample data and on an empty store ---------------------------------
 
 
@@ -86,9 +113,11 @@ def test_page_renders_on_the_sample_data(open_app, page):
 def test_new_database_is_filled_with_the_sample(open_app, db_path):
     at = open_app()
 
+    means = factor_means("riverside_2025-Q4.csv")
+    assert (means < 3.0).sum() == 1  # staff capacity, the sample's falling factor
     assert metrics(at) == {
         "Respondents": str(SAMPLE_RESPONDENTS["2025-Q4"]),
-        "Factors in strength": "3 of 10",
+        "Factors in strength": f"{(means >= 4.0).sum()} of 10",
         "Factors of concern": "1",
     }
     assert "Riverside Community Safety Partnership · wave 2025-Q4 · all partners" in joined(
@@ -145,7 +174,8 @@ def overview_content(at: AppTest) -> tuple:
 def test_overview_wave_filter_changes_what_is_shown(open_app):
     at = open_app()
     latest = overview_content(at)
-    assert "- **Staff capacity**: scores 2.69, in the concern band" in latest[1]
+    capacity = factor_means("riverside_2025-Q4.csv")["capacity"]
+    assert f"- **Staff capacity**: scores {capacity:.2f}, in the concern band" in latest[1]
 
     no_exception(at.sidebar.selectbox(key="wave").set_value("2025-Q1").run())
 
@@ -262,25 +292,24 @@ def test_trends_wave_range(open_app):
     assert set(chart_data(at, 0)["wave"]) == {"2025-Q2", "2025-Q3", "2025-Q4"}
 
 
-@pytest.mark.parametrize(
-    ("min_group_size", "hidden"),
-    [
-        ("5", ["Housing", "Police", "Youth Service"]),
-        ("3", ["Youth Service"]),
-    ],
-)
-def test_partners_page_suppresses_small_groups(open_app, monkeypatch, min_group_size, hidden):
+@pytest.mark.parametrize("min_group_size", ["5", "3"])
+def test_partners_page_suppresses_small_groups(open_app, monkeypatch, min_group_size):
+    # In 2025-Q3 Youth Service had 2 respondents, Housing 3 and Police 4; a partner is
+    # also hidden when fewer of its people answered enough of one factor's statements.
+    hidden = too_small("riverside_2025-Q3.xlsx", int(min_group_size))
+    assert "Youth Service" in hidden
     monkeypatch.setenv("MONITOR_MIN_GROUP_SIZE", min_group_size)
     at = open_app("pages/partners.py")
-    # In 2025-Q3 Housing had 3 respondents, Police 4 and Youth Service 2.
     no_exception(at.sidebar.selectbox(key="wave").set_value("2025-Q3").run())
     assert "wave 2025-Q3" in joined(at.caption)
 
     notes = [n for n in texts(at.info) if n.startswith("Not shown")]
     assert notes == [f"Not shown (fewer than {min_group_size} respondents): {', '.join(hidden)}."]
     gaps = at.dataframe[0].value
-    shown = set(gaps["Lowest partner"]) | set(gaps["Highest partner"])
-    assert not shown & set(hidden)
+    small = small_by_factor("riverside_2025-Q3.xlsx", int(min_group_size))
+    columns = (gaps["Factor"], gaps["Lowest partner"], gaps["Highest partner"])
+    for factor, lowest, highest in zip(*columns, strict=True):
+        assert not {lowest, highest} & small[factor]
 
 
 def test_partners_page_lists_no_one_when_all_groups_are_large_enough(open_app):
@@ -296,7 +325,8 @@ def test_partners_page_opened_from_a_shared_link(open_app, monkeypatch):
 
     assert texts(at.title) == ["Partners and power"]
     assert "wave 2025-Q3" in joined(at.caption)
-    assert "Not shown (fewer than 5 respondents): Housing, Police, Youth Service." in texts(at.info)
+    hidden = ", ".join(too_small("riverside_2025-Q3.xlsx", 5))
+    assert f"Not shown (fewer than 5 respondents): {hidden}." in texts(at.info)
 
 
 def test_shared_link_as_the_first_visit_to_a_new_database(open_app):

@@ -221,10 +221,10 @@ def _item_quality(path: str, view: View) -> pd.DataFrame:
     return quality.item_quality(store_at(path), view)
 
 
-def often_missing(view: View) -> list[str]:
-    """Items left unanswered too often in some wave of the view."""
+def often_missing(view: View) -> pd.DataFrame:
+    """The waves and items of the view where an item was left unanswered too often."""
     items = item_quality(view)
-    return sorted(items.loc[items["high_missing"], "item_id"].unique())
+    return items[items["high_missing"]]
 
 
 def comments(view: View, by: str) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 -- Stored answers back in wide form (one row per respondent and wave), filtered
--- like the scores. The item columns are filled in by queries.answers_wide: one
+-- like the scores. The item columns are filled in by responses.answers_wide: one
 -- filtered any_value per item, compared with a bound parameter. Missing answers stay empty.
 SELECT partnership, wave, wave_start, respondent_id, partner, role,
        {item_columns}
