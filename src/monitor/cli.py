@@ -8,16 +8,11 @@ Exit codes: 0 success, 2 rejected input (the reason on stderr).
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from monitor import access, report, sample, scores
 from monitor.errors import (
     DatabaseOpenError,
     DatabaseUnreachableError,
@@ -26,13 +21,13 @@ from monitor.errors import (
     UnconfirmedMappingError,
     ValidationError,
 )
-from monitor.ingest import import_survey
-from monitor.ingest.records import KINDS, import_records
-from monitor.settings import load_settings
-from monitor.store import close_all, lookups, open_database, uploads
-from monitor.store.copy import copy_store
-from monitor.store.database import is_postgres_url
-from monitor.template import records_template_bytes, write_template
+from monitor.ingest.kinds import KINDS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Each command imports what it needs when it runs, so that `--help`, `scores` and
+# `uploads` start without loading the chart, report, Excel and import modules.
 
 EXIT_OK, EXIT_REJECTED = 0, 2
 
@@ -115,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from monitor.ingest import import_survey
+    from monitor.ingest.records import import_records
+    from monitor.settings import load_settings
+    from monitor.store import open_database
+
     db = open_database(args.db)
     status = EXIT_OK
     for path in args.files:
@@ -155,6 +155,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _json_records(frame: pd.DataFrame) -> list[dict]:
+    import json
+    import math
+
     records = json.loads(frame.to_json(orient="records", date_format="iso"))
     for record in records:
         for key, value in record.items():
@@ -166,6 +169,11 @@ def _json_records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _cmd_scores(args: argparse.Namespace) -> int:
+    import json
+
+    from monitor import scores
+    from monitor.store import lookups, open_database
+
     db = open_database(args.db)
     frame = scores.factor_scores(db, by=args.by, partnership=args.partnership)
     if frame.empty and args.format == "table":
@@ -185,6 +193,8 @@ def _cmd_scores(args: argparse.Namespace) -> int:
 
 
 def _cmd_uploads(args: argparse.Namespace) -> int:
+    from monitor.store import open_database, uploads
+
     frame = uploads.list_uploads(open_database(args.db))
     if frame.empty:
         print("No uploads yet.")
@@ -194,8 +204,11 @@ def _cmd_uploads(args: argparse.Namespace) -> int:
 
 
 def _cmd_remove(args: argparse.Namespace) -> int:
+    from monitor.access import CLI_ACTOR
+    from monitor.store import open_database, uploads
+
     removed = uploads.remove_upload(
-        open_database(args.db), args.upload_id, removed_by=access.CLI_ACTOR.name
+        open_database(args.db), args.upload_id, removed_by=CLI_ACTOR.name
     )
     print(
         f"Removed upload #{removed['upload_id']} ({removed['file_name']}, "
@@ -205,6 +218,9 @@ def _cmd_remove(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from monitor import sample
+    from monitor.store import open_database
+
     results = sample.load_sample(open_database(args.db))
     for result in results:
         print(result.summary())
@@ -214,6 +230,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
+    from monitor.template import records_template_bytes, write_template
+
     try:
         if args.kind == "survey":
             write_template(args.out)
@@ -226,6 +244,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _only_partnership(db) -> str:
+    from monitor.store import lookups
+
     stored = lookups.partnerships(db)
     if len(stored) != 1:
         raise MonitorError(
@@ -244,6 +264,10 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from monitor import report
+    from monitor.settings import load_settings
+    from monitor.store import open_database
+
     db = open_database(args.db)
     partnership = args.partnership or _only_partnership(db)
     min_n = load_settings().min_group_size
@@ -257,6 +281,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
+    from monitor.store import open_database
+
     db = open_database(args.db)  # opening applies what is missing
     applied = ", ".join(str(v) for v in db.applied)
     plural = "s" if len(db.applied) > 1 else ""
@@ -266,6 +292,10 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_copy(args: argparse.Namespace) -> int:
+    from monitor.store import open_database
+    from monitor.store.copy import copy_store
+    from monitor.store.database import is_postgres_url
+
     if not is_postgres_url(args.source) and not Path(args.source).is_file():
         raise MonitorError(f"{args.source}: no such database file. Check the --from path.")
     source, target = open_database(args.source), open_database(args.target)
@@ -276,13 +306,17 @@ def _cmd_copy(args: argparse.Namespace) -> int:
 
 
 def _cmd_hash_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from monitor.access import hash_password
+
     if args.stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Again: ") != password:
             raise MonitorError("The two passwords differ.")
-    print(access.hash_password(password))
+    print(hash_password(password))
     return EXIT_OK
 
 
@@ -336,4 +370,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     finally:
-        close_all()
+        _close_stores()
+
+
+def _close_stores() -> None:
+    """Close the databases a command opened (nothing to do if it opened none)."""
+    database = sys.modules.get("monitor.store.database")
+    if database is not None:
+        database.close_all()

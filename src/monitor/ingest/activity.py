@@ -17,11 +17,10 @@ from monitor.ingest.columns import (
     missing_fields,
     normalise_header,
 )
+from monitor.ingest.kinds import ACTIVITY
 from monitor.ingest.readers import Sheet
 from monitor.store import Database
 from monitor.store.records import activity_records
-
-ACTIVITY = "activity"
 
 DEFAULT_ACTIVITY = "Meeting"
 

@@ -17,11 +17,10 @@ from monitor.ingest.columns import (
     locate_fields,
     missing_fields,
 )
+from monitor.ingest.kinds import OUTCOMES
 from monitor.ingest.readers import Sheet
 from monitor.store import Database
 from monitor.store.records import outcome_keys
-
-OUTCOMES = "outcomes"
 
 DEFAULT_AREA = "Whole area"
 

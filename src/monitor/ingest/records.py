@@ -15,11 +15,10 @@ import pyarrow as pa
 
 from monitor.ingest.activity import ACTIVITY, prepare_activity
 from monitor.ingest.files import read_new_file
+from monitor.ingest.kinds import KINDS
 from monitor.ingest.outcomes import OUTCOMES, prepare_outcomes
 from monitor.ingest.readers import read_sheet
 from monitor.store import Database, uploads
-
-KINDS = (ACTIVITY, OUTCOMES)
 
 
 @dataclass

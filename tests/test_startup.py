@@ -1,0 +1,87 @@
+"""Commands start light: the CLI loads only what the command it runs needs.
+
+Each case runs the command in a fresh interpreter and lists which of the slow-to-import
+packages ended up in `sys.modules`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import monitor
+from monitor.store import close_all, open_database
+
+HEAVY = ("altair", "openpyxl", "scipy.stats", "monitor.charts", "monitor.template")
+
+RUNNER = """
+import json, sys
+from monitor.cli import main
+
+out, argv, heavy = sys.argv[1], sys.argv[2:], {heavy!r}
+try:
+    code = main(argv)
+except SystemExit as exc:
+    code = exc.code
+loaded = sorted(name for name in heavy if name in sys.modules)
+with open(out, "w") as handle:
+    json.dump({{"code": code, "loaded": loaded}}, handle)
+"""
+
+
+@pytest.fixture(scope="module")
+def scored_db(tmp_path_factory, files) -> Path:
+    """A database file with a few respondents' answers."""
+    from monitor.ingest import import_survey
+
+    path = tmp_path_factory.mktemp("startup") / "monitor.duckdb"
+    rows = [["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"]]
+    rows += [[f"R{i}", "Police", "2025-Q1", 1 + i % 5, 2, 3] for i in range(6)]
+    import_survey(open_database(path), io.BytesIO(files.csv(rows)), "survey.csv")
+    close_all()
+    return path
+
+
+def run_cli(tmp_path: Path, *args: str) -> dict:
+    """Run the CLI in a new interpreter; its exit code and the heavy modules it loaded."""
+    out = tmp_path / "loaded.json"
+    src = str(Path(monitor.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER.format(heavy=HEAVY), str(out), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(out.read_text())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["scores", "--db", "{db}"],
+        ["scores", "--db", "{db}", "--by", "partner", "--format", "json"],
+        ["uploads", "--db", "{db}"],
+    ],
+    ids=["help", "scores", "scores-json", "uploads"],
+)
+def test_light_commands_load_no_charts_excel_or_scipy_stats(tmp_path, scored_db, args):
+    result = run_cli(tmp_path, *(a.format(db=scored_db) for a in args))
+    assert result == {"code": 0, "loaded": []}
+
+
+def test_the_runner_sees_heavy_modules(tmp_path, scored_db):
+    """The check above can fail: `template` loads openpyxl and the template module."""
+    result = run_cli(tmp_path, "template", str(tmp_path / "t.xlsx"))
+    assert result["code"] == 0
+    assert {"openpyxl", "monitor.template"} <= set(result["loaded"])
