@@ -14,6 +14,7 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +29,7 @@ from openpyxl import Workbook
 import monitor
 from monitor.ingest import commit_survey, prepare_survey
 from monitor.ingest import survey as survey_module
+from monitor.ingest.safety import Limits
 from monitor.instrument import load_instrument
 from monitor.scores import factor_scores
 from monitor.store import Database
@@ -51,7 +53,8 @@ ROLES = ("Senior manager", "Manager", "Practitioner", "Analyst")
 MISSING_RATE = 0.03  # share of answers that are missing (blank or a missing label)
 LABEL_RATE = 0.10  # share of given answers written as a label instead of a number
 MISSING_LABELS = ("Don't know", "N/A")
-TARGETS = {"xlsx_import_s": 5.0, "scores_s": 0.5}
+TARGETS = {"scores_s": 0.5}
+LIMITS = Limits(max_bytes=None, max_uncompressed_bytes=10**10, max_rows=10**7)
 GENERATOR_VERSION = 1  # bump when the generated data change, so cached files are rebuilt
 
 
@@ -120,23 +123,25 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
     tmp.replace(path)
 
 
-def survey_files(n_rows: int, out: Path) -> tuple[Path, Path, bool]:
-    """The cached xlsx and csv files for `n_rows` rows, generated when missing."""
+def survey_files(
+    n_rows: int, out: Path, formats: tuple[str, ...] = ("xlsx", "csv")
+) -> tuple[dict[str, Path], bool]:
+    """The cached files of `formats` for `n_rows` rows, generated when missing."""
     stem = f"survey_{n_rows}_v{GENERATOR_VERSION}"
-    xlsx, csv_path = out / f"{stem}.xlsx", out / f"{stem}.csv"
-    if xlsx.exists() and csv_path.exists():
-        return xlsx, csv_path, False
+    paths = {kind: out / f"{stem}.{kind}" for kind in formats}
+    missing = [kind for kind, path in paths.items() if not path.exists()]
+    if not missing:
+        return paths, False
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     header, rows = generate_rows(n_rows)
     print(f"generated {n_rows} rows in {time.perf_counter() - started:.1f} s", flush=True)
-    started = time.perf_counter()
-    write_csv(csv_path, header, rows)
-    print(f"wrote {csv_path.name} in {time.perf_counter() - started:.1f} s", flush=True)
-    started = time.perf_counter()
-    write_xlsx(xlsx, header, rows)
-    print(f"wrote {xlsx.name} in {time.perf_counter() - started:.1f} s", flush=True)
-    return xlsx, csv_path, True
+    writers = {"csv": write_csv, "xlsx": write_xlsx}
+    for kind in missing:
+        started = time.perf_counter()
+        writers[kind](paths[kind], header, rows)
+        print(f"wrote {paths[kind].name} in {time.perf_counter() - started:.1f} s", flush=True)
+    return paths, True
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -172,7 +177,7 @@ def import_once(db: Database, path: Path, expected_rows: int) -> dict[str, float
 
     started, cpu_started = time.perf_counter(), time.process_time()
     with mock.patch.object(survey_module, "read_sheet", timed_read), path.open("rb") as handle:
-        prepared = prepare_survey(db, handle, path.name, partnership=PARTNERSHIP)
+        prepared = prepare_survey(db, handle, path.name, partnership=PARTNERSHIP, limits=LIMITS)
     prepared_at = time.perf_counter()
     result = commit_survey(db, prepared, uploaded_by="benchmark")
     done, cpu_done = time.perf_counter(), time.process_time()
@@ -221,6 +226,132 @@ def bench_scores(xlsx: Path, n_rows: int, repeats: int) -> dict[str, object]:
     return results
 
 
+# --- whole processes: the import against its anchors ----------------------------------------
+
+# Each child is a new interpreter that imports what it needs and reads the file at argv[1].
+IMPORT_CHILD = """
+import os, sys, tempfile
+from monitor.ingest import import_survey
+from monitor.ingest.safety import Limits
+from monitor.store import Database
+limits = Limits(max_bytes=None, max_uncompressed_bytes=10**10, max_rows=10**7)
+with tempfile.TemporaryDirectory(prefix="monitor-bench-") as folder:
+    db = Database(os.path.join(folder, "bench.duckdb"))
+    with open(sys.argv[1], "rb") as handle:
+        result = import_survey(db, handle, os.path.basename(sys.argv[1]),
+                               partnership="Benchmark Partnership", limits=limits)
+    db.close()
+assert result.rows == int(sys.argv[2]), result.rows
+"""
+ANCHORS = {
+    "fastexcel raw parse": (
+        "xlsx",
+        "import sys, fastexcel; fastexcel.read_excel(sys.argv[1]).load_sheet(0).to_arrow()",
+    ),
+    "pandas+openpyxl": (
+        "xlsx",
+        "import sys, pandas; pandas.read_excel(sys.argv[1], engine='openpyxl')",
+    ),
+    "duckdb.read_csv": (
+        "csv",
+        "import sys, duckdb; duckdb.read_csv(sys.argv[1]).to_arrow_table()",
+    ),
+}
+# (what, anchor, most allowed: what / anchor) for the wall time; the last is a floor.
+WHOLE_TARGETS = (
+    ("import xlsx", "fastexcel raw parse", 2.0),
+    ("import csv", "duckdb.read_csv", 2.0),
+)
+SLOWER_ANCHOR = ("import xlsx", "pandas+openpyxl", 0.1)  # at least 10x faster
+PEAK_TARGET_MB = {100_000: 600, 500_000: 1000}
+
+
+def run_child(code: str, *args: str) -> dict[str, float]:
+    """Wall time, CPU time (user + system) and peak RSS of one new Python process."""
+    src = str(Path(monitor.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, *args], env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    error = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"child failed ({child.returncode}): {error.strip()[-2000:]}")
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss / scale,
+    }
+
+
+def bench_whole(
+    paths: dict[str, Path], n_rows: int, rounds: int, anchors: list[str]
+) -> dict[str, dict]:
+    """Each round runs every import and anchor once, in turn (A/B interleaved)."""
+    runs: dict[str, list[dict[str, float]]] = {}
+    for _ in range(rounds):
+        for kind, path in paths.items():
+            name = f"import {kind}"
+            runs.setdefault(name, []).append(run_child(IMPORT_CHILD, str(path), str(n_rows)))
+            print(f"  {name}: {runs[name][-1]['wall']:.2f} s", flush=True)
+            for anchor in anchors:
+                if ANCHORS[anchor][0] == kind:
+                    runs.setdefault(anchor, []).append(run_child(ANCHORS[anchor][1], str(path)))
+                    print(f"  {anchor}: {runs[anchor][-1]['wall']:.2f} s", flush=True)
+    return {
+        name: {
+            "median": {k: statistics.median(r[k] for r in rs) for k in rs[0]},
+            "runs": rs,
+        }
+        for name, rs in runs.items()
+    }
+
+
+def whole_checks(whole: dict[str, dict], n_rows: int) -> dict[str, dict]:
+    """Ratios against the anchors of the same run, and the peak memory of the imports."""
+    checks = {}
+    for what, anchor, most in (*WHOLE_TARGETS, SLOWER_ANCHOR):
+        if what in whole and anchor in whole:
+            ratio = whole[what]["median"]["wall"] / whole[anchor]["median"]["wall"]
+            cpu = whole[what]["median"]["cpu"] / whole[anchor]["median"]["cpu"]
+            checks[f"{what} / {anchor}"] = {
+                "target": most,
+                "measured": ratio,
+                "cpu_ratio": cpu,
+                "met": ratio <= most,
+            }
+    limit = PEAK_TARGET_MB.get(n_rows)
+    for what in ("import xlsx", "import csv"):
+        if limit and what in whole:
+            peak = max(r["peak_rss_mb"] for r in whole[what]["runs"])
+            checks[f"{what} peak RSS MB"] = {"target": limit, "measured": peak, "met": peak < limit}
+    return checks
+
+
+def print_whole(whole: dict[str, dict], checks: dict[str, dict], load: dict) -> None:
+    print()
+    print(f"{'whole process':<24}{'wall s':>9}{'cpu s':>9}{'peak MB':>9}   wall runs (s)")
+    for name, res in whole.items():
+        med = res["median"]
+        runs = ", ".join(f"{r['wall']:.2f}" for r in res["runs"])
+        print(f"{name:<24}{med['wall']:>9.2f}{med['cpu']:>9.2f}{med['peak_rss_mb']:>9.0f}   {runs}")
+    print(f"load average before / after: {load['before']:.2f} / {load['after']:.2f}")
+    for name, check in checks.items():
+        verdict = "ok" if check["met"] else "MISSED"
+        if "cpu_ratio" in check:
+            print(
+                f"{name}: {check['measured']:.2f}x wall ({check['cpu_ratio']:.2f}x cpu), "
+                f"target <= {check['target']}x: {verdict}"
+            )
+        else:
+            print(f"{name}: {check['measured']:.0f}, target < {check['target']}: {verdict}")
+
+
 # --- report -----------------------------------------------------------------------------------
 
 
@@ -234,15 +365,12 @@ def _line(step: str, res: dict, key: str) -> str:
 def print_table(report: dict[str, object]) -> None:
     print()
     print(f"{'step':<30}{'median s':>9}{'cpu s':>9}   runs (s)")
-    for name in ("xlsx", "csv"):
-        res = report["import"][name]
+    for name, res in report["import"].items():
         for phase in ("read", "validate_stage", "store", "total"):
             print(_line(f"import {name}: {phase}", res, phase))
     for by, res in report["scores"].items():
         print(_line(f"factor_scores by {by}", res, "total"))
-    print(f"{'peak RSS (MB)':<30}{report['peak_rss_mb']:>9.0f}")
-    load = report["environment"]["load_average"]
-    print(f"{'load average before / after':<30}{load['before']:>9.2f}{load['after']:>9.2f}")
+    print(f"{'peak RSS of this process (MB)':<30}{report['peak_rss_mb']:>9.0f}")
     print()
     for name, check in report["targets"].items():
         verdict = "ok" if check["met"] else "MISSED"
@@ -256,57 +384,64 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=Path(__file__).with_name("out"), help="output folder"
     )
     parser.add_argument("--repeats", type=int, default=REPEATS, help="runs per measurement (3)")
+    parser.add_argument("--formats", default="xlsx,csv", help="file formats to import (xlsx,csv)")
+    parser.add_argument(
+        "--whole-only", action="store_true", help="only the whole-process comparison"
+    )
+    parser.add_argument(
+        "--no-pandas", action="store_true", help="leave out the slow pandas+openpyxl anchor"
+    )
     args = parser.parse_args(argv)
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
 
-    xlsx, csv_path, generated = survey_files(args.rows, args.out)
-    rss_before = peak_rss_mb()
+    paths, generated = survey_files(args.rows, args.out, formats)
+    anchors = [a for a in ANCHORS if not (args.no_pandas and a == "pandas+openpyxl")]
     load_before = os.getloadavg()[0]
-    imports = {
-        "xlsx": bench_import(xlsx, args.rows, args.repeats),
-        "csv": bench_import(csv_path, args.rows, args.repeats),
-    }
-    scores = bench_scores(xlsx, args.rows, args.repeats)
-    slowest_scores = max(s["median"]["total"] for s in scores.values())
-    xlsx_total = imports["xlsx"]["median"]["total"]
-    report = {
+    print("whole processes, interleaved:", flush=True)
+    whole = bench_whole(paths, args.rows, args.repeats, anchors)
+    checks = whole_checks(whole, args.rows)
+    report: dict[str, object] = {
         "rows": args.rows,
         "items": len(load_instrument().item_ids),
         "repeats": args.repeats,
-        "files": {
-            "xlsx": {"name": xlsx.name, "bytes": xlsx.stat().st_size},
-            "csv": {"name": csv_path.name, "bytes": csv_path.stat().st_size},
-        },
+        "files": {k: {"name": p.name, "bytes": p.stat().st_size} for k, p in paths.items()},
         "generated_this_run": generated,
-        "import": imports,
-        "scores": scores,
-        "peak_rss_mb": peak_rss_mb(),
-        "peak_rss_mb_before_benchmark": rss_before,
-        "targets": {
-            "xlsx_import_s": {
-                "target": TARGETS["xlsx_import_s"],
-                "measured": xlsx_total,
-                "met": xlsx_total < TARGETS["xlsx_import_s"],
-            },
+        "whole_process": whole,
+        "whole_checks": checks,
+    }
+    met = all(c["met"] for c in checks.values())
+    if not args.whole_only:
+        imports = {k: bench_import(path, args.rows, args.repeats) for k, path in paths.items()}
+        source = paths.get("xlsx") or paths["csv"]
+        scores = bench_scores(source, args.rows, args.repeats)
+        slowest_scores = max(s["median"]["total"] for s in scores.values())
+        report["import"] = imports
+        report["scores"] = scores
+        report["peak_rss_mb"] = peak_rss_mb()
+        report["targets"] = {
             "scores_s": {
                 "target": TARGETS["scores_s"],
                 "measured": slowest_scores,
                 "met": slowest_scores < TARGETS["scores_s"],
             },
-        },
-        "environment": {
-            "python": platform.python_version(),
-            "machine": platform.machine(),
-            "cpus": os.cpu_count(),
-            "load_average": {"before": load_before, "after": os.getloadavg()[0]},
-            "monitor": getattr(monitor, "__version__", None),
-        },
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        met = met and all(t["met"] for t in report["targets"].values())
+    load = {"before": load_before, "after": os.getloadavg()[0]}
+    report["environment"] = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "load_average": load,
+        "monitor": getattr(monitor, "__version__", None),
     }
+    report["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     out_file = args.out / f"results_{args.rows}.json"
     out_file.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print_table(report)
+    if not args.whole_only:
+        print_table(report)
+    print_whole(whole, checks, load)
     print(f"\nresults written to {out_file}")
-    return 0 if all(t["met"] for t in report["targets"].values()) else 1
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

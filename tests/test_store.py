@@ -111,11 +111,10 @@ def _fail_after_the_answers(monkeypatch):
     monkeypatch.setattr(uploads, "record_audit", fail)  # the last statement of the transaction
 
 
-def _null_partnership(prepared):
-    answers = prepared.answers
+def _null_partnership(answers: pa.Table) -> pa.Table:
     column = answers.schema.get_field_index("partnership")
     nulls = pa.nulls(answers.num_rows, pa.string())
-    prepared.answers = answers.set_column(column, "partnership", nulls)
+    return answers.set_column(column, "partnership", nulls)
 
 
 @pytest.mark.parametrize("break_it", ["last statement fails", "answers violate NOT NULL"])
@@ -131,14 +130,15 @@ def test_a_failed_insert_stores_nothing(db, load, files, counts, monkeypatch, br
         waves=prepared.waves,
         n_rows=prepared.rows,
     )
+    answers = prepared.staged
     if break_it == "last statement fails":
         _fail_after_the_answers(monkeypatch)
         expected, message = RuntimeError, "the disk is full"
     else:
-        _null_partnership(prepared)
+        answers = _null_partnership(prepared.answers)
         expected, message = StoreError, r"refused to store this \(.*partnership.*Nothing was"
     with pytest.raises(expected, match=message):
-        uploads.insert_survey(db, record, prepared.answers)
+        uploads.insert_survey(db, record, answers)
     assert counts(db) == before
     assert uploads.list_uploads(db).equals(uploads_before)
     monkeypatch.undo()

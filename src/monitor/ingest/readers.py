@@ -6,14 +6,17 @@ so validation sees exactly what the evaluator typed.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import fastexcel
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from monitor.errors import Problem, UnreadableFileError
 from monitor.ingest.safety import OLE_MAGIC, ZIP_MAGIC, Limits, check_bytes, check_shape
@@ -62,19 +65,53 @@ def _check_kind(data: bytes, file_name: str) -> str:
     return "excel" if ext in EXCEL_TYPES else "csv"
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-16 with a BOM, UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Longest cell, as Python's csv module allows: an unclosed quote swallows the rest of the
+# file into one cell, which is then refused rather than read as a strange header.
+MAX_CELL_CHARS = 131_072
+_CHECK_CHUNK = 1 << 20
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether `data` is valid UTF-8 (checked a megabyte at a time)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), _CHECK_CHUNK):
+            decoder.decode(data[start : start + _CHECK_CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def utf8_text(data: bytes) -> bytes:
+    """CSV bytes as UTF-8 without byte order marks or NUL bytes.
+
+    UTF-16 with a BOM is decoded; UTF-8 (with or without BOM) is kept as it is; anything
+    else is read as Windows-1252, else Latin-1.
+    """
+    if data.startswith(UTF16_BOMS):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16").replace("\x00", "").lstrip("\ufeff").encode("utf-8")
         except UnicodeDecodeError:
             pass
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    if b"\x00" in data:
+        data = data.replace(b"\x00", b"")
+    while data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    if is_utf8(data):
+        return data
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text.lstrip("\ufeff").encode("utf-8")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-16 with a BOM, UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+    return utf8_text(data).decode("utf-8")
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -94,20 +131,63 @@ def _csv_rows_problem(row: int, cells: int, expected: int) -> Problem:
     )
 
 
-def _csv_records(text: str, delimiter: str, file_name: str, limits: Limits) -> list[list[str]]:
-    """Parse CSV text row by row, refusing a file over the row or column limits early."""
-    records: list[list[str]] = []
-    try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if len(record) > limits.max_columns or len(records) > limits.max_rows:
-                check_shape(len(records) + 1, len(record), file_name, limits)
-            records.append(record)
-    except csv.Error as exc:
-        raise UnreadableFileError(
-            f"{file_name} could not be read as CSV ({exc}). Save it again as CSV (UTF-8) "
-            "from the spreadsheet program. Nothing was stored."
-        ) from exc
-    return records
+def _not_csv(file_name: str, reason: str) -> UnreadableFileError:
+    return UnreadableFileError(
+        f"{file_name} could not be read as CSV ({reason}). Save it again as CSV (UTF-8) "
+        "from the spreadsheet program. Nothing was stored."
+    )
+
+
+@dataclass(frozen=True)
+class _Ragged:
+    """A record whose number of cells differs from the header's (number 1 = header)."""
+
+    number: int
+    cells: int
+    text: str
+
+
+def _parse_csv(text: bytes, delimiter: str, max_columns: int) -> tuple[pa.Table, list[_Ragged]]:
+    """Every record as string cells (Arrow's parser, on one thread so that each ragged
+    record comes with its number); ragged records are left out and listed."""
+    ragged: list[_Ragged] = []
+
+    def set_aside(row: pacsv.InvalidRow) -> str:
+        ragged.append(_Ragged(row.number, row.actual_columns, row.text))
+        return "skip"
+
+    names = [f"f{i}" for i in range(max_columns + 1)]
+    return pacsv.read_csv(
+        pa.py_buffer(text),
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=False),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            quote_char='"',
+            double_quote=True,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=set_aside,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    ), ragged
+
+
+def _has_text(record: str, delimiter: str) -> bool:
+    cells = next(csv.reader([record], delimiter=delimiter), [])
+    return any(cell.strip() for cell in cells)
+
+
+def _with_blank_rows(table: pa.Table, at: list[int]) -> pa.Table:
+    """`table` with a row of blank cells at each 0-based position of `at`."""
+    keep = np.ones(table.num_rows + len(at), dtype=bool)
+    keep[at] = False
+    indices = pa.array(np.cumsum(keep) - 1, mask=~keep)
+    taken = table.take(indices)
+    return pa.table({n: pc.fill_null(taken[n], "") for n in table.column_names})
 
 
 def read_csv(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet:
@@ -118,26 +198,34 @@ def read_csv(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet
     and lone carriage returns count as line ends.
     """
     limits = limits or Limits(max_bytes=None)
-    text = decode_text(data).replace("\x00", "").lstrip("\ufeff")
-    first_line = re.split(r"\r\n|\r|\n", text[:4_000_000], maxsplit=1)[0]
+    text = utf8_text(data)
+    if not text:
+        return Sheet(header=[], cells=pa.table({}))
+    first_line = re.split(rb"\r\n|\r|\n", text[:4_000_000], maxsplit=1)[0]
+    first_line = first_line.decode("utf-8", errors="replace")
     delimiter = sniff_delimiter(first_line[:65_536])
     if first_line.count(delimiter) >= limits.max_columns:
         check_shape(1, first_line.count(delimiter) + 1, file_name, limits)
-    records = _csv_records(text, delimiter, file_name, limits)
-    header = records[0] if records else []
-    width = len(header)
-    problems: list[Problem] = []
-    rows: list[list[str]] = []
-    for number, record in enumerate(records[1:], start=2):
-        if len(record) != width and any(cell.strip() for cell in record):
-            problems.append(_csv_rows_problem(number, len(record), width))
-            record = []
-        rows.append(record + [""] * (width - len(record)) if len(record) < width else record)
-    names = [f"c{i}" for i in range(width)]
-    table = pa.table(
-        {name: pa.array([r[i] for r in rows], pa.string()) for i, name in enumerate(names)}
-    )
-    return Sheet(header=[h.strip() for h in header], cells=table, problems=problems)
+    try:
+        table, ragged = _parse_csv(text, delimiter, limits.max_columns)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise _not_csv(file_name, str(exc).splitlines()[0]) from exc
+    check_shape(table.num_rows + len(ragged) - 1, table.num_columns, file_name, limits)
+    for record in ragged:
+        if record.cells > limits.max_columns:
+            check_shape(record.number, record.cells, file_name, limits)
+    longest = max((pc.max(pc.binary_length(c)).as_py() or 0 for c in table.columns), default=0)
+    if longest > MAX_CELL_CHARS:
+        raise _not_csv(file_name, f"a cell is longer than {MAX_CELL_CHARS:,} characters")
+    width = table.num_columns
+    problems = [
+        _csv_rows_problem(r.number, r.cells, width) for r in ragged if _has_text(r.text, delimiter)
+    ]
+    if ragged:
+        table = _with_blank_rows(table, [r.number - 1 for r in ragged])
+    header = [str(h).strip() for h in table.slice(0, 1).to_pylist()[0].values()]
+    cells = table.slice(1).rename_columns([f"c{i}" for i in range(width)])
+    return Sheet(header=header, cells=cells, problems=problems)
 
 
 def _choose_sheet(names: list[str]) -> str:

@@ -38,7 +38,7 @@ from monitor.ingest.safety import Limits
 from monitor.instrument import Instrument, load_instrument
 from monitor.settings import load_settings
 from monitor.store import Database, lookups, responses, uploads
-from monitor.store.staging import ROW_COLUMN, SurveySpec, stage_survey
+from monitor.store.staging import ROW_COLUMN, StagedAnswers, SurveySpec, stage_survey
 from monitor.waves import parse_start, parse_wave
 
 
@@ -51,7 +51,7 @@ class PreparedImport:
     rows: int
     partnerships: list[str]
     waves: list[str]
-    answers: pa.Table
+    staged: StagedAnswers  # the answers, made in batches when stored
     ignored_columns: list[str] = field(default_factory=list)
     missing_items: list[str] = field(default_factory=list)
     layout: str = "Partnership Monitor template (or a plain table)"
@@ -79,8 +79,17 @@ class PreparedImport:
             )
         return notes
 
+    @property
+    def answers(self) -> pa.Table:
+        """Every answer as one table, in file order (for small files and tests)."""
+        return self.staged.table()
+
+    @property
+    def n_answers(self) -> int:
+        return self.staged.num_rows
+
     def preview(self, limit: int = 20) -> pd.DataFrame:
-        return self.answers.slice(0, limit).to_pandas()
+        return self.staged.head(limit).to_pandas()
 
 
 @dataclass(frozen=True)
@@ -259,7 +268,7 @@ def _apply_mapping(
     return sheet, comments
 
 
-def _comments(sheet: Sheet, columns: list[str], answers: pa.Table) -> pa.Table:
+def _comments(sheet: Sheet, columns: list[str], respondents: pa.Table) -> pa.Table:
     """Free-text answers with the respondent, partner, role and wave of their row."""
     rows = []
     start = sheet.first_data_row
@@ -267,12 +276,7 @@ def _comments(sheet: Sheet, columns: list[str], answers: pa.Table) -> pa.Table:
         values = sheet.cells.column(sheet.header.index(header)).to_pylist()
         rows += [(start + n, header, v.strip()) for n, v in enumerate(values) if v and v.strip()]
     texts = pd.DataFrame(rows, columns=["source_row", "question", "text"])
-    who = (
-        answers.select(["source_row", "partnership", "wave", "respondent_id", "partner", "role"])
-        .group_by(["source_row", "partnership", "wave", "respondent_id", "partner", "role"])
-        .aggregate([])
-        .to_pandas()
-    )
+    who = respondents.to_pandas()
     merged = texts.astype({"source_row": "int64"}).merge(
         who.astype({"source_row": "int64"}), on="source_row"
     )
@@ -343,14 +347,15 @@ def prepare_survey(
         total = staged.total_problems + len(sheet.problems)
         error = ValidationError(file_name, sheet.problems + staged.problems, total)
         raise _with_proposal(error, layout, proposal)
-    comments = _comments(sheet, comment_columns, staged.answers) if comment_columns else None
+    answers = staged.answers
+    comments = _comments(sheet, comment_columns, answers.respondents) if comment_columns else None
     return PreparedImport(
         file_name=file_name,
         sha256=sha256,
         rows=staged.rows,
         partnerships=staged.partnerships,
         waves=staged.waves,
-        answers=staged.answers,
+        staged=answers,
         ignored_columns=ignored,
         missing_items=[i for i in instrument.item_ids if i not in items],
         layout=layout.name,
@@ -372,12 +377,12 @@ def commit_survey(
         n_rows=prepared.rows,
         uploaded_by=uploaded_by,
     )
-    upload_id = uploads.insert_survey(db, record, prepared.answers, prepared.comments)
+    upload_id = uploads.insert_survey(db, record, prepared.staged, prepared.comments)
     return ImportResult(
         upload_id=upload_id,
         file_name=prepared.file_name,
         rows=prepared.rows,
-        answers=prepared.answers.num_rows,
+        answers=prepared.n_answers,
         partnerships=prepared.partnerships,
         waves=prepared.waves,
         warnings=prepared.warnings,

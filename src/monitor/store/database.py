@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from monitor.errors import DatabaseOpenError, NotADatabaseError, StoreError
 from monitor.store.migrations import pending
-from monitor.store.writer import Writer
+from monitor.store.writer import AnswerRows, Writer
 
 DEFAULT_DB = Path("data") / "monitor.duckdb"
 ENV_VAR = "MONITOR_DB"
@@ -236,6 +236,9 @@ class DuckWriter:
             f"INSERT INTO {quote_identifier(table)} ({names}) SELECT {names} FROM __rows"
         )
         self._cur.unregister("__rows")
+
+    def insert_answers(self, answers: AnswerRows, upload_id: int) -> None:
+        answers.insert_into(self._cur, upload_id)
 
     def restart_sequence(self, name: str, start: int) -> None:
         self._cur.execute(f"DROP SEQUENCE {quote_identifier(name)}")

@@ -29,6 +29,7 @@ from monitor.store.database import (
     sql_text,
 )
 from monitor.store.migrations import pending
+from monitor.store.writer import AnswerRows, upload_rows
 
 # Ordered migrations of the PostgreSQL schema: version -> SQL file. Append, never edit.
 MIGRATIONS: dict[int, str] = {1: "pg_migration_001.sql"}
@@ -202,6 +203,11 @@ class PgWriter:
                 out = io.BytesIO()
                 pacsv.write_csv(batch, out, options)
                 copy.write(out.getbuffer())
+
+    def insert_answers(self, answers: AnswerRows, upload_id: int) -> None:
+        """COPY the answers in batch by batch."""
+        for batch in answers.batches():
+            self.insert_rows("answers", upload_rows("answers", batch, upload_id))
 
     def restart_sequence(self, name: str, start: int) -> None:
         self._cur.execute("SELECT setval(%s, %s, false)", (name, start))

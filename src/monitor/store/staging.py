@@ -1,13 +1,15 @@
 """Validate and reshape one wide survey file in a private in-memory DuckDB.
 
 Nothing here touches the stored data: the result is either a list of problems
-or a long table of answers ready for `uploads.insert_survey`.
+or the answers (one row per answer) ready for `uploads.insert_survey`, made from the
+file's cells when they are stored.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
@@ -36,14 +38,62 @@ class SurveySpec:
     default_partnership: str = "Partnership"
 
 
+BATCH_ROWS = 262_144  # answers per batch handed to the store
+
+
+@dataclass
+class StagedAnswers:
+    """The answers of a checked file, one row per respondent, wave and item, made on
+    demand from the file's cells (so they are never held whole unless asked for)."""
+
+    raw: pa.Table
+    spec: SurveySpec
+    codes: dict[str, float | None]
+    wave_map: pd.DataFrame
+    respondents: pa.Table  # source_row, partnership, wave, respondent_id, partner, role
+    num_rows: int  # answers (given or blank)
+
+    def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+        """The answers in batches of at most `rows`, in no particular order."""
+        with self._connection() as con:
+            yield from con.sql(_statement("output")).to_arrow_reader(rows)
+
+    def head(self, rows: int) -> pa.Table:
+        """The first `rows` answers in file order (row, then item)."""
+        sql = _statement("output") + " ORDER BY source_row, item_id LIMIT $n"
+        with self._connection() as con:
+            return con.sql(sql, params={"n": rows}).to_arrow_table()
+
+    def table(self) -> pa.Table:
+        """Every answer, in file order (for small files and tests)."""
+        return self.head(self.num_rows)
+
+    def insert_into(self, cur: duckdb.DuckDBPyConnection, upload_id: int) -> None:
+        """Append the answers to the `answers` table behind `cur` (a DuckDB cursor inside
+        the upload's transaction), made there from the file's cells in one statement, so
+        that they never leave DuckDB. The helper views go with the cursor."""
+        _define(cur, self.raw, self.spec, self.codes, self.wave_map, base=False)
+        cur.execute(_statement("insert_answers"), {"upload_id": upload_id})
+
+    @contextmanager
+    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with duckdb.connect(":memory:") as con:
+            _define(con, self.raw, self.spec, self.codes, self.wave_map, base=False)
+            yield con
+
+
 @dataclass
 class StageResult:
-    answers: pa.Table
+    answers: StagedAnswers | None
     problems: list[Problem] = field(default_factory=list)
     total_problems: int = 0
     rows: int = 0
     partnerships: list[str] = field(default_factory=list)
     waves: list[str] = field(default_factory=list)
+
+
+def _statement(name: str) -> str:
+    return sql_statements("stage_survey.sql")[name]
 
 
 def _used(sql: str, params: dict) -> dict:
@@ -61,33 +111,79 @@ def _text(column: str | None, fallback: str = "''") -> str:
     return f"trim(coalesce({quote_identifier(column)}, ''))"
 
 
-def _base_sql(spec: SurveySpec, columns: list[str]) -> str:
-    blank = " AND ".join(f"{_text(c)} = ''" for c in columns) or "FALSE"
-    wave = f"coalesce(nullif({_text(spec.wave)}, ''), $default_wave, '')"
-    partnership = f"coalesce(nullif({_text(spec.partnership)}, ''), $default_partnership)"
-    return f"""
-        CREATE TEMP TABLE base AS
-        SELECT {quote_identifier(ROW_COLUMN)} AS src_row,
+def _fields_sql(spec: SurveySpec) -> str:
+    """The fields of a response row, from the file's cells (and `file_defaults`)."""
+    wave = f"coalesce(nullif({_text(spec.wave)}, ''), (SELECT wave FROM file_defaults), '')"
+    partnership = (
+        f"coalesce(nullif({_text(spec.partnership)}, ''), (SELECT partnership FROM file_defaults))"
+    )
+    return f"""{quote_identifier(ROW_COLUMN)} AS src_row,
                {_text(spec.respondent)} AS respondent_id,
                {_text(spec.partner)} AS partner,
                nullif({_text(spec.role)}, '') AS role,
                {wave} AS wave_raw,
-               {partnership} AS partnership
+               {partnership} AS partnership"""
+
+
+def _not_blank_sql(columns: list[str]) -> str:
+    return "NOT (" + (" AND ".join(f"{_text(c)} = ''" for c in columns) or "FALSE") + ")"
+
+
+def _base_sql(spec: SurveySpec, columns: list[str]) -> str:
+    return f"""
+        CREATE TEMP TABLE base AS
+        SELECT {_fields_sql(spec)}
         FROM raw
-        WHERE NOT ({blank})"""
+        WHERE {_not_blank_sql(columns)}"""
 
 
-def _raw_long_sql(spec: SurveySpec) -> str:
+def _raw_long_sql(spec: SurveySpec, columns: list[str]) -> str:
+    """One row per answer cell of the non-blank rows, with the row's fields alongside
+    (so that no join on the row is needed to build the answers)."""
     cols = ", ".join(quote_identifier(h) for h in spec.items)
     return f"""
-        CREATE TEMP TABLE raw_long AS
-        SELECT {quote_identifier(ROW_COLUMN)} AS src_row, header, raw_value
-        FROM raw UNPIVOT INCLUDE NULLS (raw_value FOR header IN ({cols}))"""
+        CREATE TEMP VIEW raw_long AS
+        SELECT *
+        FROM (
+            SELECT {_fields_sql(spec)}, {cols}
+            FROM raw
+            WHERE {_not_blank_sql(columns)}
+        ) UNPIVOT INCLUDE NULLS (raw_value FOR header IN ({cols}))"""
 
 
 def _problem(row: tuple) -> Problem:
     src_row, column, value, message, fix = row
     return Problem(message=message, fix=fix, row=src_row, column=column, value=value)
+
+
+def _define(
+    con: duckdb.DuckDBPyConnection,
+    raw: pa.Table,
+    spec: SurveySpec,
+    codes: dict[str, float | None],
+    wave_map: pd.DataFrame | None,
+    *,
+    base: bool,
+) -> None:
+    """Register the file's cells and look-ups on `con` and define the staging views over
+    them: the file's distinct answer texts looked up (`answer_values`), the answers
+    (`answers_long`) and, with `base`, the response rows (`base`). `wave_map` is
+    registered when given (else the caller registers it before reading answers)."""
+    params = {"default_wave": spec.default_wave, "default_partnership": spec.default_partnership}
+    code_frame = pd.DataFrame({"code": list(codes), "value": list(codes.values())})
+    items = pd.DataFrame({"header": list(spec.items), "item_id": list(spec.items.values())})
+    columns = [c for c in raw.column_names if c != ROW_COLUMN]
+    con.register("raw", raw)
+    con.register("item_columns", items)
+    con.register("answer_codes", code_frame.astype({"value": "float64"}))
+    if wave_map is not None:
+        con.register("wave_map", wave_map)
+    _run(con, _statement("file_defaults"), params)
+    if base:
+        _run(con, _base_sql(spec, columns), params)
+    _run(con, _raw_long_sql(spec, columns), params)
+    _run(con, _statement("answer_values"), params)
+    _run(con, _statement("answers_long"), params)
 
 
 def stage_survey(
@@ -102,27 +198,18 @@ def stage_survey(
 
     `wave_map(raw_waves) -> DataFrame(wave_raw, wave, wave_start)` places waves in time;
     `existing(partnerships, waves) -> DataFrame(partnership, wave, respondent_id, upload_id)`
-    lists respondents already stored.
+    lists respondents already stored. Only the problems to show are sorted; the answers
+    are made again, in batches, when they are stored (`StagedAnswers`).
     """
     params = {
         "scale_min": scale[0],
         "scale_max": scale[1],
-        "default_wave": spec.default_wave,
-        "default_partnership": spec.default_partnership,
         "respondent_header": spec.respondent,
         "partner_header": spec.partner,
         "wave_header": spec.wave or "wave",
     }
-    code_frame = pd.DataFrame({"code": list(codes), "value": list(codes.values())})
-    items = pd.DataFrame({"header": list(spec.items), "item_id": list(spec.items.values())})
-    columns = [c for c in raw.column_names if c != ROW_COLUMN]
-    statements = sql_statements("stage_survey.sql")
     with duckdb.connect(":memory:") as con:
-        con.register("raw", raw)
-        con.register("item_columns", items)
-        con.register("answer_codes", code_frame.astype({"value": "float64"}))
-        _run(con, _base_sql(spec, columns), params)
-        _run(con, _raw_long_sql(spec), params)
+        _define(con, raw, spec, codes, None, base=True)
         raw_waves = [r[0] for r in con.execute("SELECT DISTINCT wave_raw FROM base").fetchall()]
         waves = wave_map(raw_waves)
         con.register("wave_map", waves)
@@ -130,22 +217,24 @@ def stage_survey(
             r[0] for r in con.execute("SELECT DISTINCT partnership FROM base").fetchall()
         ]
         con.register("existing", existing(partnerships, waves["wave"].dropna().tolist()))
-        _run(con, statements["answer_values"], params)
-        _run(con, statements["answers_long"], params)
-        _run(con, statements["problems"], params)
-        total = con.execute("SELECT count(*) FROM problems").fetchone()[0]
+        _run(con, _statement("problems"), params)
+        total = con.execute("SELECT count(*) FROM problems").fetchall()[0][0]
         shown = con.execute(
             "SELECT * FROM problems ORDER BY src_row, col LIMIT $n", {"n": MAX_PROBLEMS}
         ).fetchall()
-        output = statements["output"]
-        answers = con.sql(output, params=_used(output, params)).to_arrow_table()
-        rows = con.execute("SELECT count(*) FROM base").fetchone()[0]
+        rows = con.execute("SELECT count(*) FROM base").fetchall()[0][0]
         facets = con.execute(
             "SELECT list(DISTINCT partnership ORDER BY partnership), "
             "list(DISTINCT wave ORDER BY wave) FROM base JOIN wave_map USING (wave_raw)"
-        ).fetchone()
+        ).fetchall()[0]
+        respondents = None if total else con.sql(_statement("respondents")).to_arrow_table()
+    staged = None
+    if respondents is not None:
+        staged = StagedAnswers(
+            raw, spec, codes, waves, respondents, num_rows=rows * len(spec.items)
+        )
     return StageResult(
-        answers=answers,
+        answers=staged,
         problems=[_problem(r) for r in shown],
         total_problems=total,
         rows=rows,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,8 +10,8 @@ import pandas as pd
 import pyarrow as pa
 
 from monitor.errors import ConflictError, DuplicateUploadError, NotFoundError
-from monitor.store.database import Database, sql_statements, sql_text
-from monitor.store.writer import ROW_TABLES, Writer, upload_rows
+from monitor.store.database import Database, DuckWriter, sql_statements, sql_text
+from monitor.store.writer import ROW_TABLES, AnswerRows, Writer, upload_rows
 
 UPLOAD_PARTNERSHIP = "SELECT partnership FROM uploads WHERE upload_id = $id"
 
@@ -44,15 +45,42 @@ def upload_partnership(db: Database, upload_id: int) -> str | None:
     return rows[0][0] if rows else None
 
 
+@dataclass(frozen=True)
+class AnswerTable:
+    """A whole table of answers as `AnswerRows`."""
+
+    table: pa.Table
+
+    @property
+    def num_rows(self) -> int:
+        return self.table.num_rows
+
+    @property
+    def respondents(self) -> pa.Table:
+        return self.table.select(["partnership", "wave", "respondent_id"])
+
+    def batches(self) -> Iterable[pa.RecordBatch]:
+        return self.table.to_batches()
+
+    def insert_into(self, cur, upload_id: int) -> None:
+        DuckWriter(cur).insert_rows("answers", upload_rows("answers", self.table, upload_id))
+
+
 def insert_survey(
-    db: Database, record: UploadRecord, staged: pa.Table, comments: pa.Table | None = None
+    db: Database,
+    record: UploadRecord,
+    staged: AnswerRows | pa.Table,
+    comments: pa.Table | None = None,
 ) -> int:
     """Store an upload record, its answers and its free-text comments in one transaction;
-    returns the upload id."""
+    returns the upload id. The answers go in without a whole copy being made first: a
+    DuckDB store makes them from the file's cells itself, PostgreSQL gets them in batches."""
+    if isinstance(staged, pa.Table):
+        staged = AnswerTable(staged)
     with db.write() as w:
         upload_id = _insert_upload(db, w, record, staged.num_rows)
-        _refuse_answered(db, staged)
-        w.insert_rows("answers", upload_rows("answers", staged, upload_id))
+        _refuse_answered(db, staged.respondents)
+        w.insert_answers(staged, upload_id)
         if comments is not None and comments.num_rows:
             w.insert_rows("comments", upload_rows("comments", comments, upload_id))
         details = f"{record.partnership}: {', '.join(record.waves)}, {record.n_rows} rows"
@@ -97,9 +125,9 @@ def _insert_upload(db: Database, w: Writer, record: UploadRecord, n_stored: int)
     return upload_id
 
 
-def _refuse_answered(db: Database, staged: pa.Table) -> None:
+def _refuse_answered(db: Database, respondents: pa.Table) -> None:
     """Refuse answers of respondents stored for the same wave since the file was checked."""
-    rows = db.query_rows(sql_text("answered_since.sql"), relations={"staged": staged})
+    rows = db.query_rows(sql_text("answered_since.sql"), relations={"staged": respondents})
     if rows:
         found = ", ".join(f"{r[0]} ({r[1]})" for r in rows)
         raise ConflictError(

@@ -7,6 +7,7 @@ uses DuckDB's `$name` parameters and only syntax both databases share.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 import numpy as np
@@ -46,6 +47,21 @@ SMALL_TABLES: dict[str, tuple[str, ...]] = {
 DATA_TABLES: dict[str, tuple[str, ...]] = {**SMALL_TABLES, **ROW_TABLES}
 
 
+class AnswerRows(Protocol):
+    """The answers of one survey upload, to be stored (see `staging.StagedAnswers`)."""
+
+    num_rows: int
+    respondents: pa.Table  # one row per respondent row: at least partnership, wave, respondent_id
+
+    def batches(self) -> Iterable[pa.RecordBatch]:
+        """The answers (columns of `answers` but upload_id) in batches."""
+        ...
+
+    def insert_into(self, cur, upload_id: int) -> None:
+        """Append the answers to `answers` through a DuckDB cursor in a transaction."""
+        ...
+
+
 class Writer(Protocol):
     """One open write transaction of a store."""
 
@@ -57,12 +73,16 @@ class Writer(Protocol):
         """Append `rows` (columns named as the table's) to `table`."""
         ...
 
+    def insert_answers(self, answers: AnswerRows, upload_id: int) -> None:
+        """Append the answers of upload `upload_id`."""
+        ...
+
     def restart_sequence(self, name: str, start: int) -> None:
         """Make the sequence `name` give `start` next (used when copying a store)."""
         ...
 
 
-def upload_rows(table: str, staged: pa.Table, upload_id: int) -> pa.Table:
+def upload_rows(table: str, staged: pa.Table | pa.RecordBatch, upload_id: int) -> pa.Table:
     """The columns of `table` taken from `staged`, with `upload_id` in front."""
     ids = pa.array(np.full(staged.num_rows, upload_id, dtype=np.int32))
     columns = ROW_TABLES[table]

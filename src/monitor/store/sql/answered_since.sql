@@ -1,5 +1,5 @@
 -- Respondents of a staged survey file whose answers for the same partnership and wave
--- are stored already (first ten). Registered: `staged` (answers of the new file).
+-- are stored already (first ten). Registered: `staged` (the new file's respondents).
 WITH incoming AS (
     SELECT DISTINCT partnership, wave, respondent_id FROM staged
 )

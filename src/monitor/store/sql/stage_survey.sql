@@ -3,7 +3,13 @@
 -- Registered before running: `raw` (the file; every cell a string, plus __row),
 -- `item_columns(header, item_id)`, `answer_codes(code, value)`,
 -- `wave_map(wave_raw, wave, wave_start)`, `existing(partnership, wave, respondent_id, upload_id)`.
--- Parameters: $scale_min, $scale_max.
+-- Parameters: $scale_min, $scale_max, $default_wave, $default_partnership and the headers
+-- named in messages.
+
+-- name: file_defaults
+-- The wave and partnership given for the whole file (used where a row has none).
+CREATE TEMP TABLE file_defaults AS
+SELECT $default_wave::VARCHAR AS wave, $default_partnership::VARCHAR AS partnership;
 
 -- name: answer_values
 -- Each distinct cell text of the item columns once, normalised and looked up.
@@ -27,32 +33,37 @@ FROM normalised AS n
 LEFT JOIN answer_codes AS k ON k.code = n.norm;
 
 -- name: answers_long
--- A view, not a table: `problems` only reads its few unknown answers, and `output`
--- streams it once, so the long table (one row per answer) is never stored.
+-- A view, not a table (as `raw_long`): `problems` only reads its few wrong answers,
+-- and `output` streams it in batches, so the long table (one row per answer) is never
+-- stored. Every join here has a small side (items, distinct answers).
 CREATE TEMP VIEW answers_long AS
-SELECT b.*, u.header, u.raw_value, i.item_id, v.norm, v.known_label, v.label_value, v.number
-FROM base AS b
-JOIN raw_long AS u USING (src_row)
+SELECT u.*, i.item_id, v.norm, v.known_label, v.label_value, v.number
+FROM raw_long AS u
 JOIN item_columns AS i USING (header)
 JOIN answer_values AS v ON v.cell = coalesce(u.raw_value, '');
 
 -- name: problems
+-- The answer texts that are wrong are found among the distinct ones first; only the
+-- cells holding one of them are then looked up.
 CREATE TEMP TABLE problems AS
-SELECT src_row, header AS col, raw_value AS val,
-       'unknown answer' AS message,
-       'Use a number from ' || $scale_min || ' to ' || $scale_max
-           || ', one of the scale''s labels (for example "Agree"), "Don''t know", "N/A" or leave it blank'
-           AS fix
-FROM answers_long
-WHERE NOT known_label AND number IS NULL
-UNION ALL
-SELECT src_row, header, raw_value,
-       'number outside the answer scale',
-       'Answers are whole numbers from ' || $scale_min || ' to ' || $scale_max
-           || '; correct the value or leave it blank if there was no answer'
-FROM answers_long
-WHERE NOT known_label AND number IS NOT NULL
-  AND (number <> round(number) OR number < $scale_min OR number > $scale_max)
+WITH wrong AS (
+    SELECT cell,
+           CASE WHEN number IS NULL THEN 'unknown answer'
+                ELSE 'number outside the answer scale' END AS message,
+           CASE WHEN number IS NULL
+                THEN 'Use a number from ' || $scale_min || ' to ' || $scale_max
+                     || ', one of the scale''s labels (for example "Agree"), "Don''t know", "N/A" or leave it blank'
+                ELSE 'Answers are whole numbers from ' || $scale_min || ' to ' || $scale_max
+                     || '; correct the value or leave it blank if there was no answer'
+           END AS fix
+    FROM answer_values
+    WHERE NOT known_label
+      AND (number IS NULL OR number <> round(number) OR number < $scale_min
+           OR number > $scale_max)
+)
+SELECT u.src_row, u.header AS col, u.raw_value AS val, w.message, w.fix
+FROM raw_long AS u
+JOIN wrong AS w ON w.cell = coalesce(u.raw_value, '')
 UNION ALL
 SELECT src_row, $respondent_header, respondent_id,
        'respondent_id is empty',
@@ -98,11 +109,27 @@ JOIN wave_map AS w USING (wave_raw)
 JOIN existing AS e
   ON e.partnership = b.partnership AND e.wave = w.wave AND e.respondent_id = b.respondent_id;
 
+-- name: respondents
+-- One row per respondent row of the file (for the checks at storing and for comments).
+SELECT b.src_row AS source_row, b.partnership, w.wave, b.respondent_id, b.partner, b.role
+FROM base AS b
+JOIN wave_map AS w USING (wave_raw);
+
+-- name: insert_answers
+-- The answers of one upload appended to a DuckDB store (on the store's own cursor).
+INSERT INTO answers (upload_id, partnership, wave, wave_start, respondent_id, partner, role,
+                     source_row, item_id, value)
+SELECT $upload_id::INTEGER, a.partnership, w.wave, w.wave_start, a.respondent_id, a.partner,
+       a.role, a.src_row, a.item_id,
+       CASE WHEN a.known_label THEN a.label_value ELSE a.number END
+FROM answers_long AS a
+JOIN wave_map AS w USING (wave_raw);
+
 -- name: output
+-- The answers in no particular order (streamed in batches to a store that is not DuckDB).
 SELECT
     a.partnership, w.wave, w.wave_start, a.respondent_id, a.partner, a.role,
     a.src_row AS source_row, a.item_id,
     CASE WHEN a.known_label THEN a.label_value ELSE a.number END AS value
 FROM answers_long AS a
 JOIN wave_map AS w USING (wave_raw)
-ORDER BY a.src_row, a.item_id;
