@@ -29,6 +29,7 @@ def copy_store(source: Database, target: Database) -> dict[str, int]:
         for table, rows in tables.items():
             if rows.num_rows:
                 writer.insert_rows(table, rows)
+        writer.keep_scores(None)
         writer.restart_sequence("upload_id_seq", _next_upload_id(tables))
     copied = lookups.table_counts(target)
     expected = {table: rows.num_rows for table, rows in tables.items()}

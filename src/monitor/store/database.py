@@ -36,6 +36,7 @@ MIGRATIONS: dict[int, str] = {
     3: "migration_003.sql",
     4: "migration_004.sql",
     5: "migration_005.sql",
+    6: "migration_006.sql",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -239,6 +240,16 @@ class DuckWriter:
 
     def insert_answers(self, answers: AnswerRows, upload_id: int) -> None:
         answers.insert_into(self._cur, upload_id)
+
+    def keep_scores(self, upload_ids: list[int] | None) -> None:
+        from monitor.store import kept_scores  # it builds on this module
+
+        kept_scores.keep(self._cur, upload_ids)
+
+    def drop_scores(self, upload_ids: list[int] | None) -> None:
+        from monitor.store import kept_scores
+
+        kept_scores.drop(self._cur, upload_ids)
 
     def restart_sequence(self, name: str, start: int) -> None:
         self._cur.execute(f"DROP SEQUENCE {quote_identifier(name)}")

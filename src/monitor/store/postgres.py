@@ -209,6 +209,12 @@ class PgWriter:
         for batch in answers.batches():
             self.insert_rows("answers", upload_rows("answers", batch, upload_id))
 
+    def keep_scores(self, upload_ids: list[int] | None) -> None:
+        """Nothing: respondent scores are kept by each replica's copy, not here."""
+
+    def drop_scores(self, upload_ids: list[int] | None) -> None:
+        """Nothing: see `keep_scores`."""
+
     def restart_sequence(self, name: str, start: int) -> None:
         self._cur.execute("SELECT setval(%s, %s, false)", (name, start))
 

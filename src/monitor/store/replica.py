@@ -117,6 +117,8 @@ class ReplicaDatabase(Database):
             for table, rows in [*fresh, *supplied]:
                 if rows.num_rows:
                     writer.insert_rows(table, rows)
+            if new:
+                writer.keep_scores(new)  # made here, from the answers just copied
         self.version = version
 
     def _fetch_new(
@@ -147,9 +149,12 @@ class ReplicaDatabase(Database):
         tables = [*WHOLE_TABLES, *(DATA_TABLES if wipe else ())]
         for table in tables:
             writer.execute(f"DELETE FROM {quote_identifier(table)}")
-        if gone and not wipe:
+        if wipe:
+            writer.drop_scores(None)
+        elif gone:
             for table in (*ROW_TABLES, "uploads"):
                 writer.execute(
                     f"DELETE FROM {quote_identifier(table)} WHERE list_contains($ids, upload_id)",
                     {"ids": gone},
                 )
+            writer.drop_scores(gone)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from monitor.instrument import Instrument
 from monitor.store.database import Database, sql_text
-from monitor.store.scoring import ScoreFilter
+from monitor.store.scoring import ScoreFilter, respondent_scores_sql
 
 GROUPS = (None, "role")
 
@@ -26,10 +26,10 @@ def scores_in_waves(
     factor, score. A respondent is the same person in two waves when partnership and
     respondent_id match."""
     where = ScoreFilter(partnership, tuple(partners) if partners else None)
-    sql = sql_text("respondent_scores.sql") + sql_text("respondent_scores_in_waves.sql")
+    sql = respondent_scores_sql(db, instrument) + sql_text("respondent_scores_in_waves.sql")
     return db.query_df(
         sql,
-        {**where.params(instrument), "waves": list(waves)},
+        {**where.params_without_scale(), "waves": list(waves)},
         instrument_items=instrument.items_frame(),
     )
 
@@ -41,9 +41,11 @@ def agency_summaries(
     mean and sd (sample; NaN for one respondent) of the respondents' factor scores."""
     if by not in GROUPS:
         raise ValueError(f"by must be 'role' or None, not {by!r}")
-    sql = sql_text("respondent_scores.sql") + sql_text("agency_summaries.sql").format(
+    sql = respondent_scores_sql(db, instrument) + sql_text("agency_summaries.sql").format(
         group_select=f"{by}, " if by else ""
     )
     return db.query_df(
-        sql, (where or ScoreFilter()).params(instrument), instrument_items=instrument.items_frame()
+        sql,
+        (where or ScoreFilter()).params_without_scale(),
+        instrument_items=instrument.items_frame(),
     )

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from monitor.instrument import Instrument
+from monitor.store import kept_scores
 from monitor.store.database import Database, sql_text
 
 GROUPINGS = {None: None, "partner": "partner", "role": "role"}
@@ -50,10 +51,18 @@ def t_critical(max_df: int = 10_000) -> pd.DataFrame:
     return pd.DataFrame({"df": df, "t": t_quantile(0.975, df)})
 
 
-def _scores_sql(by: str | None) -> str:
+def respondent_scores_sql(db: Database, instrument: Instrument) -> str:
+    """The SQL prelude defining `respondent_scores` (read from the kept respondent scores,
+    made current for `instrument` first: see kept_scores). Its parameters are those of
+    `ScoreFilter.params_without_scale`; it needs `instrument_items` registered."""
+    kept_scores.make_current(db, instrument)
+    return sql_text("respondent_scores.sql")
+
+
+def _scores_sql(db: Database, instrument: Instrument, by: str | None) -> str:
     column = GROUPINGS[by]
     group = f"{column}, " if column else ""
-    sql = sql_text("respondent_scores.sql") + sql_text("group_scores.sql")
+    sql = respondent_scores_sql(db, instrument) + sql_text("group_scores.sql")
     return sql.format(
         group_column=column or "group",
         group_select=group,
@@ -69,8 +78,8 @@ def group_scores(
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {sorted(k for k in GROUPINGS if k)} or None")
     return db.query_df(
-        _scores_sql(by),
-        (where or ScoreFilter()).params(instrument),
+        _scores_sql(db, instrument, by),
+        (where or ScoreFilter()).params_without_scale(),
         instrument_items=instrument.items_frame(),
         t_critical=t_critical(),
     )
@@ -93,14 +102,15 @@ def weighted_group_scores(
         raise ValueError(f"by must be one of {sorted(k for k in GROUPINGS if k)} or None")
     column = GROUPINGS[by]
     group = f"{column}, " if column else ""
-    sql = (sql_text("respondent_scores.sql") + sql_text("agency_scores.sql")).format(
+    prelude = respondent_scores_sql(db, instrument)
+    sql = (prelude + sql_text("agency_scores.sql")).format(
         group_select=group,
         group_output=f"g.{group}" if column else "",
         group_order=f"g.{group}" if column else "",
     )
     return db.query_df(
         sql,
-        (where or ScoreFilter()).params(instrument),
+        (where or ScoreFilter()).params_without_scale(),
         instrument_items=instrument.items_frame(),
         t_critical=t_critical(),
     )
@@ -110,12 +120,14 @@ def respondent_scores(
     db: Database, instrument: Instrument, where: ScoreFilter | None = None
 ) -> pd.DataFrame:
     """One row per respondent, wave and factor with the respondent's factor score."""
-    sql = sql_text("respondent_scores.sql") + (
+    sql = respondent_scores_sql(db, instrument) + (
         "SELECT * EXCLUDE (factor_pos) FROM respondent_scores "
         "ORDER BY partnership, wave_start, respondent_id, factor_pos"
     )
     return db.query_df(
-        sql, (where or ScoreFilter()).params(instrument), instrument_items=instrument.items_frame()
+        sql,
+        (where or ScoreFilter()).params_without_scale(),
+        instrument_items=instrument.items_frame(),
     )
 
 

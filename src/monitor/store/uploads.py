@@ -81,6 +81,7 @@ def insert_survey(
         upload_id = _insert_upload(db, w, record, staged.num_rows)
         _refuse_answered(db, staged.respondents)
         w.insert_answers(staged, upload_id)
+        w.keep_scores([upload_id])
         if comments is not None and comments.num_rows:
             w.insert_rows("comments", upload_rows("comments", comments, upload_id))
         details = f"{record.partnership}: {', '.join(record.waves)}, {record.n_rows} rows"
@@ -151,6 +152,7 @@ def remove_upload(db: Database, upload_id: int, removed_by: str | None = None) -
             )
         for table in ROW_TABLES:
             w.execute(f"DELETE FROM {table} WHERE upload_id = $id", {"id": upload_id})
+        w.drop_scores([upload_id])
         w.execute("DELETE FROM uploads WHERE upload_id = $id", {"id": upload_id})
         row = rows[0]
         details = f"{row[2]}: {row[3]} rows removed"

@@ -77,6 +77,15 @@ class Writer(Protocol):
         """Append the answers of upload `upload_id`."""
         ...
 
+    def keep_scores(self, upload_ids: list[int] | None) -> None:
+        """Make the kept respondent scores of these survey uploads (all: None) from their
+        stored answers (DuckDB only; PostgreSQL keeps none, its replicas make their own)."""
+        ...
+
+    def drop_scores(self, upload_ids: list[int] | None) -> None:
+        """Remove the kept respondent scores of these uploads (all: None)."""
+        ...
+
     def restart_sequence(self, name: str, start: int) -> None:
         """Make the sequence `name` give `start` next (used when copying a store)."""
         ...

@@ -1,34 +1,22 @@
--- Respondent factor scores: the mean of a respondent's answered items of a factor,
--- reverse-worded items flipped. A respondent who answered fewer than half of the
--- factor's items gets no score for it.
+-- Respondent factor scores, as kept in respondent_factor_scores (see kept_scores.sql:
+-- the mean of a respondent's answered items of a factor, reverse-worded items flipped,
+-- only where at least half of the factor's items were answered).
 -- Needs `instrument_items(item_id, factor, factor_pos, reverse)` registered.
--- Parameters: $scale_sum (scale min + max); filters, NULL meaning all: $partnership,
--- $partners (a list of partner names), $wave_from and $wave_to (wave start dates).
+-- Parameters, NULL meaning all: $partnership, $partners (a list of partner names),
+-- $wave_from and $wave_to (wave start dates).
 WITH factor_size AS (
-    SELECT factor, count(*) AS n_items
+    SELECT factor, any_value(factor_pos) AS factor_pos, count(*) AS n_items
     FROM instrument_items
     GROUP BY factor
 ),
-item_answers AS (
-    SELECT
-        a.partnership, a.wave, a.wave_start, a.respondent_id, a.partner, a.role,
-        i.factor, i.factor_pos, f.n_items,
-        CASE WHEN i.reverse THEN $scale_sum - a.value ELSE a.value END AS value
-    FROM answers AS a
-    JOIN instrument_items AS i USING (item_id)
-    JOIN factor_size AS f USING (factor)
-    WHERE ($partnership IS NULL OR a.partnership = $partnership)
-      AND ($partners IS NULL OR list_contains($partners, a.partner))
-      AND ($wave_from IS NULL OR a.wave_start >= $wave_from)
-      AND ($wave_to IS NULL OR a.wave_start <= $wave_to)
-),
 respondent_scores AS (
     SELECT
-        partnership, wave, wave_start, respondent_id, partner, role, factor, factor_pos,
-        avg(value) AS score,
-        count(value) AS n_answered,
-        any_value(n_items) AS n_items
-    FROM item_answers
-    GROUP BY ALL
-    HAVING 2 * count(value) >= any_value(n_items)
+        k.partnership, k.wave, k.wave_start, k.respondent_id, k.partner, k.role,
+        k.factor, f.factor_pos, k.score, k.n_answered, f.n_items
+    FROM respondent_factor_scores AS k
+    JOIN factor_size AS f USING (factor)
+    WHERE ($partnership IS NULL OR k.partnership = $partnership)
+      AND ($partners IS NULL OR list_contains($partners, k.partner))
+      AND ($wave_from IS NULL OR k.wave_start >= $wave_from)
+      AND ($wave_to IS NULL OR k.wave_start <= $wave_to)
 )

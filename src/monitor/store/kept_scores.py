@@ -1,0 +1,83 @@
+"""Respondent factor scores kept beside the answers (table respondent_factor_scores).
+
+A survey upload's scores are made in the transaction that stores it and removed with it;
+group scores then read one row per respondent and factor. The instrument the scores
+were made with is noted in `meta` with its fingerprint: reading with an instrument of
+another fingerprint (other items, factors, reverse flags or scale) makes them all again.
+Only DuckDB keeps them: a PostgreSQL store has none, and each replica makes its own
+when it catches up (see `replica`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import duckdb
+import pyarrow as pa
+
+from monitor.instrument import Instrument
+from monitor.store.database import Database, sql_statements
+
+KEPT_TABLE = "respondent_factor_scores"
+
+
+def _statements() -> dict[str, str]:
+    return sql_statements("kept_scores.sql")
+
+
+def describe(instrument: Instrument) -> str:
+    """What the scores depend on, as canonical JSON: the scale and each item's factor and
+    reverse flag (not names, wording, order or bands)."""
+    items = sorted((item.id, item.factor, bool(item.reverse)) for item in instrument.items)
+    scale_sum = instrument.scale_min + instrument.scale_max
+    return json.dumps({"scale_sum": scale_sum, "items": items}, separators=(",", ":"))
+
+
+def fingerprint(description: str) -> str:
+    return hashlib.sha256(description.encode("utf-8")).hexdigest()
+
+
+def _noted(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(cur.execute(_statements()["noted"]).fetchall())
+
+
+def keep(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
+    """Make the scores of `upload_ids` (every upload: None), inside the caller's
+    transaction, with the instrument noted. Nothing while none is noted: the first
+    reading makes them all."""
+    description = _noted(cur).get("scores_instrument")
+    if description is None:
+        return
+    noted = json.loads(description)
+    ids, factors, reverse = zip(*noted["items"], strict=True) if noted["items"] else ([], [], [])
+    items = pa.table(
+        {
+            "item_id": pa.array(ids, pa.string()),
+            "factor": pa.array(factors, pa.string()),
+            "reverse": pa.array(reverse, pa.bool_()),
+        }
+    )
+    cur.register("scored_items", items)
+    cur.execute(_statements()["build"], {"scale_sum": noted["scale_sum"], "ids": upload_ids})
+    cur.unregister("scored_items")
+
+
+def drop(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
+    """Remove the scores of `upload_ids` (all: None), inside the caller's transaction."""
+    cur.execute(_statements()["drop"], {"ids": upload_ids})
+
+
+def make_current(db: Database, instrument: Instrument) -> None:
+    """Make the kept scores those of `instrument`, all again if it is not the one noted."""
+    description = describe(instrument)
+    wanted = fingerprint(description)
+    noted = dict(db.query_rows(_statements()["noted"]))
+    if noted.get("scores_fingerprint") == wanted:
+        return
+    with db.transaction() as cur:
+        if _noted(cur).get("scores_fingerprint") == wanted:
+            return  # another session made them meanwhile
+        drop(cur, None)
+        cur.execute(_statements()["note"], {"instrument": description, "fingerprint": wanted})
+        keep(cur, None)

@@ -1,0 +1,34 @@
+-- Kept respondent factor scores (table respondent_factor_scores, see migration_006.sql).
+-- Each statement is introduced by a line `-- name: <statement name>`.
+
+-- name: build
+-- The respondent factor scores of the uploads in $ids (of every upload when $ids is NULL):
+-- the mean of a respondent's answered items of a factor, reverse-worded items flipped
+-- ($scale_sum = scale min + max); a respondent who answered fewer than half of the
+-- factor's items gets no score for it. Needs `scored_items(item_id, factor, reverse)`.
+INSERT INTO respondent_factor_scores (upload_id, partnership, wave, wave_start,
+                                      respondent_id, partner, role, factor, score,
+                                      n_answered)
+SELECT
+    a.upload_id, a.partnership, a.wave, a.wave_start, a.respondent_id, a.partner, a.role,
+    i.factor,
+    avg(CASE WHEN i.reverse THEN $scale_sum - a.value ELSE a.value END),
+    count(a.value)
+FROM answers AS a
+JOIN scored_items AS i USING (item_id)
+JOIN (SELECT factor, count(*) AS n_items FROM scored_items GROUP BY factor) AS f
+  USING (factor)
+WHERE $ids IS NULL OR list_contains($ids, a.upload_id)
+GROUP BY a.upload_id, a.partnership, a.wave, a.wave_start, a.respondent_id, a.partner,
+         a.role, i.factor
+HAVING 2 * count(a.value) >= any_value(f.n_items);
+
+-- name: drop
+DELETE FROM respondent_factor_scores WHERE $ids IS NULL OR list_contains($ids, upload_id);
+
+-- name: noted
+SELECT key, value FROM meta WHERE key IN ('scores_instrument', 'scores_fingerprint');
+
+-- name: note
+INSERT OR REPLACE INTO meta VALUES ('scores_instrument', $instrument),
+                                   ('scores_fingerprint', $fingerprint);

@@ -1,0 +1,106 @@
+"""Kept respondent factor scores equal those computed from the answers, in both stores,
+after imports, removals and a change of instrument."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from analytics_helpers import raw_answers
+from analytics_helpers import respondent_scores as reference_scores
+
+from monitor import scores
+from monitor.ingest import import_survey
+from monitor.store import open_database, scoring, uploads
+from monitor.store.kept_scores import KEPT_TABLE
+from monitor.store.replica import ReplicaDatabase
+
+KEYS = ["partnership", "wave", "respondent_id", "partner", "factor"]
+PARTNERS = ("Police", "Council", "Health", "Housing")
+
+
+def generated_csv(instrument, wave: str, n: int, seed: int) -> bytes:
+    """`n` respondents of one wave with random answers, a quarter of them missing."""
+    rng = np.random.default_rng(seed)
+    items = instrument.item_ids
+    answers = rng.integers(instrument.scale_min, instrument.scale_max + 1, (n, len(items)))
+    missing = rng.random((n, len(items))) < 0.25
+    lines = [",".join(["respondent_id", "partner", "role", "wave", *items])]
+    for r in range(n):
+        cells = ["" if missing[r, j] else str(answers[r, j]) for j in range(len(items))]
+        role = ["Manager", "Practitioner", ""][r % 3]
+        lines.append(",".join([f"R{r:03d}", PARTNERS[r % len(PARTNERS)], role, wave, *cells]))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def kept(db, instrument) -> pd.DataFrame:
+    frame = scoring.respondent_scores(db, instrument)[[*KEYS, "score", "n_answered"]]
+    return frame.sort_values(KEYS, ignore_index=True)
+
+
+def expected(db, instrument) -> pd.DataFrame:
+    frame = reference_scores(raw_answers(db), instrument)
+    frame = frame.rename(columns={"count": "n_answered"})[[*KEYS, "score", "n_answered"]]
+    return frame.sort_values(KEYS, ignore_index=True)
+
+
+def assert_kept_equal_computed(db, instrument) -> None:
+    got, want = kept(db, instrument), expected(db, instrument)
+    assert len(got) == len(want) > 0
+    assert got[KEYS].astype(str).equals(want[KEYS].astype(str))
+    assert np.allclose(got["score"], want["score"])
+    assert (got["n_answered"].to_numpy() == want["n_answered"].to_numpy()).all()
+    groups = (
+        want.groupby(["partnership", "wave", "factor"])["score"]
+        .agg(n="count", mean="mean")
+        .reset_index()
+    )
+    grouped = scores.factor_scores(db, instrument=instrument).merge(
+        groups, on=["partnership", "wave", "factor"], suffixes=("", "_want")
+    )
+    assert len(grouped) == len(groups)
+    assert (grouped["n"] == grouped["n_want"]).all()
+    assert np.allclose(grouped["mean"], grouped["mean_want"])
+
+
+def reversed_first_item(instrument):
+    """The instrument with the reverse flag of its first item turned over."""
+    first = instrument.factors[0]
+    items = (replace(first.items[0], reverse=not first.items[0].reverse), *first.items[1:])
+    return replace(instrument, factors=(replace(first, items=items), *instrument.factors[1:]))
+
+
+def test_kept_scores_follow_imports_removals_and_instrument(any_db, instrument):
+    one = import_survey(any_db, io.BytesIO(generated_csv(instrument, "2025-Q1", 60, 1)), "q1.csv")
+    assert_kept_equal_computed(any_db, instrument)  # made whole on first reading
+    import_survey(any_db, io.BytesIO(generated_csv(instrument, "2025-Q2", 80, 2)), "q2.csv")
+    assert_kept_equal_computed(any_db, instrument)  # kept when the upload was stored
+
+    uploads.remove_upload(any_db, one.upload_id)
+    assert_kept_equal_computed(any_db, instrument)
+    left = any_db.query_rows(f"SELECT DISTINCT wave FROM {KEPT_TABLE}")
+    assert left == [("2025-Q2",)]
+
+    changed = reversed_first_item(instrument)
+    before = kept(any_db, instrument)
+    assert_kept_equal_computed(any_db, changed)  # another instrument: made again
+    assert not kept(any_db, changed)["score"].equals(before["score"])
+    assert_kept_equal_computed(any_db, instrument)
+
+
+def test_a_new_replica_makes_its_own_kept_scores(pg_url, shared_dbs, instrument):
+    first = open_database(pg_url)
+    import_survey(first, io.BytesIO(generated_csv(instrument, "2025-Q1", 50, 3)), "q1.csv")
+    scoring.respondent_scores(first, instrument)  # the first replica notes the instrument
+    other = ReplicaDatabase(pg_url)  # PostgreSQL holds no scores: this copy makes them
+    try:
+        assert_kept_equal_computed(other, instrument)
+        import_survey(first, io.BytesIO(generated_csv(instrument, "2025-Q2", 40, 4)), "q2.csv")
+        other.refresh()  # catching up makes the new upload's scores in this copy
+        counts = dict(other.query_rows(f"SELECT wave, count(*) FROM {KEPT_TABLE} GROUP BY 1"))
+        assert set(counts) == {"2025-Q1", "2025-Q2"}
+        assert_kept_equal_computed(other, instrument)
+    finally:
+        other.close()
