@@ -20,7 +20,7 @@ import pandas as pd
 
 from monitor.instrument import load_instrument
 from monitor.scores import factor_scores
-from monitor.store import Database, kept_scores
+from monitor.store import Database, scoring
 
 REPEATS = 5
 RESPONDENTS = 1_333_334  # x 30 items = 40M answers
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         db = build_store(Path(folder) / "scores.duckdb", args.respondents)
         n_answers = db.query_rows("SELECT count(*) FROM answers")[0][0]
         print(f"generated {n_answers:,} answers in {time.perf_counter() - started:.1f} s")
-        keep, _ = timed(lambda: kept_scores.make_current(db, instrument))
+        keep, _ = timed(lambda: scoring.make_scores_current(db, instrument))
         print(f"kept respondent scores made in {keep['wall']:.2f} s ({keep['cpu']:.2f} s cpu)")
         answers = db.query_df(
             "SELECT partnership, wave, respondent_id, partner, item_id, value FROM answers"

@@ -375,6 +375,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _close_stores() -> None:
     """Close the databases a command opened (nothing to do if it opened none)."""
-    database = sys.modules.get("monitor.store.database")
-    if database is not None:
-        database.close_all()
+    registry = sys.modules.get("monitor.store.registry")
+    if registry is not None:
+        registry.close_all()

@@ -7,13 +7,10 @@ file, so Streamlit sessions (threads) can share a Store safely.
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -21,7 +18,9 @@ import pandas as pd
 import pyarrow as pa
 
 from monitor.errors import DatabaseOpenError, NotADatabaseError, StoreError
+from monitor.store import kept_scores
 from monitor.store.migrations import pending
+from monitor.store.sqlfiles import sql_statements, sql_text
 from monitor.store.writer import AnswerRows, Writer
 
 DEFAULT_DB = Path("data") / "monitor.duckdb"
@@ -39,18 +38,6 @@ MIGRATIONS: dict[int, str] = {
     6: "migration_006.sql",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
-
-
-@cache
-def sql_text(name: str) -> str:
-    """The text of a `.sql` file kept next to this module."""
-    return resources.files("monitor.store").joinpath("sql", name).read_text(encoding="utf-8")
-
-
-def sql_statements(name: str) -> dict[str, str]:
-    """The statements of a `.sql` file, each introduced by a line `-- name: <name>`."""
-    parts = re.split(r"^-- name: (\w+)\s*$", sql_text(name), flags=re.M)
-    return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts), 2)}
 
 
 def quote_identifier(name: str) -> str:
@@ -242,13 +229,9 @@ class DuckWriter:
         answers.insert_into(self._cur, upload_id)
 
     def keep_scores(self, upload_ids: list[int] | None) -> None:
-        from monitor.store import kept_scores  # it builds on this module
-
         kept_scores.keep(self._cur, upload_ids)
 
     def drop_scores(self, upload_ids: list[int] | None) -> None:
-        from monitor.store import kept_scores
-
         kept_scores.drop(self._cur, upload_ids)
 
     def restart_sequence(self, name: str, start: int) -> None:

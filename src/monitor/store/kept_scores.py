@@ -5,7 +5,8 @@ group scores then read one row per respondent and factor. The instrument the sco
 were made with is noted in `meta` with its fingerprint: reading with an instrument of
 another fingerprint (other items, factors, reverse flags or scale) makes them all again.
 Only DuckDB keeps them: a PostgreSQL store has none, and each replica makes its own
-when it catches up (see `replica`).
+when it catches up (see `replica`). `scoring.respondent_scores_sql` makes them current
+before they are read.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ import duckdb
 import pyarrow as pa
 
 from monitor.instrument import Instrument
-from monitor.store.database import Database, sql_statements
+from monitor.store.sqlfiles import sql_statements
 
 KEPT_TABLE = "respondent_factor_scores"
 
 
-def _statements() -> dict[str, str]:
+def statements() -> dict[str, str]:
     return sql_statements("kept_scores.sql")
 
 
@@ -38,19 +39,20 @@ def fingerprint(description: str) -> str:
     return hashlib.sha256(description.encode("utf-8")).hexdigest()
 
 
-def _noted(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(cur.execute(_statements()["noted"]).fetchall())
+def noted(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(cur.execute(statements()["noted"]).fetchall())
 
 
 def keep(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
     """Make the scores of `upload_ids` (every upload: None), inside the caller's
     transaction, with the instrument noted. Nothing while none is noted: the first
     reading makes them all."""
-    description = _noted(cur).get("scores_instrument")
+    description = noted(cur).get("scores_instrument")
     if description is None:
         return
-    noted = json.loads(description)
-    ids, factors, reverse = zip(*noted["items"], strict=True) if noted["items"] else ([], [], [])
+    scoring = json.loads(description)
+    items_noted = scoring["items"]
+    ids, factors, reverse = zip(*items_noted, strict=True) if items_noted else ([], [], [])
     items = pa.table(
         {
             "item_id": pa.array(ids, pa.string()),
@@ -59,25 +61,10 @@ def keep(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
         }
     )
     cur.register("scored_items", items)
-    cur.execute(_statements()["build"], {"scale_sum": noted["scale_sum"], "ids": upload_ids})
+    cur.execute(statements()["build"], {"scale_sum": scoring["scale_sum"], "ids": upload_ids})
     cur.unregister("scored_items")
 
 
 def drop(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
     """Remove the scores of `upload_ids` (all: None), inside the caller's transaction."""
-    cur.execute(_statements()["drop"], {"ids": upload_ids})
-
-
-def make_current(db: Database, instrument: Instrument) -> None:
-    """Make the kept scores those of `instrument`, all again if it is not the one noted."""
-    description = describe(instrument)
-    wanted = fingerprint(description)
-    noted = dict(db.query_rows(_statements()["noted"]))
-    if noted.get("scores_fingerprint") == wanted:
-        return
-    with db.transaction() as cur:
-        if _noted(cur).get("scores_fingerprint") == wanted:
-            return  # another session made them meanwhile
-        drop(cur, None)
-        cur.execute(_statements()["note"], {"instrument": description, "fingerprint": wanted})
-        keep(cur, None)
+    cur.execute(statements()["drop"], {"ids": upload_ids})

@@ -51,11 +51,28 @@ def t_critical(max_df: int = 10_000) -> pd.DataFrame:
     return pd.DataFrame({"df": df, "t": t_quantile(0.975, df)})
 
 
+def make_scores_current(db: Database, instrument: Instrument) -> None:
+    """Make the kept respondent scores those of `instrument`, all again when it is not
+    the instrument they were made with (see kept_scores)."""
+    description = kept_scores.describe(instrument)
+    wanted = kept_scores.fingerprint(description)
+    noted = dict(db.query_rows(kept_scores.statements()["noted"]))
+    if noted.get("scores_fingerprint") == wanted:
+        return
+    with db.transaction() as cur:
+        if kept_scores.noted(cur).get("scores_fingerprint") == wanted:
+            return  # another session made them meanwhile
+        kept_scores.drop(cur, None)
+        note = {"instrument": description, "fingerprint": wanted}
+        cur.execute(kept_scores.statements()["note"], note)
+        kept_scores.keep(cur, None)
+
+
 def respondent_scores_sql(db: Database, instrument: Instrument) -> str:
     """The SQL prelude defining `respondent_scores` (read from the kept respondent scores,
-    made current for `instrument` first: see kept_scores). Its parameters are those of
+    made current for `instrument` first). Its parameters are those of
     `ScoreFilter.params_without_scale`; it needs `instrument_items` registered."""
-    kept_scores.make_current(db, instrument)
+    make_scores_current(db, instrument)
     return sql_text("respondent_scores.sql")
 
 
