@@ -1,6 +1,6 @@
 """Benchmark: the dashboard server under concurrent sessions, without a browser.
 
-Run `python benchmarks/bench_load.py [--sessions 20] [--rounds 1] [--think 1.0]
+Run `python benchmarks/bench_load.py [--sessions 20] [--rounds 1] [--think 5.0]
 [--out benchmarks/out]`.
 
 It starts a real `streamlit run app.py` on a free loopback port, on a temporary DuckDB
@@ -759,7 +759,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions")
     parser.add_argument("--rounds", type=int, default=1, help="passes over the pages per session")
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause between actions, s")
+    parser.add_argument("--think", type=float, default=5.0, help="mean pause between actions, s")
     parser.add_argument("--ramp", type=float, default=5.0, help="seconds to start all sessions")
     parser.add_argument("--pages", default=",".join(DEFAULT_PAGES), help="URL path names")
     parser.add_argument("--seed", type=int, default=15)
