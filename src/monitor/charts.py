@@ -50,6 +50,14 @@ def _ticks(instrument: Instrument) -> list[float]:
     return [instrument.scale_min + k / 2 for k in range(steps + 1)]
 
 
+def _when(test: str, value: object) -> dict:
+    """The `condition` of an encoding: `value` where the Vega expression `test` holds.
+
+    Written out instead of `alt.condition(...)`, whose result Altair converts back into
+    an encoding object through a slow schema lookup each time a chart is built."""
+    return {"test": test, "value": value}
+
+
 def _factor_order(instrument: Instrument) -> list[str]:
     return [f.name for f in instrument.factors]
 
@@ -85,7 +93,7 @@ def scorecard_chart(card: pd.DataFrame, instrument: Instrument | None = None) ->
             title="Score (95% interval)",
             axis=alt.Axis(values=_ticks(instrument)),
         ),
-        x2="ci_high:Q",
+        x2=alt.X2("ci_high:Q"),
     )
     points = base.mark_point(filled=True, size=140).encode(
         x=alt.X("mean:Q", scale=x_scale),
@@ -106,7 +114,7 @@ def scorecard_chart(card: pd.DataFrame, instrument: Instrument | None = None) ->
         .mark_rule(strokeDash=[4, 4], color="#999")
         .encode(x=alt.X("min:Q", scale=x_scale))
     )
-    return (rules + interval + points + labels).properties(height=alt.Step(36))
+    return alt.layer(rules, interval, points, labels).properties(height=alt.Step(36))
 
 
 def trend_chart(scores: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
@@ -116,16 +124,17 @@ def trend_chart(scores: pd.DataFrame, instrument: Instrument | None = None) -> a
     y_scale = _score_axis(instrument)
     order = [name for name in _factor_order(instrument) if name in set(scores["factor_name"])]
     colour = alt.Color("factor_name:N", sort=order, scale=alt.Scale(domain=order), title="Factor")
-    base = alt.Chart(scores).encode(x=x, color=colour)
+    base = alt.Chart().encode(x=x, color=colour)
     band = base.mark_area(opacity=0.15).encode(
         y=alt.Y("ci_low:Q", scale=y_scale, title="Score"),
-        y2="ci_high:Q",
+        y2=alt.Y2("ci_high:Q"),
         color=alt.Color("factor_name:N", scale=alt.Scale(domain=order), legend=None),
     )
     line = base.mark_line(point=True).encode(
         y=alt.Y("mean:Q", scale=y_scale), tooltip=SCORE_TOOLTIP
     )
-    return (band + line).resolve_legend(color="independent").properties(height=380)
+    layered = alt.layer(band, line, data=scores)
+    return layered.resolve_legend(color="independent").properties(height=380)
 
 
 def trend_small_multiples(scores: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
@@ -135,7 +144,7 @@ def trend_small_multiples(scores: pd.DataFrame, instrument: Instrument | None = 
     y_scale = _score_axis(instrument)
     base = alt.Chart().encode(x=x)
     band = base.mark_area(opacity=0.2, color=OKABE_ITO[0]).encode(
-        y=alt.Y("ci_low:Q", scale=y_scale, title="Score"), y2="ci_high:Q"
+        y=alt.Y("ci_low:Q", scale=y_scale, title="Score"), y2=alt.Y2("ci_high:Q")
     )
     line = base.mark_line(point=True, color=OKABE_ITO[0]).encode(
         y=alt.Y("mean:Q", scale=y_scale), tooltip=SCORE_TOOLTIP
@@ -175,21 +184,18 @@ def partner_heatmap(matrix: pd.DataFrame, instrument: Instrument | None = None) 
         axis=alt.Axis(labelAngle=-35, labelOverlap=False),
     )
     y = alt.Y("partner:N", title=None, axis=alt.Axis(labelOverlap=False))
-    base = alt.Chart(data).encode(x=x, y=y)
+    base = alt.Chart().encode(x=x, y=y)
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.condition(
-            "datum.suppressed",
-            alt.value(SUPPRESSED_COLOUR),
-            alt.Color(
-                "mean:Q",
-                scale=alt.Scale(
-                    scheme="blueorange",
-                    reverse=True,
-                    domain=[instrument.scale_min, instrument.scale_max],
-                    domainMid=(instrument.scale_min + instrument.scale_max) / 2,
-                ),
-                title="Score",
+        color=alt.Color(
+            "mean:Q",
+            scale=alt.Scale(
+                scheme="blueorange",
+                reverse=True,
+                domain=[instrument.scale_min, instrument.scale_max],
+                domainMid=(instrument.scale_min + instrument.scale_max) / 2,
             ),
+            title="Score",
+            condition=_when("datum.suppressed", SUPPRESSED_COLOUR),
         ),
         tooltip=[
             alt.Tooltip("partner:N", title="Partner"),
@@ -199,8 +205,8 @@ def partner_heatmap(matrix: pd.DataFrame, instrument: Instrument | None = None) 
             alt.Tooltip("band_label:N", title="Band"),
         ],
     )
-    text = base.mark_text(fontSize=11).encode(text="label:N")
-    return (cells + text).properties(height=alt.Step(30))
+    text = base.mark_text(fontSize=11).encode(text=alt.Text("label:N"))
+    return alt.layer(cells, text, data=data).properties(height=alt.Step(30))
 
 
 def gap_chart(gaps: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
@@ -208,9 +214,10 @@ def gap_chart(gaps: pd.DataFrame, instrument: Instrument | None = None) -> alt.C
     instrument = instrument or load_instrument()
     y = alt.Y("factor_name:N", sort=alt.EncodingSortField("gap", order="descending"), title=None)
     x_scale = _score_axis(instrument)
-    base = alt.Chart(gaps).encode(y=y)
+    base = alt.Chart().encode(y=y)
     rule = base.mark_rule(strokeWidth=3, color="#999").encode(
-        x=alt.X("low:Q", scale=x_scale, title="Lowest and highest partner score"), x2="high:Q"
+        x=alt.X("low:Q", scale=x_scale, title="Lowest and highest partner score"),
+        x2=alt.X2("high:Q"),
     )
     tip = [
         alt.Tooltip("factor_name:N", title="Factor"),
@@ -221,12 +228,12 @@ def gap_chart(gaps: pd.DataFrame, instrument: Instrument | None = None) -> alt.C
         alt.Tooltip("gap:Q", title="Gap", format=".2f"),
     ]
     low = base.mark_point(filled=True, size=110, color=BAND_COLOURS["concern"]).encode(
-        x="low:Q", tooltip=tip
+        x=alt.X("low:Q"), tooltip=tip
     )
     high = base.mark_point(filled=True, size=110, color=BAND_COLOURS["strength"]).encode(
-        x="high:Q", tooltip=tip
+        x=alt.X("high:Q"), tooltip=tip
     )
-    return (rule + low + high).properties(height=alt.Step(32))
+    return alt.layer(rule, low, high, data=gaps).properties(height=alt.Step(32))
 
 
 def voice_chart(voice: pd.DataFrame) -> alt.Chart:
@@ -238,10 +245,9 @@ def voice_chart(voice: pd.DataFrame) -> alt.Chart:
         .encode(
             y=y,
             x=alt.X("difference:Q", title="Difference from the partnership's score"),
-            color=alt.condition(
-                "datum.difference < 0",
-                alt.value(BAND_COLOURS["concern"]),
-                alt.value(BAND_COLOURS["strength"]),
+            color=alt.ColorValue(
+                BAND_COLOURS["strength"],
+                condition=_when("datum.difference < 0", BAND_COLOURS["concern"]),
             ),
             tooltip=[
                 alt.Tooltip("partner:N", title="Partner"),
@@ -265,7 +271,7 @@ def responses_chart(counts: pd.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("partner:N", title=None, sort="-x"),
             x=alt.X("respondents:Q", title="Respondents", axis=alt.Axis(tickMinStep=1)),
-            tooltip=["partner:N", "respondents:Q"],
+            tooltip=[alt.Tooltip("partner:N"), alt.Tooltip("respondents:Q")],
         )
         .properties(height=alt.Step(26))
     )
@@ -320,7 +326,7 @@ def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
     )
     x = alt.X("wave:N", sort=_wave_order(alpha), title="Wave", axis=alt.Axis(labelAngle=0))
     y = alt.Y("factor_name:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False))
-    base = alt.Chart(data).encode(x=x, y=y)
+    base = alt.Chart().encode(x=x, y=y)
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(
             "status:N",
@@ -339,8 +345,9 @@ def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
             alt.Tooltip("n_complete:Q", title="Complete answers"),
         ],
     )
-    text = base.mark_text(fontSize=11, color="black").encode(text="label:N")
-    return (cells + text).properties(height=alt.Step(28), width=alt.Step(90))
+    text = base.mark_text(fontSize=11, color="black").encode(text=alt.Text("label:N"))
+    layered = alt.layer(cells, text, data=data)
+    return layered.properties(height=alt.Step(28), width=alt.Step(90))
 
 
 def missing_chart(items: pd.DataFrame, high: float) -> alt.Chart:
@@ -392,7 +399,7 @@ def attendance_chart(continuity: pd.DataFrame) -> alt.Chart:
             )
         ]
     )
-    base = alt.Chart(frame).encode(
+    base = alt.Chart().encode(
         y=alt.Y(
             "partner:N",
             sort=alt.EncodingSortField("attendance_rate", order="ascending"),
@@ -417,9 +424,9 @@ def attendance_chart(continuity: pd.DataFrame) -> alt.Chart:
         tooltip=tip,
     )
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(
-        x="attendance_rate:Q", text="label:N"
+        x=alt.X("attendance_rate:Q"), text=alt.Text("label:N")
     )
-    return (bars + text).properties(height=alt.Step(30))
+    return alt.layer(bars, text, data=frame).properties(height=alt.Step(30))
 
 
 def capacity_chart(capacity: pd.DataFrame, value: str = "staff_hours") -> alt.Chart:
@@ -473,12 +480,12 @@ def cost_chart(cost: pd.DataFrame) -> alt.Chart:
         alt.Chart(cost)
         .mark_text(dy=-8, fontSize=12)
         .encode(
-            x="period:O",
-            y="total_cost:Q",
+            x=alt.X("period:O"),
+            y=alt.Y("total_cost:Q"),
             text=alt.Text("total_cost:Q", format=",.0f"),
         )
     )
-    return (bars + totals).properties(height=260, width=alt.Step(70))
+    return alt.layer(bars, totals).properties(height=260, width=alt.Step(70))
 
 
 def outcomes_chart(totals: pd.DataFrame, health: pd.DataFrame) -> alt.Chart:
@@ -549,16 +556,16 @@ def comparison_chart(
     names = sorted(latest["partnership"].unique())
     frame = latest.assign(chosen=latest["partnership"] == highlight)
     rule = (
-        alt.Chart(frame)
+        alt.Chart()
         .mark_rule(color="#bbb")
         .encode(
             y=alt.Y("factor_name:N", sort=_factor_order(instrument), title=None),
             x=alt.X("min(mean):Q", scale=_score_axis(instrument)),
-            x2="max(mean):Q",
+            x2=alt.X2("max(mean):Q"),
         )
     )
     points = (
-        alt.Chart(frame)
+        alt.Chart()
         .mark_point(filled=True, opacity=0.9)
         .encode(
             y=alt.Y("factor_name:N", sort=_factor_order(instrument), title=None),
@@ -577,7 +584,7 @@ def comparison_chart(
             shape=alt.Shape(
                 "partnership:N", scale=alt.Scale(domain=names, range=SHAPES[: len(names)])
             ),
-            size=alt.condition("datum.chosen", alt.value(220), alt.value(90)),
+            size=alt.SizeValue(90, condition=_when("datum.chosen", 220)),
             tooltip=[
                 alt.Tooltip("partnership:N", title="Partnership"),
                 alt.Tooltip("wave:N", title="Wave"),
@@ -587,4 +594,4 @@ def comparison_chart(
             ],
         )
     )
-    return (rule + points).properties(height=alt.Step(32))
+    return alt.layer(rule, points, data=frame).properties(height=alt.Step(32))
