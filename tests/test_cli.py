@@ -319,3 +319,18 @@ def test_copy_refusals(cli, tmp_path, monkeypatch, source, target, message):
     code, out, err = cli("copy", "--from", source, "--to", target)
     assert (code, out) == (2, "")
     assert err.startswith(message)
+
+
+def test_template_for_a_partnership(cli, tmp_path, survey_file):
+    db = tmp_path / "m.duckdb"
+    cli("import", survey_file("q1.csv", HEADER + "R1,Police,2025-Q1,4,4,4\n"), "--db", db)
+    out_path = tmp_path / "riverside.xlsx"
+    code, out, err = cli("template", out_path, "--partnership", "partnership", "--db", db)
+    assert code == 0
+    assert err.startswith("Note: no partnership named 'partnership' is stored; did you mean")
+    rows = openpyxl.load_workbook(out_path)["Responses"].iter_rows(values_only=True)
+    header, first = next(rows), next(rows)
+    assert header[:5] == ("partnership", "respondent_id", "partner", "role", "wave")
+    assert (first[0], first[4]) == ("partnership", None)
+    code, _, err = cli("template", out_path, "--kind", "activity", "--partnership", "X")
+    assert code == 2 and "survey template only" in err

@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument(
         "--kind", choices=["survey", *KINDS], default="survey", help="which template to write"
     )
+    tpl.add_argument(
+        "--partnership",
+        help="a survey template for this partnership: its name on every row, its agencies "
+        "in the partner drop-down, the next wave filled in",
+    )
+    _db_arg(tpl)
     rep = sub.add_parser(
         "report", help="the board report (PDF) of a partnership and wave; scores as Excel"
     )
@@ -229,12 +235,36 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _template_preset(args: argparse.Namespace):
+    """The preset of `--partnership`, with a note when the name is new but close to one."""
+    if not args.partnership:
+        return None
+    from monitor.names import close_name
+    from monitor.store import lookups, open_database
+    from monitor.template import template_preset
+
+    name = " ".join(args.partnership.split())
+    db = open_database(args.db)
+    stored = lookups.partnerships(db)
+    close = close_name(name, stored)
+    if close:
+        print(
+            f"Note: no partnership named '{name}' is stored; did you mean '{close}'? "
+            "Files made from this template will start a new partnership.",
+            file=sys.stderr,
+        )
+    return template_preset(db, name)
+
+
 def _cmd_template(args: argparse.Namespace) -> int:
     from monitor.template import records_template_bytes, write_template
 
+    if args.partnership and args.kind != "survey":
+        raise MonitorError("--partnership applies to the survey template only.")
+    preset = _template_preset(args)
     try:
         if args.kind == "survey":
-            write_template(args.out)
+            write_template(args.out, preset=preset)
         else:
             args.out.write_bytes(records_template_bytes(args.kind))
     except OSError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,6 +22,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from monitor.instrument import Instrument, load_instrument, normalise_answer
+from monitor.store import Database, lookups
+from monitor.waves import next_wave
 
 ID_COLUMNS: tuple[str, ...] = ("respondent_id", "partner", "role", "wave")
 """Columns before the item columns, in template order."""
@@ -41,10 +44,39 @@ _ITEM_FILL = PatternFill("solid", fgColor="2E75B6")
 _AUTHOR = "Partnership Monitor"
 
 
-def response_columns(instrument: Instrument | None = None) -> list[str]:
+@dataclass(frozen=True)
+class Preset:
+    """What a template made for one partnership fills in: its name (a partnership column),
+    its agencies (the partner drop-down) and the wave to collect next."""
+
+    partnership: str
+    partners: list[str] = field(default_factory=list)
+    wave: str | None = None
+
+    @property
+    def id_columns(self) -> tuple[str, ...]:
+        return ("partnership", *ID_COLUMNS)
+
+
+def template_preset(db: Database, partnership: str) -> Preset:
+    """The preset of a partnership from the store: its agencies and the wave after its
+    latest one (none when the partnership is new or its wave labels have no rhythm)."""
+    waves = lookups.waves(db, partnership)
+    latest = str(waves["wave"].iloc[-1]) if not waves.empty else None
+    wave = next_wave(latest) if latest else None
+    return Preset(partnership, lookups.partners(db, partnership), wave)
+
+
+def _id_columns(preset: Preset | None) -> tuple[str, ...]:
+    return preset.id_columns if preset else ID_COLUMNS
+
+
+def response_columns(
+    instrument: Instrument | None = None, preset: Preset | None = None
+) -> list[str]:
     """Header of the Responses sheet: the id columns, then every item id."""
     instrument = instrument or load_instrument()
-    return [*ID_COLUMNS, *instrument.item_ids]
+    return [*_id_columns(preset), *instrument.item_ids]
 
 
 def answer_choices(instrument: Instrument | None = None) -> list[str]:
@@ -61,16 +93,20 @@ def missing_choices(instrument: Instrument) -> list[str]:
     return chosen or list(instrument.missing[:2])
 
 
-def build_template(instrument: Instrument | None = None) -> Workbook:
-    """The template as an openpyxl Workbook (Responses, Items, Instructions, hidden Lists)."""
+def build_template(instrument: Instrument | None = None, preset: Preset | None = None) -> Workbook:
+    """The template as an openpyxl Workbook (Responses, Items, Instructions, hidden Lists).
+
+    With a `preset`, the Responses sheet starts with a partnership column filled on every
+    answer row, the wave column is filled with the next wave and the partner column offers
+    the partnership's agencies."""
     instrument = instrument or load_instrument()
     wb = Workbook()
     responses = wb.active
     responses.title = "Responses"
-    _write_responses(responses, instrument)
+    _write_responses(responses, instrument, preset)
     _write_items(wb.create_sheet("Items"), instrument)
-    _write_instructions(wb.create_sheet("Instructions"), instrument)
-    _write_lists(wb.create_sheet("Lists"), instrument)
+    _write_instructions(wb.create_sheet("Instructions"), instrument, preset)
+    _write_lists(wb.create_sheet("Lists"), instrument, preset)
     wb.active = 0
     return wb
 
@@ -98,14 +134,16 @@ def _restamp_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def template_bytes(instrument: Instrument | None = None) -> bytes:
+def template_bytes(instrument: Instrument | None = None, preset: Preset | None = None) -> bytes:
     """The template workbook as xlsx bytes (for a download button)."""
-    return workbook_bytes(build_template(instrument))
+    return workbook_bytes(build_template(instrument, preset))
 
 
-def write_template(dest: str | Path | BinaryIO, instrument: Instrument | None = None) -> None:
+def write_template(
+    dest: str | Path | BinaryIO, instrument: Instrument | None = None, preset: Preset | None = None
+) -> None:
     """Write the template to a file path or a binary file object."""
-    data = template_bytes(instrument)
+    data = template_bytes(instrument, preset)
     if isinstance(dest, str | Path):
         Path(dest).write_bytes(data)
     else:
@@ -119,24 +157,38 @@ def _style_header(ws: Worksheet, fill: PatternFill = _HEADER_FILL) -> None:
         cell.alignment = Alignment(vertical="center")
 
 
-def _write_responses(ws: Worksheet, instrument: Instrument) -> None:
-    ws.append(response_columns(instrument))
+def _write_responses(ws: Worksheet, instrument: Instrument, preset: Preset | None) -> None:
+    ws.append(response_columns(instrument, preset))
     _style_header(ws)
-    n_id = len(ID_COLUMNS)
+    n_id = len(_id_columns(preset))
     for item, cell in zip(instrument.items, ws[1][n_id:], strict=True):
         cell.fill = _ITEM_FILL
         text = item.statement + ("\n(reverse-worded)" if item.reverse else "")
         cell.comment = Comment(text, _AUTHOR, width=300, height=110)
-    widths = {"respondent_id": 16, "partner": 26, "role": 18, "wave": 13}
+    widths = {"partnership": 34, "respondent_id": 16, "partner": 26, "role": 18, "wave": 13}
     for pos, name in enumerate(ws[1], start=1):
         ws.column_dimensions[get_column_letter(pos)].width = widths.get(name.value, 14)
     ws.freeze_panes = f"{get_column_letter(n_id + 1)}2"
-    _add_validations(ws, instrument)
+    if preset:
+        _prefill(ws, preset)
+    _add_validations(ws, instrument, preset)
 
 
-def _add_validations(ws: Worksheet, instrument: Instrument) -> None:
+def _prefill(ws: Worksheet, preset: Preset) -> None:
+    """The partnership (and the next wave, when known) on every answer row."""
+    columns = preset.id_columns
+    values = {"partnership": preset.partnership, "wave": preset.wave}
+    for name, value in values.items():
+        if value:
+            pos = columns.index(name) + 1
+            for row in range(2, ANSWER_ROWS + 2):
+                ws.cell(row=row, column=pos, value=value)
+
+
+def _add_validations(ws: Worksheet, instrument: Instrument, preset: Preset | None) -> None:
     last_row = ANSWER_ROWS + 1
-    n_id = len(ID_COLUMNS)
+    id_columns = _id_columns(preset)
+    n_id = len(id_columns)
     first = get_column_letter(n_id + 1)
     last = get_column_letter(n_id + len(instrument.items))
     n_choices = len(answer_choices(instrument))
@@ -156,7 +208,10 @@ def _add_validations(ws: Worksheet, instrument: Instrument) -> None:
         "partner": ("Partner agency", "The agency this respondent represents."),
         "wave": ("Survey wave", WAVE_HINT),
     }
-    for pos, name in enumerate(ID_COLUMNS, start=1):
+    if preset and preset.partners:
+        _add_partner_list(ws, id_columns, len(preset.partners))
+        hints.pop("partner")
+    for pos, name in enumerate(id_columns, start=1):
         if name in hints:
             title, prompt = hints[name]
             hint = DataValidation(
@@ -165,6 +220,26 @@ def _add_validations(ws: Worksheet, instrument: Instrument) -> None:
             col = get_column_letter(pos)
             hint.add(f"{col}2:{col}{last_row}")
             ws.add_data_validation(hint)
+
+
+def _add_partner_list(ws: Worksheet, id_columns: tuple[str, ...], n_partners: int) -> None:
+    """The partnership's agencies as a drop-down; a new agency is allowed after a warning."""
+    col = get_column_letter(id_columns.index("partner") + 1)
+    partners = DataValidation(
+        type="list",
+        formula1=f"Lists!$B$1:$B${n_partners}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle="Not one of this partnership's agencies",
+        error="Pick the agency from the drop-down. Continue only for an agency that is new "
+        "to the partnership.",
+        showInputMessage=True,
+        promptTitle="Partner agency",
+        prompt="Pick the agency this respondent represents.",
+    )
+    partners.add(f"{col}2:{col}{ANSWER_ROWS + 1}")
+    ws.add_data_validation(partners)
 
 
 def _answer_error(instrument: Instrument) -> str:
@@ -185,13 +260,29 @@ def _write_items(ws: Worksheet, instrument: Instrument) -> None:
     ws.freeze_panes = "A2"
 
 
-def _instruction_lines(instrument: Instrument) -> list[str]:
+def _preset_lines(preset: Preset | None) -> list[str]:
+    if preset is None:
+        return []
+    lines = [
+        f"This workbook is for the partnership {preset.partnership}: the partnership column "
+        "is filled in on every row. Rows with nothing else filled in are skipped on upload."
+    ]
+    if preset.wave:
+        lines.append(
+            f"The wave column is filled in with the next wave, {preset.wave}. Change it if "
+            "this round is a different one."
+        )
+    return lines
+
+
+def _instruction_lines(instrument: Instrument, preset: Preset | None = None) -> list[str]:
     labels = [instrument.labels[v] for v in sorted(instrument.labels)]
     lo, hi = instrument.scale_min, instrument.scale_max
     missing = ", ".join(missing_choices(instrument))
     return [
         f"{instrument.name}: how to fill in this workbook",
         "",
+        *_preset_lines(preset),
         "Responses sheet: one row per respondent per wave. Keep the header row as it is.",
         "respondent_id: a stable pseudonymous code (e.g. POL-01), never a name. Use the same "
         "code for the same person in every wave so they can be followed over time.",
@@ -212,8 +303,8 @@ def _instruction_lines(instrument: Instrument) -> list[str]:
     ]
 
 
-def _write_instructions(ws: Worksheet, instrument: Instrument) -> None:
-    for line in _instruction_lines(instrument):
+def _write_instructions(ws: Worksheet, instrument: Instrument, preset: Preset | None) -> None:
+    for line in _instruction_lines(instrument, preset):
         ws.append([line])
     ws["A1"].font = Font(bold=True, size=13)
     ws.column_dimensions["A"].width = 110
@@ -221,9 +312,11 @@ def _write_instructions(ws: Worksheet, instrument: Instrument) -> None:
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _write_lists(ws: Worksheet, instrument: Instrument) -> None:
-    for choice in answer_choices(instrument):
-        ws.append([choice])
+def _write_lists(ws: Worksheet, instrument: Instrument, preset: Preset | None) -> None:
+    for row, choice in enumerate(answer_choices(instrument), start=1):
+        ws.cell(row=row, column=1, value=choice)
+    for row, partner in enumerate(preset.partners if preset else [], start=1):
+        ws.cell(row=row, column=2, value=partner)
     ws.sheet_state = "hidden"
 
 

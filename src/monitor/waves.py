@@ -79,3 +79,21 @@ def parse_wave(value: object) -> Wave:
 def parse_start(value: object) -> date | None:
     """A wave's start date given on its own (ISO date, `YYYY-MM`, `YYYY-Qn`...)."""
     return parse_wave(value).start
+
+
+def next_wave(label: str) -> str | None:
+    """The wave after `label` in the same rhythm (quarter, half, month, year), or None
+    when the label has no rhythm (an ISO date or a free label)."""
+    text = " ".join(str(label).split())
+    if wave := _quarter(text):
+        year, quarter = wave.start.year, (wave.start.month + 2) // 3
+        return f"{year + quarter // 4}-Q{quarter % 4 + 1}"
+    if wave := _half(text):
+        year, half = wave.start.year, 1 if wave.start.month == 1 else 2
+        return f"{year + half // 2}-H{half % 2 + 1}"
+    if wave := _month(text):
+        year, month = wave.start.year, wave.start.month
+        return f"{year + month // 12}-{month % 12 + 1:02d}"
+    if wave := _year(text):
+        return str(wave.start.year + 1)
+    return None

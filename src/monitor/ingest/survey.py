@@ -159,11 +159,25 @@ def _missing_column_problems(fields: dict, items: dict, wave: str | None) -> lis
     return problems
 
 
-def _raw_table(sheet: Sheet, positions: dict[str, int]) -> pa.Table:
+# Fields a template made for one partnership fills in on every row in advance.
+PREFILLED_FIELDS = ("partnership", "wave", "wave_start")
+
+
+def _raw_table(sheet: Sheet, positions: dict[str, int], prefilled: list[str]) -> pa.Table:
+    """The cells of the used columns with their row numbers, without the rows where only
+    the pre-filled columns (`prefilled` headers) hold anything."""
     columns = {name: sheet.cells.column(pos) for name, pos in positions.items()}
     start = sheet.first_data_row
     columns[ROW_COLUMN] = pa.array(range(start, start + sheet.cells.num_rows), pa.int64())
-    return pa.table(columns)
+    table = pa.table(columns)
+    own = [name for name in positions if name not in prefilled]
+    if not prefilled or not own or table.num_rows == 0:
+        return table
+    filled = [pc.not_equal(pc.utf8_trim_whitespace(table[name]), "") for name in own]
+    keep = filled[0]
+    for mask in filled[1:]:
+        keep = pc.or_(keep, mask)
+    return table.filter(keep)
 
 
 def _file_wave_starts(sheet: Sheet, fields: dict[str, int]) -> dict[str, object]:
@@ -212,8 +226,9 @@ def _stage(db, sheet, instrument, fields, items, wave, partnership, extra_codes=
         default_partnership=partnership or DEFAULT_PARTNERSHIP,
     )
     positions = {sheet.header[p]: p for p in [*fields.values(), *items.values()]}
+    prefilled = [names[f] for f in PREFILLED_FIELDS if f in names]
     return stage_survey(
-        _raw_table(sheet, positions),
+        _raw_table(sheet, positions, prefilled),
         spec,
         codes={**instrument.answer_codes(), **(extra_codes or {})},
         scale=(instrument.scale_min, instrument.scale_max),
