@@ -10,14 +10,23 @@ st.markdown(
     "Upload the survey export of a wave as Excel (.xlsx, .xls) or CSV. Each file is checked "
     "first; nothing is stored until you confirm, and a file with problems is not stored at all."
 )
-dashboard.template_download()
+partnership = dashboard.partnership_choice("upload_partnership")
+dashboard.partnership_template_download(partnership)
+with st.expander("Plain template (no partnership filled in)"):
+    dashboard.template_download()
 
 who = st.text_input(
     "Your name", key="upload_who", help="Recorded with the upload, in the list of past uploads."
 ).strip()
-with st.expander("Files without a wave or partnership column"):
-    wave = st.text_input("Wave", placeholder="e.g. 2025-Q3", key="upload_wave").strip() or None
-    partnership = dashboard.partnership_input("upload_partnership")
+wave = (
+    st.text_input(
+        "Wave of files without a wave column",
+        placeholder="e.g. 2025-Q3",
+        key="upload_wave",
+        help="Files with a wave column (such as the template) use their own.",
+    ).strip()
+    or None
+)
 
 files = st.file_uploader(
     "Survey files",

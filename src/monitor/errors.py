@@ -63,6 +63,19 @@ class ConflictError(StoreError):
     """Another writer changed the stored data in a way that clashes with this write."""
 
 
+class PartnershipNeededError(MonitorError):
+    """A file without a partnership column, checked without saying which partnership
+    its rows belong to."""
+
+    def __init__(self, file_name: str):
+        super().__init__(
+            f"{file_name} has no partnership column, so its partnership must be chosen: "
+            "pick a stored partnership or type the name of a new one. Nothing was checked "
+            "or stored yet."
+        )
+        self.file_name = file_name
+
+
 class DuplicateUploadError(MonitorError):
     """The same file (same bytes) was imported before."""
 

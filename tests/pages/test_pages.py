@@ -12,6 +12,7 @@ from analytics_helpers import file_scores
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from monitor.dashboard.uploads import NEW_PARTNERSHIP
 from monitor.instrument import load_instrument
 from monitor.sample import SAMPLE_DIR
 from monitor.store import open_database, uploads
@@ -161,7 +162,9 @@ def test_upload_page_on_an_empty_store(open_app, empty_store):
     assert "No uploads yet." in texts(at.info)
     assert len(at.file_uploader) == 1
     assert [b.label for b in at.get("download_button")] == ["Download the Excel template"]
-    assert not at.selectbox
+    # only the partnership choice, with nothing to choose but a new one
+    assert [s.key for s in at.selectbox] == ["upload_partnership"]
+    assert at.selectbox[0].options == [NEW_PARTNERSHIP]
 
 
 # --- filters ------------------------------------------------------------------------------
@@ -343,15 +346,25 @@ def upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> AppTe
     return no_exception(at.file_uploader[0].set_value((name, data, mime)).run())
 
 
+def choose_new_partnership(at: AppTest, name: str) -> AppTest:
+    no_exception(at.selectbox(key="upload_partnership").set_value(NEW_PARTNERSHIP).run())
+    return no_exception(at.text_input(key="upload_partnership_new").input(name).run())
+
+
 def test_upload_check_import_and_refuse_a_second_copy(open_app, empty_store, sample_csv):
     name, data = sample_csv
     at = open_app("pages/upload.py")
+    assert at.selectbox(key="upload_partnership").value is None  # nothing stored yet
 
     upload(at, name, data)
 
+    assert not at.success and not at.button  # no partnership chosen: not checked
+    assert "has no partnership column" in at.warning[0].value
+    choose_new_partnership(at, "Riverside CSP")
+
     assert not at.error
     assert texts(at.success) == [
-        f"**{name}**: 35 respondents, wave(s) 2025-Q2, partnership Partnership."
+        f"**{name}**: 35 respondents, wave(s) 2025-Q2, partnership Riverside CSP."
     ]
     assert stored_uploads(empty_store).empty  # checked, not stored yet
 
@@ -366,7 +379,7 @@ def test_upload_check_import_and_refuse_a_second_copy(open_app, empty_store, sam
     at.switch_page("pages/overview.py").run()
     no_exception(at)
     assert metrics(at)["Respondents"] == "35"
-    assert "Partnership · wave 2025-Q2" in joined(at.caption)
+    assert "Riverside CSP · wave 2025-Q2" in joined(at.caption)
 
     at.switch_page("pages/upload.py").run()
     upload(at, name, data)
@@ -375,6 +388,35 @@ def test_upload_check_import_and_refuse_a_second_copy(open_app, empty_store, sam
     assert "already imported as upload #1" in at.error[0].value
     assert not at.button
     assert len(stored_uploads(empty_store)) == 1
+
+
+def test_upload_asks_for_the_partnership_and_questions_a_close_new_name(
+    open_app, db_path, sample_csv
+):
+    at = open_app("pages/upload.py")
+    assert at.selectbox(key="upload_partnership").value is None  # two stored: no default
+    assert not at.get("download_button")[1:]  # only the plain template until a choice
+    name, data = sample_csv
+    fresh = data.replace(b"POL-01,", b"POL-91,")  # not a copy of the stored file
+
+    choose_new_partnership(at, "riverside community  safety partnership")
+    upload(at, name, fresh)
+
+    warning = joined(at.warning)
+    assert "is very like the stored partnership" in warning
+    assert "has no partnership column" in warning  # not checked until confirmed
+    assert not at.success
+    no_exception(at.checkbox(key="upload_partnership_new_confirmed").check().run())
+    assert texts(at.success) == [
+        f"**{name}**: 35 respondents, wave(s) 2025-Q2, "
+        "partnership riverside community safety partnership."
+    ]
+
+    westbrook = "Westbrook Safer Neighbourhoods Partnership"
+    no_exception(at.selectbox(key="upload_partnership").set_value(westbrook).run())
+    assert [b.label for b in at.get("download_button")][0] == (
+        "Download the Excel template for this partnership"
+    )
 
 
 def invalid_copy(data: bytes) -> bytes:
@@ -396,6 +438,7 @@ def test_upload_of_an_invalid_file_shows_its_problems_and_stores_nothing(
     before = at.dataframe[0].value
     assert len(before) == 4 + len(SAMPLE_OTHER_FILES)
 
+    at.selectbox(key="upload_partnership").set_value("Riverside Community Safety Partnership")
     upload(at, "broken.csv", invalid_copy(sample_csv[1]))
 
     assert len(at.error) == 1

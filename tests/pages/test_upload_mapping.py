@@ -7,6 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from monitor.dashboard.uploads import NEW_PARTNERSHIP
 from monitor.store import config, lookups, open_database, uploads
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -20,8 +21,15 @@ def _run(widget) -> AppTest:
     return at
 
 
-def test_platform_export_shows_its_mapping_and_imports(open_app, empty_store):
+def _upload_page(open_app) -> AppTest:
+    """The Upload page with a new partnership chosen (the files have no partnership column)."""
     at = open_app("pages/upload.py")
+    at = _run(at.selectbox(key="upload_partnership").set_value(NEW_PARTNERSHIP))
+    return _run(at.text_input(key="upload_partnership_new").input("Northside"))
+
+
+def test_platform_export_shows_its_mapping_and_imports(open_app, empty_store):
+    at = _upload_page(open_app)
     at = _run(at.file_uploader[0].set_value(("qualtrics.csv", qualtrics(), "text/csv")))
 
     assert not at.error
@@ -48,7 +56,7 @@ def _keys(at: AppTest, kind: str = "text_input") -> list[str]:
 
 
 def test_an_uncertain_mapping_points_to_the_mapping_above(open_app, empty_store):
-    at = open_app("pages/upload.py")
+    at = _upload_page(open_app)
     forms = _forms(reworded=True)
     at = _run(at.file_uploader[0].set_value(("forms.csv", forms, "text/csv")))
 

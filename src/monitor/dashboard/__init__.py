@@ -73,7 +73,9 @@ from monitor.dashboard.session import (
 from monitor.dashboard.uploads import (
     import_records,
     import_surveys,
+    partnership_choice,
     partnership_input,
+    partnership_template_download,
     upload_history,
     upload_round,
 )
@@ -98,7 +100,8 @@ __all__ = [
     "import_surveys", "instrument", "item_quality", "latest_scores", "low_reliability",
     "minutes_rate", "name_only_section", "name_only_settings", "navigation",
     "needs_attention", "often_missing", "outcome_changes", "outcome_monthly",
-    "outcome_totals", "page", "partner_gaps", "partner_matrix", "partnership_input",
+    "outcome_totals", "page", "partner_gaps", "partner_matrix", "partnership_choice",
+    "partnership_input", "partnership_template_download",
     "partnership_page", "placement", "plain_page", "power_index", "reliability",
     "report_downloads", "representative_changes", "respondents", "responses_by_partner",
     "retention", "save_settings", "scorecard_table", "settings", "share_link", "share_url",

@@ -24,11 +24,13 @@ from monitor.dashboard.session import (
     settings,
     store_at,
 )
-from monitor.dashboard.widgets import table
-from monitor.errors import MonitorError, ValidationError
+from monitor.dashboard.widgets import EXCEL, table
+from monitor.errors import MonitorError, PartnershipNeededError, ValidationError
 from monitor.ingest import ImportResult, PreparedImport, prepare_survey, records
 from monitor.ingest import mapping as column_mapping
+from monitor.names import close_name
 from monitor.store import config
+from monitor.template import template_bytes, template_preset
 
 PREPARED = "prepared"  # first part of the session keys of checked files
 MAPPING = "mapping"  # session key ("mapping", file): the mapping chosen for a file
@@ -76,6 +78,7 @@ def prepare_upload(
             wave=wave,
             partnership=partnership,
             max_bytes=_max_bytes(),
+            require_partnership=True,
         )
 
     return _checked_once((PREPARED, _file_key(uploaded), wave, partnership), check)
@@ -101,6 +104,7 @@ def prepare_mapped_upload(uploaded, wave: str | None, partnership: str | None, m
             max_bytes=_max_bytes(),
             mapping=mapping,
             confirmed=True,
+            require_partnership=True,
         )
 
     return _checked_once((PREPARED, _file_key(uploaded), wave, partnership, tag), check)
@@ -125,7 +129,9 @@ def prepare_records_upload(uploaded, kind: str, partnership: str | None):
 
 def show_rejection(file_name: str, error: Exception) -> None:
     """Why a file cannot be imported: every problem in a table, or the one message."""
-    if isinstance(error, ValidationError):
+    if isinstance(error, PartnershipNeededError):
+        st.warning(f"{explain(error)} Choose it under 'Partnership' above.", icon="👆")
+    elif isinstance(error, ValidationError):
         st.error(
             f"**{file_name}** cannot be imported: {error.total} problem(s). "
             f"Fix them in the file and upload it again. Nothing was stored. {hint(error)}".rstrip()
@@ -344,6 +350,86 @@ def _mapping_step(uploaded, checked, who: str | None) -> None:
 
 
 # --- the inputs of the upload pages --------------------------------------------------------
+
+NEW_PARTNERSHIP = "A new partnership (type its name)"
+
+
+def _plain(text: str) -> str:
+    """`text` shown literally inside a Markdown message (names are data, not formatting)."""
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$:" else c for c in text)
+
+
+def _new_partnership(key: str, stored: list[str]) -> str | None:
+    """A typed new partnership name; one close to a stored name must be confirmed as new."""
+    typed = " ".join(
+        st.text_input(
+            "Name of the new partnership",
+            placeholder="e.g. Northside Community Safety Partnership",
+            key=f"{key}_new",
+        ).split()
+    )
+    if not typed or typed in stored:
+        return typed or None
+    close = close_name(typed, stored)
+    if close is None:
+        return typed
+    st.warning(
+        f"'{_plain(typed)}' is very like the stored partnership '{_plain(close)}'. Choose "
+        "that one above if it is meant; a different spelling starts a separate partnership."
+    )
+    confirmed = st.checkbox(
+        "It is a new partnership, not the stored one", key=f"{key}_new_confirmed"
+    )
+    return typed if confirmed else None
+
+
+def partnership_choice(key: str) -> str | None:
+    """The partnership the page works for: a stored one (preselected only when it is the
+    only one) or an explicitly typed new one; None until the choice is made."""
+    stored = visible(partnerships())
+    choice = st.selectbox(
+        "Partnership",
+        [*stored, NEW_PARTNERSHIP],
+        index=0 if len(stored) == 1 else None,
+        placeholder="Choose the partnership",
+        key=key,
+        help="The template is made for it, and files without a partnership column are "
+        "stored under it.",
+    )
+    if choice == NEW_PARTNERSHIP:
+        return _new_partnership(key, stored)
+    return choice
+
+
+def _file_stem(name: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())[:60]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _partnership_template(path: str, partnership: str) -> bytes:
+    return template_bytes(instrument(), template_preset(store_at(path), partnership))
+
+
+def partnership_template_download(partnership: str | None) -> None:
+    """The survey template, made for `partnership` once one is chosen."""
+    if partnership is None:
+        st.caption("Choose the partnership to download a template made for it.")
+        return
+    preset = template_preset(store_at(db_path()), partnership)
+    details = [f"its {len(preset.partners)} agencies in the partner drop-down"] * bool(
+        preset.partners
+    ) + [f"wave {_plain(preset.wave or '')} filled in"] * bool(preset.wave)
+    st.download_button(
+        "Download the Excel template for this partnership",
+        _partnership_template(db_path(), partnership),
+        file_name=f"survey-template-{_file_stem(partnership)}.xlsx",
+        mime=EXCEL,
+        icon=":material/download:",
+        key="partnership_template",
+        help="The partnership's name on every row"
+        + "".join(f", {d}" for d in details)
+        + ". Fill one row per respondent.",
+    )
 
 
 def default_partnership() -> str:

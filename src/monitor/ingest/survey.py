@@ -13,7 +13,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from monitor.errors import Problem, UnconfirmedMappingError, ValidationError
+from monitor.errors import (
+    PartnershipNeededError,
+    Problem,
+    UnconfirmedMappingError,
+    ValidationError,
+)
 from monitor.ingest.cells import quarters
 from monitor.ingest.columns import (
     DEFAULT_PARTNERSHIP,
@@ -310,6 +315,7 @@ def prepare_survey(
     limits: Limits | None = None,
     mapping: ColumnMapping | None = None,
     confirmed: bool = False,
+    require_partnership: bool = False,
 ) -> PreparedImport:
     """Read and validate a survey file. Raises a MonitorError subclass when it cannot be used.
 
@@ -317,7 +323,9 @@ def prepare_survey(
     `max_bytes`, when given, overrides the byte cap. Platform exports are recognised
     (`detect_layout`) and their columns mapped to the instrument (`propose_mapping`);
     `mapping` (a saved or edited mapping) wins over the proposal. A proposal with
-    uncertain matches is refused until `confirmed`.
+    uncertain matches is refused until `confirmed`. With `require_partnership`, a file
+    without a partnership column and no `partnership` raises PartnershipNeededError
+    instead of falling back to a default name.
     """
     instrument = instrument or load_instrument()
     limits = limits or Limits.from_settings(load_settings())
@@ -339,6 +347,8 @@ def prepare_survey(
             fields, items, ignored = _locate_columns(sheet, instrument)
             dates = set(proposal.mapping.columns(DATE))
             ignored = [h for h in ignored if h not in comment_columns and h not in dates]
+    if require_partnership and not partnership and "partnership" not in fields:
+        raise PartnershipNeededError(file_name)
     problems = header_problems(sheet.header) + _missing_column_problems(fields, items, wave)
     unconfirmed = proposal is not None and proposal.needs_confirmation and not confirmed
     if unconfirmed:
