@@ -349,7 +349,7 @@ def test_prepare_validates_without_storing(db, counts, files):
         pytest.param(
             one_row("R1", "Police", "2025-Q1", "3.5", "4", "4"),
             {},
-            [(2, "trust_1", "3.5", OUTSIDE)],
+            [(2, "trust_1", "3.5", "not a whole answer")],
             id="three and a half",
         ),
         pytest.param(
@@ -430,7 +430,10 @@ def test_prepare_validates_without_storing(db, counts, files):
         pytest.param(
             [["Respondent ID", "respondent_id", "partner", "wave", "trust_1"]],
             {},
-            [(1, "respondent_id", None, "column name repeats column 1")],
+            [
+                (1, "respondent_id", None, "column name repeats column 1"),
+                (None, None, None, "the file has column names but no response rows"),
+            ],
             id="alias and name both present",
         ),
         pytest.param(
@@ -532,6 +535,39 @@ def test_file_level_problems_are_reported_together(load):
         (1, None, None, "required column 'partner' is missing"),
         (3, None, None, "this row has 5 cells but the header has 4"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("header", "suggested"),
+    [("trust two", "trust_2"), ("trust _2", "trust_2"), ("TRUST-TWO", "trust_2")],
+)
+def test_a_mistyped_item_header_is_reported_with_the_value_problems(load, header, suggested):
+    rows = [
+        ["respondent_id", "partner", "wave", "trust_1", header, "trust_3"],
+        ["R1", "Police", "2025-Q1", "3.5", "4", "9"],
+    ]
+    with pytest.raises(ValidationError) as info:
+        load(rows)
+    assert located(info.value.problems) == [
+        (1, header, None, f"column name not recognised: it looks like '{suggested}'"),
+        (2, "trust_1", "3.5", "not a whole answer"),
+        (2, "trust_3", "9", OUTSIDE),
+    ]
+    assert info.value.problems[0].fix.startswith(f"Rename the column to '{suggested}'")
+
+
+def test_a_mistyped_field_header_is_named_with_its_suggestion(load):
+    with pytest.raises(ValidationError) as info:
+        load([["respondnt_id", "partner", "wave", "trust_1"], ["R1", "Police", "2025-Q1", "4"]])
+    assert located(info.value.problems) == [
+        (1, None, None, "required column 'respondent_id' is missing"),
+        (1, "respondnt_id", None, "column name not recognised: it looks like 'respondent_id'"),
+    ]
+
+
+def test_an_unrelated_extra_column_is_still_ignored(load):
+    result = load([[*HEADER, "notes"], ["R1", "Police", "2025-Q1", "4", "4", "4", "late"]])
+    assert result.rows == 1
 
 
 def test_validation_error_reads_as_a_list(load):

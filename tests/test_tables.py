@@ -72,9 +72,15 @@ def test_problems_table_has_one_row_per_problem():
     error = ValidationError("f.csv", [problem])
     shown = tables.problems(error)
     assert shown.to_dict("records") == [
-        {"Row": 3, "Column": "trust_1", "Value": "7", "Problem": "not on the scale",
+        {"Row": "3", "Column": "trust_1", "Value": "7", "Problem": "not on the scale",
          "How to fix": "use 1 to 5"},
     ]  # fmt: skip
+
+
+def test_problems_table_shows_blanks_as_blanks():
+    error = ValidationError("f.csv", [Problem("no survey item columns found", "name them")])
+    row = tables.problems(error).iloc[0]
+    assert (row["Row"], row["Column"], row["Value"]) == ("", "", "")
 
 
 @pytest.mark.parametrize(

@@ -328,13 +328,14 @@ def audit(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def problems(error: ValidationError) -> pd.DataFrame:
-    """A rejected file's problems: row, column, value, problem, how to fix."""
+    """A rejected file's problems: row, column, value, problem, how to fix (blank where a
+    problem has no row, column or value)."""
     return pd.DataFrame(
         [
             {
-                "Row": p.row,
-                "Column": p.column,
-                "Value": p.value,
+                "Row": "" if p.row is None else str(p.row),
+                "Column": p.column or "",
+                "Value": p.value or "",
                 "Problem": p.message,
                 "How to fix": p.fix,
             }

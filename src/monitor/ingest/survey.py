@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
@@ -166,6 +168,48 @@ def _missing_column_problems(fields: dict, items: dict, wave: str | None) -> lis
 
 # Fields a template made for one partnership fills in on every row in advance.
 PREFILLED_FIELDS = ("partnership", "wave", "wave_start")
+
+
+_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_NUMBER_WORDS = {word: str(n) for n, word in enumerate(_NUMBERS)}
+_CLOSE_HEADER = 0.8  # how alike (difflib ratio) an unknown header must be to an item id
+
+
+def _header_key(name: str) -> str:
+    """A header compared for likeness: normalised, number words as digits ('trust two'
+    -> 'trust_2')."""
+    key = normalise_header(name)
+    return re.sub(r"[a-z]+", lambda m: _NUMBER_WORDS.get(m.group(), m.group()), key)
+
+
+def _unknown_header_problems(ignored: list[str], fields: dict, items: dict, item_ids) -> list:
+    """A problem for each ignored column whose name looks like an item id or a field the
+    file lacks (a mistyped header is never skipped silently)."""
+    wanted = [i for i in item_ids if i not in items] + [f for f in FIELD_ALIASES if f not in fields]
+    known = set(item_ids).union(*FIELD_ALIASES.values())
+    problems = []
+    for header in ignored:
+        if normalise_header(header) in known:
+            continue  # a repeated column: reported as such
+        match = difflib.get_close_matches(_header_key(header), wanted, n=1, cutoff=_CLOSE_HEADER)
+        if match:
+            problems.append(
+                Problem(
+                    message=f"column name not recognised: it looks like '{match[0]}'",
+                    fix=f"Rename the column to '{match[0]}' (or delete it if it holds "
+                    "something else)",
+                    row=1,
+                    column=header,
+                )
+            )
+    return problems
+
+
+def _can_stage(fields: dict, items: dict, wave: str | None) -> bool:
+    """Whether the answers can be checked: the respondent, partner and wave are known."""
+    return (
+        bool(items) and all(f in fields for f in REQUIRED_FIELDS) and bool(wave or "wave" in fields)
+    )
 
 
 def _raw_table(sheet: Sheet, positions: dict[str, int], prefilled: list[str]) -> pa.Table:
@@ -350,10 +394,12 @@ def prepare_survey(
     if require_partnership and not partnership and "partnership" not in fields:
         raise PartnershipNeededError(file_name)
     problems = header_problems(sheet.header) + _missing_column_problems(fields, items, wave)
+    if not reshaped:  # a plain table: its headers were typed, so may be mistyped
+        problems += _unknown_header_problems(ignored, fields, items, instrument.item_ids)
     unconfirmed = proposal is not None and proposal.needs_confirmation and not confirmed
     if unconfirmed:
         problems.append(_confirm_problem(proposal))
-    if problems:
+    if problems and (unconfirmed or not _can_stage(fields, items, wave)):
         problems += sheet.problems
         error = (
             UnconfirmedMappingError(file_name, problems, proposal.uncertain)
@@ -368,9 +414,9 @@ def prepare_survey(
             Problem("the file has column names but no response rows", "Add the responses")
         )
         staged.total_problems += 1
-    if sheet.problems or staged.problems:
-        total = staged.total_problems + len(sheet.problems)
-        error = ValidationError(file_name, sheet.problems + staged.problems, total)
+    if problems or sheet.problems or staged.problems:
+        total = len(problems) + len(sheet.problems) + staged.total_problems
+        error = ValidationError(file_name, problems + sheet.problems + staged.problems, total)
         raise _with_proposal(error, layout, proposal)
     answers = staged.answers
     comments = _comments(sheet, comment_columns, answers.respondents) if comment_columns else None

@@ -49,10 +49,14 @@ CREATE TEMP TABLE problems AS
 WITH wrong AS (
     SELECT cell,
            CASE WHEN number IS NULL THEN 'unknown answer'
+                WHEN number BETWEEN $scale_min AND $scale_max THEN 'not a whole answer'
                 ELSE 'number outside the answer scale' END AS message,
            CASE WHEN number IS NULL
                 THEN 'Use a number from ' || $scale_min || ' to ' || $scale_max
                      || ', one of the scale''s labels (for example "Agree"), "Don''t know", "N/A" or leave it blank'
+                WHEN number BETWEEN $scale_min AND $scale_max
+                THEN 'Answers are whole numbers from ' || $scale_min || ' to ' || $scale_max
+                     || ' (one box ticked); enter the answer the respondent gave, or leave it blank'
                 ELSE 'Answers are whole numbers from ' || $scale_min || ' to ' || $scale_max
                      || '; correct the value or leave it blank if there was no answer'
            END AS fix
