@@ -447,6 +447,10 @@ def test_upload_of_an_invalid_file_shows_its_problems_and_stores_nothing(
     assert not at.success and not at.button
     problems = at.dataframe[0].value
     assert list(problems.columns) == ["Row", "Column", "Value", "Problem", "How to fix"]
+    assert [b.label for b in at.get("download_button")][-2:] == [
+        "Download the problem list (CSV)",
+        "Download the file with the problems marked (xlsx)",
+    ]
     found = {(int(r.Row), r.Column, str(r.Value)) for r in problems.itertuples()}
     respondent = "X" + sample_csv[1].decode().splitlines()[1].split(",")[0]
     assert found == {

@@ -28,6 +28,7 @@ from monitor.dashboard.widgets import EXCEL, table
 from monitor.errors import MonitorError, PartnershipNeededError, ValidationError
 from monitor.ingest import ImportResult, PreparedImport, prepare_survey, records
 from monitor.ingest import mapping as column_mapping
+from monitor.ingest.marked import marked_file
 from monitor.names import close_name
 from monitor.store import config
 from monitor.template import template_bytes, template_preset
@@ -127,8 +128,54 @@ def prepare_records_upload(uploaded, kind: str, partnership: str | None):
     return _checked_once((PREPARED, kind, _file_key(uploaded), partnership), check)
 
 
-def show_rejection(file_name: str, error: Exception) -> None:
-    """Why a file cannot be imported: every problem in a table, or the one message."""
+def _problem_table(frame: pd.DataFrame) -> None:
+    """The problems, every row shown; rows tall enough that long advice wraps."""
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height="content",
+        row_height=64,
+        column_config={
+            "Row": st.column_config.TextColumn(width="small"),
+            "Value": st.column_config.TextColumn(width="small"),
+            "Problem": st.column_config.TextColumn(width="medium"),
+            "How to fix": st.column_config.TextColumn(width="large"),
+        },
+    )
+
+
+def _problem_downloads(uploaded, error: ValidationError) -> None:
+    """The problem list (CSV) and the file with its bad cells marked (xlsx)."""
+    stem = uploaded.name.rsplit(".", 1)[0]
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the problem list (CSV)",
+        tables.problems(error).to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{stem}-problems.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"problems_csv_{_file_key(uploaded)}",
+    )
+    uploaded.seek(0)
+    try:
+        marked = marked_file(uploaded.read(), uploaded.name, error.problems)
+    except MonitorError:
+        return  # the file itself cannot be read back: the list above is all there is
+    right.download_button(
+        "Download the file with the problems marked (xlsx)",
+        marked,
+        file_name=f"{stem}-marked.xlsx",
+        mime=EXCEL,
+        icon=":material/download:",
+        key=f"problems_xlsx_{_file_key(uploaded)}",
+        help="The bad cells are filled red, each with a comment saying what to fix.",
+    )
+
+
+def show_rejection(file_name: str, error: Exception, uploaded=None) -> None:
+    """Why a file cannot be imported: every problem in a table (with downloads of the list
+    and of the file marked, when the file is given), or the one message."""
     if isinstance(error, PartnershipNeededError):
         st.warning(f"{explain(error)} Choose it under 'Partnership' above.", icon="👆")
     elif isinstance(error, ValidationError):
@@ -136,7 +183,9 @@ def show_rejection(file_name: str, error: Exception) -> None:
             f"**{file_name}** cannot be imported: {error.total} problem(s). "
             f"Fix them in the file and upload it again. Nothing was stored. {hint(error)}".rstrip()
         )
-        table(tables.problems(error))
+        _problem_table(tables.problems(error))
+        if uploaded is not None:
+            _problem_downloads(uploaded, error)
     else:
         st.error(explain(error) if isinstance(error, MonitorError) else str(error))
 
@@ -202,7 +251,7 @@ def _check_and_import(
         checked = check(uploaded)
         with st.container(border=True):
             if isinstance(checked, Exception):
-                show_rejection(uploaded.name, checked)
+                show_rejection(uploaded.name, checked, uploaded)
                 continue
             ready.append(checked)
             st.success(f"**{uploaded.name}**: {describe(checked)}.")

@@ -1,0 +1,58 @@
+"""A rejected file given back with its bad cells marked."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from monitor.errors import Problem
+from monitor.ingest.marked import marked_file
+
+ROWS = [
+    ["respondent_id", "partner", "wave", "trust_1", "trust_2"],
+    ["R1", "Police", "2025-Q1", "3.5", "4"],
+    ["R2", "", "2025-Q1", "9", ""],
+]
+
+
+def to_csv(rows) -> bytes:
+    return "".join(",".join(row) + "\n" for row in rows).encode()
+
+
+def to_xlsx(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append([cell or None for cell in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+PROBLEMS = [
+    Problem("not a whole answer", "Use a whole number", row=2, column="trust_1", value="3.5"),
+    Problem("number outside the answer scale", "Use 1 to 5", row=3, column="trust_1"),
+    Problem("partner is empty", "Name the agency", row=3, column="partner"),
+    Problem("this row has 6 cells", "Remove the extra cell", row=3),
+    Problem("column name not recognised", "Rename it", row=1, column="trust_2"),
+    Problem("no response rows", "Add them"),
+]
+
+
+@pytest.mark.parametrize(("data", "name"), [(to_csv(ROWS), "f.csv"), (to_xlsx(ROWS), "f.xlsx")])
+def test_bad_cells_are_filled_and_commented(data, name):
+    ws = openpyxl.load_workbook(io.BytesIO(marked_file(data, name, PROBLEMS))).active
+    marked = {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment}
+    assert marked == {
+        "D2": "not a whole answer. Use a whole number.",
+        "D3": "number outside the answer scale. Use 1 to 5.",
+        "B3": "partner is empty. Name the agency.",
+        "A3": "this row has 6 cells. Remove the extra cell.",
+        "E1": "column name not recognised. Rename it.",
+    }
+    assert all(ws[c].fill.fgColor.rgb.endswith("FFC7CE") for c in marked)
+    assert ws["A2"].fill.fgColor.rgb != ws["D2"].fill.fgColor.rgb
+    assert [c.value for c in ws[1]] == ROWS[0]
+    assert [c.value for c in ws[2]] == ["R1", "Police", "2025-Q1", 3.5, 4]
+    assert ws["B3"].value is None  # a blank stays blank
