@@ -741,3 +741,13 @@ def test_unnamed_column_with_data_is_reported(load):
 def test_xls_workbook_named_xlsx_is_read(load, stored, files):
     load(files.xls(ROWS), "survey.xlsx")
     assert stored() == STORED
+
+
+def test_late_responses_add_to_a_stored_wave(load):
+    first = load([HEADER, ["R1", "Police", "2025-Q1", "4", "4", "4"]])
+    assert first.adds_to == [] and "adds" not in first.summary()
+    late = load([HEADER, ["R2", "Council", "2025-Q1", "3", "3", "3"]], "late.csv")
+    assert late.adds_to == ["2025-Q1"]
+    assert late.summary().endswith("It adds new respondents to wave 2025-Q1, already stored.")
+    other = load([HEADER, ["R3", "Council", "2025-Q2", "3", "3", "3"]], "q2.csv")
+    assert other.adds_to == []

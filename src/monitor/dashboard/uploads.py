@@ -29,6 +29,7 @@ from monitor.errors import MonitorError, PartnershipNeededError, ValidationError
 from monitor.ingest import ImportResult, PreparedImport, prepare_survey, records
 from monitor.ingest import mapping as column_mapping
 from monitor.ingest.marked import marked_file
+from monitor.ingest.survey import adds_note
 from monitor.names import close_name
 from monitor.store import config
 from monitor.template import template_bytes, template_preset
@@ -273,10 +274,12 @@ def _check_and_import(
 
 
 def _survey_summary(checked: PreparedImport) -> str:
-    return (
+    text = (
         f"{checked.rows} respondents, wave(s) {', '.join(checked.waves)}, "
         f"partnership {', '.join(checked.partnerships)}"
     )
+    late = adds_note(checked.adds_to)
+    return f"{text}.{late.rstrip('.')}" if late else text
 
 
 def import_surveys(files, wave: str | None, partnership: str | None, who: str | None) -> None:

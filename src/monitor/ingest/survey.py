@@ -64,6 +64,7 @@ class PreparedImport:
     layout: str = "Partnership Monitor template (or a plain table)"
     proposal: Proposal | None = None  # the column mapping, when one was needed
     comments: pa.Table | None = None  # free-text answers, linked to their respondent
+    adds_to: list[str] = field(default_factory=list)  # its waves already stored (late replies)
 
     @property
     def mapping(self) -> ColumnMapping | None:
@@ -108,13 +109,23 @@ class ImportResult:
     partnerships: list[str]
     waves: list[str]
     warnings: list[str]
+    adds_to: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"Imported {self.file_name} as upload #{self.upload_id}: {self.rows} respondent rows, "
             f"{self.answers} answers, wave(s) {', '.join(self.waves)} of "
-            f"{', '.join(self.partnerships)}."
+            f"{', '.join(self.partnerships)}.{adds_note(self.adds_to)}"
         )
+
+
+def adds_note(adds_to: list[str]) -> str:
+    """' It adds to wave 2025-Q1, already stored.' when a file's respondents join stored
+    waves (late responses); '' otherwise."""
+    if not adds_to:
+        return ""
+    noun = "wave" if len(adds_to) == 1 else "waves"
+    return f" It adds new respondents to {noun} {', '.join(adds_to)}, already stored."
 
 
 def _has_data(cells: pa.Table, pos: int) -> bool:
@@ -432,7 +443,14 @@ def prepare_survey(
         layout=layout.name,
         proposal=proposal,
         comments=comments,
+        adds_to=_stored_waves(db, staged.partnerships, staged.waves),
     )
+
+
+def _stored_waves(db: Database, partnerships: list[str], waves: list[str]) -> list[str]:
+    """The waves of `waves` already stored for any of `partnerships`."""
+    stored = {wave for _, wave in lookups.wave_starts(db, partnerships)}
+    return [w for w in waves if w in stored]
 
 
 def commit_survey(
@@ -457,6 +475,7 @@ def commit_survey(
         partnerships=prepared.partnerships,
         waves=prepared.waves,
         warnings=prepared.warnings,
+        adds_to=prepared.adds_to,
     )
 
 
