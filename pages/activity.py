@@ -22,8 +22,10 @@ else:
     dashboard.chart(charts.attendance_chart(continuity))
     for row in dashboard.representative_changes(partnership).itertuples():
         st.warning(
-            f"**{row.partner}** changed its representative {row.changes} time(s): "
-            f"{row.representatives} different people attended for it."
+            f"**{row.partner}** changed its representative "
+            f"{dashboard.plural(row.changes, 'time')}: "
+            f"{dashboard.plural(row.representatives, 'different person', 'different people')} "
+            "attended for it."
         )
     minutes = dashboard.minutes_rate(partnership)
     cols = st.columns(len(minutes)) if len(minutes) else []
@@ -63,8 +65,9 @@ measure = st.segmented_control(
 dashboard.chart(charts.capacity_chart(capacity, measure or "staff_hours"), stretch=False)
 
 st.header("Cost of running the partnership")
+currency = dashboard.settings().currency
 rate = st.number_input(
-    "Cost of one staff hour",
+    f"Cost of one staff hour ({currency})",
     min_value=0.0,
     value=dashboard.DEFAULT_HOURLY_COST,
     step=5.0,
@@ -72,8 +75,8 @@ rate = st.number_input(
     help="Staff time is priced at this rate; resources are added as given.",
 )
 cost = dashboard.cost(partnership, float(rate))
-dashboard.chart(charts.cost_chart(cost), stretch=False)
+dashboard.chart(charts.cost_chart(cost, currency), stretch=False)
 st.caption("Total cost per quarter = staff hours × cost of one staff hour + resources.")
 with st.expander("Numbers behind the charts"):
-    dashboard.table(tables.cost(cost))
-    dashboard.table(tables.capacity(capacity), all_rows=False)
+    dashboard.table(tables.cost(cost, currency))
+    dashboard.table(tables.capacity(capacity, currency), all_rows=False)

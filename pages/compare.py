@@ -13,7 +13,7 @@ if latest.empty:
 
 count = latest["partnership"].nunique()
 st.caption(
-    f"{count} partnership(s), each at its own latest survey wave. Different instruments, "
+    f"{dashboard.plural(count, 'partnership')}, each at its own latest survey wave. Different instruments, "
     "members and timing limit how far scores can be compared: read the differences as "
     "questions to discuss, not a league table."
 )

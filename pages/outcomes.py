@@ -32,5 +32,7 @@ st.subheader("By category")
 dashboard.chart(
     charts.outcome_categories_chart(dashboard.outcome_monthly(partnership)), stretch=False
 )
-st.caption("First twelve months of the data against the last twelve.")
-dashboard.table(tables.outcome_changes(dashboard.outcome_changes(partnership)))
+comparison = dashboard.outcome_changes(partnership)
+st.caption(comparison.note)
+if not comparison.table.empty:
+    dashboard.table(tables.outcome_changes(comparison))

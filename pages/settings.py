@@ -47,6 +47,14 @@ with st.form("settings"):
         step=0.05,
         value=float(current.alpha_low),
     )
+    st.subheader("Money")
+    currency = st.text_input(
+        "Currency",
+        value=current.currency,
+        max_chars=5,
+        help="Written before costs and resources on the pages and in the board report "
+        "(for example £, € or EUR).",
+    )
     saved = st.form_submit_button("Save settings", type="primary")
 
 if saved:
@@ -56,6 +64,7 @@ if saved:
         "band_borderline": float(borderline),
         **name_only,
         "alpha_low": float(alpha_low),
+        "currency": currency.strip(),
     }
     if dashboard.save_settings(values):
         dashboard.flash("Settings saved.")

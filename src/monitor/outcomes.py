@@ -6,6 +6,8 @@ moves for many reasons a partnership does not control.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from monitor import scores
@@ -53,23 +55,73 @@ def health(db: Database, partnership: str | None, factor: str | None = None) -> 
     return out.sort_values("wave_start")[columns].reset_index(drop=True)
 
 
-def change_table(db: Database, partnership: str | None) -> pd.DataFrame:
-    """Per category: total in the first and last twelve months of the data and the change."""
-    frame = monthly(db, partnership)
-    columns = ["category", "first_12", "last_12", "change_pct"]
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
-    months = sorted(frame["month"].unique())
-    first, last = months[:12], months[-12:]
-    totals = frame.groupby("category").apply(
-        lambda g: pd.Series(
-            {
-                "first_12": g.loc[g["month"].isin(first), "count"].sum(),
-                "last_12": g.loc[g["month"].isin(last), "count"].sum(),
-            }
-        ),
-        include_groups=False,
+YEAR = 12  # months
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    """Incidents per category in two equal periods that do not overlap.
+
+    `table` has the columns category, earlier, later, change_pct (None when the
+    earlier period had none); `earlier` and `later` name the months compared ("Jan 2024
+    to Dec 2024"); `note` says how the periods were chosen, or why there is none."""
+
+    table: pd.DataFrame
+    earlier: str
+    later: str
+    note: str
+
+
+def _months_label(months: list[pd.Timestamp]) -> str:
+    first, last = months[0], months[-1]
+    if first == last:
+        return f"{first:%b %Y}"
+    return f"{first:%b %Y} to {last:%b %Y}"
+
+
+def compare_periods(monthly_counts: pd.DataFrame) -> PeriodComparison:
+    """Compare equal, non-overlapping periods of `monthly_counts` (month, category,
+    count): the last twelve months against the twelve before when there are two years
+    of data; with 13 to 23 months, the last months against the same months a year
+    earlier (so seasons match); with fewer, no comparison. Months without a row count
+    as 0."""
+    columns = ["category", "earlier", "later", "change_pct"]
+    if monthly_counts.empty:
+        return PeriodComparison(pd.DataFrame(columns=columns), "", "", "No outcome counts yet.")
+    last = monthly_counts["month"].max()
+    span = (
+        (last.year - monthly_counts["month"].min().year) * 12
+        + (last.month - monthly_counts["month"].min().month)
+        + 1
     )
-    totals = totals.reset_index()
-    totals["change_pct"] = (totals["last_12"] / totals["first_12"] - 1) * 100
-    return totals[columns]
+    if span < YEAR + 1:
+        note = (
+            f"Only {span} months of data: comparing periods needs at least 13 months (the "
+            "last months against the same months a year before)."
+        )
+        return PeriodComparison(pd.DataFrame(columns=columns), "", "", note)
+    length = YEAR if span >= 2 * YEAR else span - YEAR
+    later = [last - pd.DateOffset(months=k) for k in range(length - 1, -1, -1)]
+    earlier = [month - pd.DateOffset(months=YEAR) for month in later]
+    if length == YEAR:
+        note = "The last twelve months against the twelve months before them."
+    else:
+        note = (
+            f"Only {span} months of data, too few for two full years: the last {length} "
+            "months against the same months a year earlier."
+        )
+    counts = monthly_counts.groupby(["category", "month"])["count"].sum()
+    rows = []
+    for category in sorted(monthly_counts["category"].unique()):
+        of = counts.loc[category]
+        before = int(of.reindex(earlier, fill_value=0).sum())
+        after = int(of.reindex(later, fill_value=0).sum())
+        change = (after / before - 1) * 100 if before else None
+        rows.append((category, before, after, change))
+    table = pd.DataFrame(rows, columns=columns)
+    return PeriodComparison(table, _months_label(earlier), _months_label(later), note)
+
+
+def change_table(db: Database, partnership: str | None) -> PeriodComparison:
+    """Per category: incidents in two equal, non-overlapping periods (`compare_periods`)."""
+    return compare_periods(monthly(db, partnership))

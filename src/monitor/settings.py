@@ -23,6 +23,7 @@ EDITABLE = (
     "name_only_gap",
     "name_only_waves",
     "alpha_low",
+    "currency",
 )
 
 
@@ -51,6 +52,8 @@ class Settings:
     name_only_waves: int = name_only.WAVES
     # Cronbach's alpha below this is flagged as low reliability.
     alpha_low: float = 0.7
+    # Written before amounts of money (costs and resources) on the pages and in the report.
+    currency: str = "£"
 
 
 def _coerce(name: str, raw: object, kind: type) -> object:
@@ -70,6 +73,11 @@ def check(settings: Settings) -> Settings:
     if settings.min_group_size < 1:
         raise MonitorError("min_group_size must be at least 1.")
     name_only.check(settings.name_only_gap, settings.name_only_waves)
+    if not settings.currency.strip() or len(settings.currency) > 5:
+        raise MonitorError(
+            f"currency must be a short symbol or code such as £, € or EUR, not "
+            f"{settings.currency!r}."
+        )
     strength, borderline = settings.band_strength, settings.band_borderline
     if strength and borderline and borderline >= strength:
         raise MonitorError("band_borderline must be below band_strength.")

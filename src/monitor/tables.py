@@ -8,23 +8,20 @@ from __future__ import annotations
 import pandas as pd
 
 from monitor.errors import ValidationError
+from monitor.outcomes import PeriodComparison
+from monitor.wording import money, plural, signed, signed_range, span
 
 MISSING = "—"  # shown for a value that does not exist (no earlier wave, nobody named)
-
-
-def _rounded(value: float) -> float:
-    """Rounded to two decimals, without a minus sign on zero."""
-    return round(value, 2) + 0.0
 
 
 def _change_text(change: float, verdict: str | None) -> str:
     if verdict is None or pd.isna(change):
         return "no earlier wave"
-    return f"{_rounded(change):+.2f} ({verdict})"
+    return f"{signed(change)} ({verdict})"
 
 
 def _interval_text(low: float, high: float) -> str:
-    return f"{low:+.2f} to {high:+.2f}" if pd.notna(low) else MISSING
+    return signed_range(low, high) if pd.notna(low) else MISSING
 
 
 def _count_or_missing(value: object) -> str:
@@ -232,41 +229,48 @@ def retention(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def cost(frame: pd.DataFrame) -> pd.DataFrame:
-    """Meetings, staff hours and what they cost, per quarter."""
-    return frame.rename(
-        columns={
-            "period": "Quarter",
-            "meetings": "Meetings",
-            "staff_hours": "Staff hours",
-            "staff_cost": "Staff cost",
-            "resources": "Resources",
-            "total_cost": "Total cost",
+def cost(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """Meetings, staff hours and what they cost, per quarter, with the currency."""
+    amounts = {"staff_cost": "Staff cost", "resources": "Resources", "total_cost": "Total cost"}
+    shown = pd.DataFrame(
+        {
+            "Quarter": frame["period"],
+            "Meetings": frame["meetings"],
+            "Staff hours": frame["staff_hours"].round(1),
         }
     )
+    for column, heading in amounts.items():
+        shown[heading] = [money(v, currency) for v in frame[column]]
+    return shown
 
 
-def capacity(frame: pd.DataFrame) -> pd.DataFrame:
+def capacity(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
     """Staff hours, resources and information sharing per partner and quarter."""
-    return frame.rename(
+    shown = frame.rename(
         columns={
             "partner": "Partner",
             "period": "Quarter",
             "staff_hours": "Staff hours",
-            "resources": "Resources",
+            "resources": f"Resources ({currency})",
             "info_shared": "Information sharing",
         }
     )
+    return shown
 
 
-def outcome_changes(frame: pd.DataFrame) -> pd.DataFrame:
-    """Outcome counts of the first twelve months against the last twelve, per category."""
-    return frame.rename(
-        columns={
-            "category": "Category",
-            "first_12": "First 12 months",
-            "last_12": "Last 12 months",
-            "change_pct": "Change (%)",
+def outcome_changes(comparison: PeriodComparison) -> pd.DataFrame:
+    """Per category, the incidents of the earlier and the later period and the change,
+    headed with the months each period covers."""
+    frame = comparison.table
+    return pd.DataFrame(
+        {
+            "Category": frame["category"],
+            f"Incidents, {comparison.earlier}": frame["earlier"],
+            f"Incidents, {comparison.later}": frame["later"],
+            "Change": [
+                MISSING if p is None or pd.isna(p) else f"{signed(p, 0)}%"
+                for p in frame["change_pct"]
+            ],
         }
     )
 
@@ -287,30 +291,52 @@ def placement(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+UPLOAD_KINDS = {"survey": "Survey", "activity": "Activity records", "outcomes": "Outcome counts"}
+
+
+def upload_contents(kind: str, rows: int, answers: int | None = None) -> str:
+    """What an upload holds, counted in its own units: survey respondents (and answers),
+    activity records, or the rows of an outcome file (and the monthly counts made of them)."""
+    if kind == "survey":
+        extra = f", {plural(answers, 'answer')}" if answers is not None else ""
+        return plural(rows, "respondent") + extra
+    if kind == "activity":
+        return plural(rows, "attendance record")
+    extra = f" ({plural(answers, 'monthly count')})" if answers is not None else ""
+    return plural(rows, "row") + extra
+
+
+def _periods(waves: object) -> str:
+    labels = [w.strip() for w in str(waves or "").split(",") if w.strip()]
+    return span(labels)
+
+
 def uploads(history: pd.DataFrame) -> pd.DataFrame:
-    """The list of past uploads."""
-    return (
-        history.fillna({"uploaded_by": MISSING})
-        .rename(
-            columns={
-                "upload_id": "#",
-                "file_name": "File",
-                "uploaded_at": "Uploaded",
-                "uploaded_by": "By",
-                "partnership": "Partnership",
-                "waves": "Waves",
-                "n_rows": "Respondents",
-                "n_answers": "Answers",
-            }
-        )
-        .drop(columns=["kind", "sha256"])
+    """The list of past uploads: a long list of months is shown as its first and last."""
+    return pd.DataFrame(
+        {
+            "#": history["upload_id"],
+            "File": history["file_name"],
+            "Kind": history["kind"].map(lambda k: UPLOAD_KINDS.get(k, k)),
+            "Uploaded": history["uploaded_at"],
+            "By": history["uploaded_by"].fillna(MISSING),
+            "Partnership": history["partnership"],
+            "Waves or months": history["waves"].map(_periods),
+            "Contents": [
+                upload_contents(k, int(r), int(a))
+                for k, r, a in zip(
+                    history["kind"], history["n_rows"], history["n_answers"], strict=True
+                )
+            ],
+        }
     )
 
 
 def upload_label(history: pd.DataFrame, upload_id: int) -> str:
-    """One upload in a few words: number, file, waves and respondents."""
+    """One upload in a few words: number, file, waves and what it holds."""
     row = history.loc[history["upload_id"] == upload_id].iloc[0]
-    return f"#{upload_id} {row.file_name} ({row.waves}, {row.n_rows} respondents)"
+    contents = upload_contents(row.kind, int(row.n_rows))
+    return f"#{upload_id} {row.file_name} ({_periods(row.waves)}, {contents})"
 
 
 def audit(frame: pd.DataFrame) -> pd.DataFrame:

@@ -90,6 +90,7 @@ from monitor.outcomes import CAUTION as OUTCOMES_CAUTION
 from monitor.quality import ALPHA_MIN_N, MISSING_HIGH
 from monitor.scorecard import change_note
 from monitor.settings import EDITABLE as EDITABLE_SETTINGS
+from monitor.wording import plural
 
 __all__ = [
     "ALPHA_MIN_N", "change_note",
@@ -102,7 +103,7 @@ __all__ = [
     "needs_attention", "often_missing", "outcome_changes", "outcome_monthly",
     "outcome_totals", "page", "partner_gaps", "partner_matrix", "partnership_choice",
     "partnership_input", "partnership_template_download",
-    "partnership_page", "placement", "plain_page", "power_index", "reliability",
+    "partnership_page", "placement", "plural", "plain_page", "power_index", "reliability",
     "report_downloads", "representative_changes", "respondents", "responses_by_partner",
     "retention", "save_settings", "scorecard_table", "settings", "share_link", "share_url",
     "side_by_side", "start_app", "stored_settings", "table", "template_download",

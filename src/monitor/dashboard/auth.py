@@ -107,3 +107,27 @@ def account_box(config: access.AccessConfig, actor: Actor) -> None:
         else:
             st.session_state.pop(PASSWORD_ACTOR, None)
             st.rerun()
+
+
+def login_offer(config: access.AccessConfig, actor: Actor | None, key: str) -> None:
+    """On a page the user's role may not open: a way to log in with a role that may."""
+    if config.local:
+        return
+    if config.oidc:
+        if actor is not None and actor.name is not None:
+            st.info(
+                "Your account has this role. An administrator can give it another role "
+                "(the `admins` and `evaluators` lists of the login settings)."
+            )
+            return
+        if st.button("Log in", type="primary", key=f"{key}_oidc"):
+            st.login(_login_provider())
+        return
+    if actor is not None and actor.name is not None:
+        st.write("Log out, then log in with a password that has this role.")
+        if st.button("Log out", key=f"{key}_logout"):
+            st.session_state.pop(PASSWORD_ACTOR, None)
+            st.rerun()
+        return
+    st.write("Log in with a password that has this role:")
+    _password_form(config, key)

@@ -340,13 +340,13 @@ def _outcome_totals(path: str, partnership: str) -> pd.DataFrame:
     return outcomes.monthly_totals(store_at(path), partnership)
 
 
-def outcome_changes(partnership: str) -> pd.DataFrame:
-    """Outcome counts of the first twelve months against the last twelve."""
+def outcome_changes(partnership: str) -> outcomes.PeriodComparison:
+    """Outcome counts of two equal, non-overlapping periods, per category."""
     return _outcome_changes(db_path(), partnership)
 
 
 @_medium
-def _outcome_changes(path: str, partnership: str) -> pd.DataFrame:
+def _outcome_changes(path: str, partnership: str) -> outcomes.PeriodComparison:
     return outcomes.change_table(store_at(path), partnership)
 
 

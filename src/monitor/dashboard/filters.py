@@ -1,12 +1,18 @@
 """The shared filters: the sidebar's partnership, waves, partners and weighting, kept in
-the page address (so a link opens the same view), and the link to copy."""
+the page address (so a link opens the same view), and the link to copy.
+
+A click in the menu opens the next page with a bare address. The filters chosen on the
+pages before are remembered in the session, and the page is opened again with them in
+its address, so the view stays the same from page to page."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from monitor.dashboard.auth import visible
 from monitor.dashboard.cached import partner_names, partnerships, record_partnerships, waves
@@ -15,16 +21,59 @@ from monitor.scorecard import View
 # Query-parameter keys of the shared filters (they appear in shared links).
 KEY_PARTNERSHIP, KEY_WAVE, KEY_FROM, KEY_PARTNERS = "partnership", "wave", "from", "partners"
 KEY_WEIGHTING = "weighting"
+FILTER_KEYS = (KEY_PARTNERSHIP, KEY_WAVE, KEY_FROM, KEY_PARTNERS, KEY_WEIGHTING)
 LAST_VIEW = "_last_view"  # session: the view the page's filters selected in this run
+REMEMBERED = "_filters"  # session: the last value of each shared filter, by key
+ON_PAGE = "_filters_page"  # session: the page drawn in the last run
 
 WEIGHTING_LABELS = {"person": "One person, one vote", "agency": "One agency, one vote"}
+
+
+def arrive(spec_key: str, path: str) -> None:
+    """Called as every page starts. A click in the menu opens a page with a bare address:
+    then open it again with the filters remembered from the pages before, so the view
+    stays the same and the address names it. A link with filters of its own is left as
+    it is (its filters win)."""
+    arrived = st.session_state.get(ON_PAGE) != spec_key
+    st.session_state[ON_PAGE] = spec_key
+    remembered = {k: v for k, v in st.session_state.get(REMEMBERED, {}).items() if v}
+    if arrived and remembered and not set(FILTER_KEYS) & set(st.query_params):
+        # Streamlit refuses while the page before still holds the filters' address
+        # (a page run on its own, outside the menu): the page then opens as linked.
+        with contextlib.suppress(StreamlitAPIException):
+            st.switch_page(path, query_params=remembered)
+
+
+def _remember(key: str, value: object) -> object:
+    st.session_state.setdefault(REMEMBERED, {})[key] = value
+    return value
 
 
 def _pick_partnership(options: list[str]) -> str | None:
     if len(options) == 1:
         st.sidebar.markdown(f"**Partnership**  \n{options[0]}")
         return options[0]
-    return st.sidebar.selectbox("Partnership", options, key=KEY_PARTNERSHIP, bind="query-params")
+    chosen = st.sidebar.selectbox("Partnership", options, key=KEY_PARTNERSHIP, bind="query-params")
+    return _remember(KEY_PARTNERSHIP, chosen)
+
+
+def _pick_waves(partnership: str, wave_range: bool) -> tuple[str | None, str | None]:
+    """The sidebar's wave (or range of waves): (from, to)."""
+    options = waves(partnership)
+    wave_from = None
+    if wave_range and len(options) > 1:
+        wave_from = st.sidebar.selectbox(
+            "From wave", options, index=0, key=KEY_FROM, bind="query-params"
+        )
+        _remember(KEY_FROM, wave_from)
+    wave = st.sidebar.selectbox(
+        "To wave" if wave_range else "Wave",
+        options,
+        index=len(options) - 1,
+        key=KEY_WAVE,
+        bind="query-params",
+    )
+    return wave_from, _remember(KEY_WAVE, wave)
 
 
 def filters(*, wave_range: bool = False) -> View | None:
@@ -33,24 +82,17 @@ def filters(*, wave_range: bool = False) -> View | None:
     if not options:
         return None
     partnership = _pick_partnership(options)
-    wave_options = waves(partnership)
-    wave_from = None
-    if wave_range and len(wave_options) > 1:
-        wave_from = st.sidebar.selectbox(
-            "From wave", wave_options, index=0, key=KEY_FROM, bind="query-params"
-        )
-    label = "To wave" if wave_range else "Wave"
-    wave = st.sidebar.selectbox(
-        label, wave_options, index=len(wave_options) - 1, key=KEY_WAVE, bind="query-params"
-    )
+    wave_from, wave = _pick_waves(partnership, wave_range)
+    agencies = partner_names(partnership)
     chosen = st.sidebar.multiselect(
         "Partners",
-        partner_names(partnership),
+        agencies,
         key=KEY_PARTNERS,
         bind="query-params",
         placeholder="All partners",
         help="Leave empty to include every partner agency.",
     )
+    _remember(KEY_PARTNERS, list(chosen))
     view = View(partnership, wave, tuple(chosen) or None, wave_from)
     st.session_state[LAST_VIEW] = view
     return view
@@ -77,6 +119,7 @@ def weighting_choice(view: View) -> View:
         "vote: each partner's average counts the same, so the agency with the most "
         "respondents does not dominate.",
     )
+    _remember(KEY_WEIGHTING, chosen)
     return replace(view, weighting=chosen or "person")
 
 

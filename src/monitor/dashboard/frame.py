@@ -14,14 +14,23 @@ import streamlit as st
 
 from monitor import access
 from monitor.access import Actor
-from monitor.dashboard.auth import access_config, account_box, current_actor, login_screen, may
+from monitor.dashboard.auth import (
+    access_config,
+    account_box,
+    current_actor,
+    login_offer,
+    login_screen,
+    may,
+)
 from monitor.dashboard.filters import (
+    arrive,
     filters,
     forget_view,
     partnership_filter,
     share_hint,
     weighting_choice,
 )
+from monitor.dashboard.landing import keep_linked_page, take_linked_page
 from monitor.dashboard.session import (
     catch_up,
     data_changed,
@@ -101,32 +110,63 @@ def page_spec(key: str, pages: tuple[PageSpec, ...] = PAGES) -> PageSpec:
     raise KeyError(f"No page {key!r} in the page registry (monitor.dashboard.frame.PAGES).")
 
 
+def _stand_in(spec: PageSpec):
+    """What a page the user's role may not open shows at its address: the role it
+    needs, and a way to log in."""
+
+    def needs_role() -> None:
+        config = access_config()
+        account_box(config, current_actor(config))
+        st.title(spec.heading or spec.title)
+        refuse(spec)
+
+    needs_role.__name__ = f"needs_role_{spec.key}"
+    return needs_role
+
+
+def _menu_page(spec: PageSpec, actor: Actor | None, default: bool):
+    """The page in st.navigation: the page itself when the user may open it (or has
+    to log in first: the page then shows the login screen), else a stand-in at its
+    address, left out of the menu."""
+    if actor is None or spec.allowed(actor):
+        return st.Page(spec.path, title=spec.title, icon=spec.icon, default=default)
+    return st.Page(
+        _stand_in(spec),
+        title=spec.title,
+        icon=spec.icon,
+        url_path=spec.key,
+        default=default,
+        visibility="hidden",
+    )
+
+
 def navigation(pages: tuple[PageSpec, ...] = PAGES):
-    """st.navigation over the `pages` the current user may open, grouped by section; the
-    first page is the home page. Pages left out cannot be opened by their address either.
-    Returns the selected page, for app.py to run."""
+    """st.navigation over the registered pages, grouped by section; the first page is
+    the home page. Pages the current user may not open are left out of the menu, and
+    their address shows what role they need instead of the page; before a login there
+    is no menu. Returns the selected page, for app.py to run. After an OpenID Connect
+    login, opens the page and filters of the link followed (monitor.dashboard.landing)."""
     actor = current_actor()
-    pages = tuple(spec for spec in pages if spec.allowed(actor))
     sections: dict[str, list] = {}
+    by_key = {}
     for position, spec in enumerate(pages):
-        page = st.Page(spec.path, title=spec.title, icon=spec.icon, default=position == 0)
-        sections.setdefault(spec.section, []).append(page)
-    return st.navigation(sections)
+        by_key[spec.key] = _menu_page(spec, actor, default=position == 0)
+        sections.setdefault(spec.section, []).append(by_key[spec.key])
+    selected = st.navigation(sections, position="hidden" if actor is None else "sidebar")
+    if actor is not None and access_config().oidc:
+        target = take_linked_page()
+        if target is not None and target.page in by_key:
+            st.switch_page(by_key[target.page], query_params=target.params)
+    return selected
 
 
 def start_app() -> None:
-    """Called by app.py on every run: work out who the user is (asking them to log in
-    when needed), open the database and note the app is running."""
+    """Called by app.py on every run: note the app is running. The page run then works
+    out who the user is (see `inside_app`): someone who has to log in first gets the
+    login screen from the page they opened, so the address keeps that page and its
+    filters, and after a password login the page runs as linked."""
     st.session_state[APP_STARTED] = True
     forget_view()
-    config = access_config()
-    actor = current_actor(config)
-    if actor is None:
-        login_screen(config)
-        st.stop()
-    account_box(config, actor)
-    if run_safely(database) is None:
-        st.stop()
 
 
 def inside_app(spec: PageSpec) -> None:
@@ -148,16 +188,46 @@ def inside_app(spec: PageSpec) -> None:
         PagesManager.uses_pages_directory = False
         st.rerun()
     _refuse_without_role(spec)
+    if run_safely(database) is None:  # after a login, this run is the first to open it
+        st.stop()
     catch_up()
 
 
 def _refuse_without_role(spec: PageSpec) -> None:
-    """Stop a page the user's role may not open, however it was reached."""
-    actor = current_actor()
-    if not spec.allowed(actor):
-        role = actor.role if actor else "no login"
-        st.error(f"This page is not available with your access ({role}).")
+    """Stop a page the user's role may not open, however it was reached (someone not
+    logged in gets the login screen, on this page)."""
+    config = access_config()
+    actor = current_actor(config)
+    if actor is None:
+        if config.oidc:
+            keep_linked_page(spec.key)
+        login_screen(config)
         st.stop()
+    account_box(config, actor)
+    if not spec.allowed(actor):
+        refuse(spec)
+        st.stop()
+
+
+def needed_role(spec: PageSpec) -> str:
+    """Who may open the page, in words."""
+    if spec.admin_only:
+        return "administrators"
+    return "evaluators and administrators" if spec.writes else "everyone who is logged in"
+
+
+def refuse(spec: PageSpec) -> None:
+    """Say that the user's role may not open the page, what role it needs, and offer
+    to log in (as someone else)."""
+    config = access_config()
+    actor = current_actor(config)
+    role = actor.role if actor else "no login"
+    st.error(
+        f"This page is not available with your access ({role}): the {spec.title} page "
+        f"is for {needed_role(spec)}.",
+        icon=":material/lock:",
+    )
+    login_offer(config, actor, key=f"refused_{spec.key}")
 
 
 def empty_state() -> None:
@@ -178,6 +248,7 @@ def empty_state() -> None:
 def _start(key: str) -> None:
     spec = page_spec(key)
     inside_app(spec)
+    arrive(key, spec.path)
     st.title(spec.heading or spec.title)
 
 
