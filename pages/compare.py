@@ -13,9 +13,9 @@ if latest.empty:
 
 count = latest["partnership"].nunique()
 st.caption(
-    f"{dashboard.plural(count, 'partnership')}, each at its own latest survey wave. Different instruments, "
-    "members and timing limit how far scores can be compared: read the differences as "
-    "questions to discuss, not a league table."
+    f"{dashboard.plural(count, 'partnership')}, each at its own latest survey wave. "
+    "Different instruments, members and timing limit how far scores can be compared: "
+    "read the differences as questions to discuss, not a league table."
 )
 dashboard.chart(charts.comparison_chart(latest, partnership))
 
