@@ -72,6 +72,7 @@ def test_demo_uploads_and_scores(cli, tmp_path):
     assert code == 0
     assert out.splitlines()[0].split() == [
         "partnership", "wave", "factor", "n", "mean", "sd", "ci_low", "ci_high", "band",
+        "suppressed",
     ]  # fmt: skip
     assert len(out.splitlines()) == 1 + 4 * 10
 
@@ -102,6 +103,35 @@ def test_scores_json_by_partner(cli, demo_db):
     assert list(dict.fromkeys(r["wave"] for r in records)) == SAMPLE_WAVES
     # No NaN in the output: a missing sd or interval is null.
     assert "NaN" not in out
+
+
+def test_sample_small_partner_is_hidden_by_default(cli, demo_db):
+    """Youth Service has 2 respondents in 2025-Q2 and Q3 of the sample."""
+    args = ("scores", "--db", demo_db, "--format", "json", "--by", "partner")
+    records = pd.DataFrame(json.loads(cli(*args, "--partnership", RIVERSIDE)[1]))
+    youth = records[(records["partner"] == "Youth Service") & (records["n"] < 3)]
+    assert set(youth["wave"]) == {"2025-Q2", "2025-Q3"}
+    assert youth["mean"].isna().all() and youth["suppressed"].all()
+    assert youth["sd"].isna().all() and youth["ci_low"].isna().all()
+    roles = pd.DataFrame(json.loads(cli(*args[:-1], "role")[1]))
+    assert roles.loc[roles["n"] < 3, "mean"].isna().all()
+
+
+def test_sample_selection_change_hides_the_small_previous_wave(cli, demo_db):
+    code, out, _ = cli(
+        "scorecard", "--db", demo_db, "--partnership", RIVERSIDE, "--wave", "2025-Q4",
+        "--partner", "Youth Service", "--format", "json",
+    )  # fmt: skip
+    card = pd.DataFrame(json.loads(out))
+    assert code == 0 and card["mean"].notna().any()
+    assert card["previous_mean"].isna().all() and card["change"].isna().all()
+    code, out, _ = cli(
+        "scores", "--db", demo_db, "--partnership", RIVERSIDE, "--partner", "Youth Service",
+        "--format", "json",
+    )  # fmt: skip
+    trend = pd.DataFrame(json.loads(out))
+    assert trend.loc[trend["wave"].isin(["2025-Q2", "2025-Q3"]), "mean"].isna().all()
+    assert trend.loc[trend["wave"] == "2025-Q1", "mean"].notna().all()
 
 
 def test_scores_csv(cli, demo_db):

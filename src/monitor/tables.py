@@ -18,8 +18,10 @@ def _rounded(value: float) -> float:
 
 
 def _change_text(change: float, verdict: str | None) -> str:
-    if verdict is None or pd.isna(change):
+    if verdict is None:
         return "no earlier wave"
+    if pd.isna(change):  # not shown: the verdict says why (a hidden small group)
+        return verdict
     return f"{_rounded(change):+.2f} ({verdict})"
 
 
