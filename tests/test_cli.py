@@ -349,3 +349,66 @@ def test_copy_refusals(cli, tmp_path, monkeypatch, source, target, message):
     code, out, err = cli("copy", "--from", source, "--to", target)
     assert (code, out) == (2, "")
     assert err.startswith(message)
+
+
+TABLE_COMMANDS = [
+    ("scorecard", "--wave", "2025-Q4"),
+    ("scorecard", "--weighting", "agency"),
+    ("partners",),
+    ("power", "--from", "2025-Q2"),
+    ("name-only",),
+    ("reliability",),
+    ("missing",),
+    ("continuity",),
+    ("cost", "--hourly-cost", "45"),
+    ("outcomes",),
+    ("outcomes", "--monthly"),
+]
+
+
+@pytest.mark.parametrize("command", TABLE_COMMANDS, ids=" ".join)
+def test_table_commands_as_json_csv_and_table(cli, demo_db, command):
+    args = (*command, "--db", demo_db, "--partnership", RIVERSIDE)
+    code, out, err = cli(*args, "--format", "json")
+    assert (code, err) == (0, "")
+    records = json.loads(out)
+    assert records and "NaN" not in out
+    code, out, _ = cli(*args, "--format", "csv")
+    frame = pd.read_csv(io.StringIO(out))
+    assert code == 0 and len(frame) == len(records) and list(frame.columns) == list(records[0])
+    code, out, _ = cli(*args)
+    assert code == 0 and len(out.splitlines()) == len(records) + 1
+
+
+def test_table_commands_match_the_library(cli, demo_db):
+    from monitor import power, scorecard
+    from monitor.store import close_all, open_database
+
+    db = open_database(str(demo_db))
+    view = scorecard.View(RIVERSIDE, "2025-Q3", weighting="agency")
+    card = scorecard.scorecard(db, view)
+    index = power.power_index(db, scorecard.View(RIVERSIDE, "2025-Q4"), 3)
+    close_all()
+    args = ("--db", demo_db, "--partnership", RIVERSIDE, "--format", "json")
+    got = pd.DataFrame(json.loads(cli("scorecard", *args, "--wave", "2025-Q3",
+                                      "--weighting", "agency")[1]))  # fmt: skip
+    assert list(got.columns) == list(card.columns)
+    assert got["change"].tolist() == pytest.approx(card["change"].tolist(), rel=1e-12)
+    assert got["respondents"].tolist() == card["respondents"].tolist()
+    got = pd.DataFrame(json.loads(cli("power", *args)[1]))
+    assert got["sd"].tolist() == pytest.approx(index["sd"].tolist(), rel=1e-12, nan_ok=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("scorecard", "--partnership", "Nowhere"), "no survey data for 'Nowhere'"),
+        (("scorecard", "--partnership", RIVERSIDE, "--wave", "2031-Q1"), "no wave '2031-Q1'"),
+        (("partners", "--partnership", RIVERSIDE, "--partner", "Nobody"), "no partner 'Nobody'"),
+        (("scorecard",), "Choose a partnership with --partnership"),
+        (("cost", "--partnership", "Nowhere"), "Nothing is stored for 'Nowhere'"),
+    ],
+)
+def test_table_commands_refuse_unknown_selections(cli, demo_db, args, message):
+    code, out, err = cli(*args, "--db", demo_db)
+    assert code == 2 and out == "" and message in err
