@@ -6,6 +6,14 @@ from monitor import dashboard
 
 view = dashboard.page("data", wave_range=True)
 
+if not dashboard.may_read_answers():
+    st.info(
+        "The raw answers (one row per respondent, with partner and respondent id) are for "
+        "evaluators and administrators only. The scores on the other pages and the report "
+        "downloads follow the minimum group size, so that no one can be identified."
+    )
+    st.stop()
+
 preview, total = dashboard.data_preview(view)
 st.caption(
     f"{total:,} responses (one row per respondent and wave) of {view.partnership}, "

@@ -72,6 +72,7 @@ def test_demo_uploads_and_scores(cli, tmp_path):
     assert code == 0
     assert out.splitlines()[0].split() == [
         "partnership", "wave", "factor", "n", "mean", "sd", "ci_low", "ci_high", "band",
+        "suppressed",
     ]  # fmt: skip
     assert len(out.splitlines()) == 1 + 4 * 10
 
@@ -102,6 +103,35 @@ def test_scores_json_by_partner(cli, demo_db):
     assert list(dict.fromkeys(r["wave"] for r in records)) == SAMPLE_WAVES
     # No NaN in the output: a missing sd or interval is null.
     assert "NaN" not in out
+
+
+def test_sample_small_partner_is_hidden_by_default(cli, demo_db):
+    """Youth Service has 2 respondents in 2025-Q2 and Q3 of the sample."""
+    args = ("scores", "--db", demo_db, "--format", "json", "--by", "partner")
+    records = pd.DataFrame(json.loads(cli(*args, "--partnership", RIVERSIDE)[1]))
+    youth = records[(records["partner"] == "Youth Service") & (records["n"] < 3)]
+    assert set(youth["wave"]) == {"2025-Q2", "2025-Q3"}
+    assert youth["mean"].isna().all() and youth["suppressed"].all()
+    assert youth["sd"].isna().all() and youth["ci_low"].isna().all()
+    roles = pd.DataFrame(json.loads(cli(*args[:-1], "role")[1]))
+    assert roles.loc[roles["n"] < 3, "mean"].isna().all()
+
+
+def test_sample_selection_change_hides_the_small_previous_wave(cli, demo_db):
+    code, out, _ = cli(
+        "scorecard", "--db", demo_db, "--partnership", RIVERSIDE, "--wave", "2025-Q4",
+        "--partner", "Youth Service", "--format", "json",
+    )  # fmt: skip
+    card = pd.DataFrame(json.loads(out))
+    assert code == 0 and card["mean"].notna().any()
+    assert card["previous_mean"].isna().all() and card["change"].isna().all()
+    code, out, _ = cli(
+        "scores", "--db", demo_db, "--partnership", RIVERSIDE, "--partner", "Youth Service",
+        "--format", "json",
+    )  # fmt: skip
+    trend = pd.DataFrame(json.loads(out))
+    assert trend.loc[trend["wave"].isin(["2025-Q2", "2025-Q3"]), "mean"].isna().all()
+    assert trend.loc[trend["wave"] == "2025-Q1", "mean"].notna().all()
 
 
 def test_scores_csv(cli, demo_db):
@@ -334,3 +364,66 @@ def test_template_for_a_partnership(cli, tmp_path, survey_file):
     assert (first[0], first[4]) == ("partnership", None)
     code, _, err = cli("template", out_path, "--kind", "activity", "--partnership", "X")
     assert code == 2 and "survey template only" in err
+
+
+TABLE_COMMANDS = [
+    ("scorecard", "--wave", "2025-Q4"),
+    ("scorecard", "--weighting", "agency"),
+    ("partners",),
+    ("power", "--from", "2025-Q2"),
+    ("name-only",),
+    ("reliability",),
+    ("missing",),
+    ("continuity",),
+    ("cost", "--hourly-cost", "45"),
+    ("outcomes",),
+    ("outcomes", "--monthly"),
+]
+
+
+@pytest.mark.parametrize("command", TABLE_COMMANDS, ids=" ".join)
+def test_table_commands_as_json_csv_and_table(cli, demo_db, command):
+    args = (*command, "--db", demo_db, "--partnership", RIVERSIDE)
+    code, out, err = cli(*args, "--format", "json")
+    assert (code, err) == (0, "")
+    records = json.loads(out)
+    assert records and "NaN" not in out
+    code, out, _ = cli(*args, "--format", "csv")
+    frame = pd.read_csv(io.StringIO(out))
+    assert code == 0 and len(frame) == len(records) and list(frame.columns) == list(records[0])
+    code, out, _ = cli(*args)
+    assert code == 0 and len(out.splitlines()) == len(records) + 1
+
+
+def test_table_commands_match_the_library(cli, demo_db):
+    from monitor import power, scorecard
+    from monitor.store import close_all, open_database
+
+    db = open_database(str(demo_db))
+    view = scorecard.View(RIVERSIDE, "2025-Q3", weighting="agency")
+    card = scorecard.scorecard(db, view)
+    index = power.power_index(db, scorecard.View(RIVERSIDE, "2025-Q4"), 3)
+    close_all()
+    args = ("--db", demo_db, "--partnership", RIVERSIDE, "--format", "json")
+    got = pd.DataFrame(json.loads(cli("scorecard", *args, "--wave", "2025-Q3",
+                                      "--weighting", "agency")[1]))  # fmt: skip
+    assert list(got.columns) == list(card.columns)
+    assert got["change"].tolist() == pytest.approx(card["change"].tolist(), rel=1e-12)
+    assert got["respondents"].tolist() == card["respondents"].tolist()
+    got = pd.DataFrame(json.loads(cli("power", *args)[1]))
+    assert got["sd"].tolist() == pytest.approx(index["sd"].tolist(), rel=1e-12, nan_ok=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("scorecard", "--partnership", "Nowhere"), "no survey data for 'Nowhere'"),
+        (("scorecard", "--partnership", RIVERSIDE, "--wave", "2031-Q1"), "no wave '2031-Q1'"),
+        (("partners", "--partnership", RIVERSIDE, "--partner", "Nobody"), "no partner 'Nobody'"),
+        (("scorecard",), "Choose a partnership with --partnership"),
+        (("cost", "--partnership", "Nowhere"), "Nothing is stored for 'Nowhere'"),
+    ],
+)
+def test_table_commands_refuse_unknown_selections(cli, demo_db, args, message):
+    code, out, err = cli(*args, "--db", demo_db)
+    assert code == 2 and out == "" and message in err

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from monitor import scores
+from monitor import disclosure, scores
 from monitor.ingest import import_survey
 from monitor.store import lookups, open_database, scoring
 
@@ -24,6 +24,8 @@ MISSING_FORMS = ["", "Don't know", "N/A", "don\u2019t know"]
 GROUP_COLUMNS = ["n", "mean", "sd", "ci_low", "ci_high"]
 SCORE_HEADER = ["respondent_id", "partner", "role", "wave"]
 TWO_ITEMS = ["respondent_id", "partner", "wave", "trust_1", "trust_2"]
+# These tests check the arithmetic on groups of any size: the disclosure rule is off.
+ALL = disclosure.NO_MINIMUM
 
 
 # The data: random answers to the real instrument ---------------------------------------------
@@ -158,7 +160,7 @@ def test_respondent_scores_match(scored, wide, instrument):
 @pytest.mark.parametrize("by", [None, "partner", "role"])
 def test_group_scores_match(scored, wide, instrument, by):
     expected = expected_group_scores(expected_respondent_scores(wide, instrument), by)
-    actual = scores.factor_scores(scored, by=by, instrument=instrument)
+    actual = scores.factor_scores(scored, by=by, instrument=instrument, min_group_size=ALL)
     if by == "role":
         actual = actual.fillna({"role": "(none)"})
     keys = ["wave", *([by] if by else []), "factor"]
@@ -175,7 +177,7 @@ def test_group_scores_match(scored, wide, instrument, by):
 
 @pytest.mark.parametrize("by", [None, "partner", "role"])
 def test_group_scores_order_and_columns(scored, instrument, by):
-    frame = scores.factor_scores(scored, by=by, instrument=instrument)
+    frame = scores.factor_scores(scored, by=by, instrument=instrument, min_group_size=ALL)
     assert frame.columns.tolist() == [
         "partnership",
         "wave",
@@ -186,6 +188,8 @@ def test_group_scores_order_and_columns(scored, instrument, by):
         *GROUP_COLUMNS,
         "band",
         "band_label",
+        "suppressed",
+        "secondary",
     ]
     assert list(dict.fromkeys(frame["wave"])) == TIME_ORDER
     assert frame["wave_start"].is_monotonic_increasing
@@ -197,7 +201,7 @@ def test_group_scores_order_and_columns(scored, instrument, by):
 
 
 def test_lone_respondent_group_has_no_spread(scored, instrument):
-    frame = scores.factor_scores(scored, by="partner", instrument=instrument)
+    frame = scores.factor_scores(scored, by="partner", instrument=instrument, min_group_size=ALL)
     lone = frame[frame["partner"] == "Probation"]
     assert len(lone) == len(instrument.factors)
     assert (lone["n"] == 1).all()
@@ -247,7 +251,7 @@ def test_items_left_out_of_the_file_count_as_unanswered(load, db):
 def test_n1_group(load, db):
     load([["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"],
           ["R1", "Police", "2025-Q1", "4", "5", "1"]])  # fmt: skip
-    row = scores.factor_scores(db).iloc[0]
+    row = scores.factor_scores(db, min_group_size=ALL).iloc[0]
     assert (row["factor"], row["n"], row["mean"]) == ("trust", 1, pytest.approx(14 / 3))
     assert all(pd.isna(row[c]) for c in ["sd", "ci_low", "ci_high"])
 
@@ -256,7 +260,7 @@ def test_two_respondents_interval(load, db):
     load([["respondent_id", "partner", "wave", "leadership_1", "leadership_2"],
           ["R1", "Police", "2025-Q1", "2", "2"],
           ["R2", "Council", "2025-Q1", "4", "4"]])  # fmt: skip
-    row = scores.factor_scores(db).iloc[0]
+    row = scores.factor_scores(db, min_group_size=ALL).iloc[0]
     sd = math.sqrt(2)
     half = stats.t.ppf(0.975, 1) * sd / math.sqrt(2)  # 12.706 * 1
     assert (row["n"], row["mean"], row["sd"]) == (2, 3.0, pytest.approx(sd))
@@ -268,7 +272,7 @@ def test_waves_in_time_order_whatever_the_import_order(load, db):
     for n, wave in enumerate(["2025-10-15", "2025-H1", "2024", "2025-03"]):
         load([TWO_ITEMS, [f"R{n}", "Police", wave, "4", "4"]])
     time_order = ["2024", "2025-H1", "2025-03", "2025-10-15"]
-    assert scores.factor_scores(db)["wave"].tolist() == time_order
+    assert scores.factor_scores(db, min_group_size=ALL)["wave"].tolist() == time_order
     assert lookups.waves(db)["wave"].tolist() == time_order
     assert scores.latest_wave(db) == "2025-10-15"
 
@@ -276,9 +280,9 @@ def test_waves_in_time_order_whatever_the_import_order(load, db):
 def test_partnership_filter(load, db):
     load([TWO_ITEMS, ["R1", "Police", "2025-Q1", "2", "2"]], "a.csv", partnership="Riverside")
     load([TWO_ITEMS, ["R1", "Police", "2025-Q1", "5", "5"]], "b.csv", partnership="Hillside")
-    both = scores.factor_scores(db)
+    both = scores.factor_scores(db, min_group_size=ALL)
     assert both[["partnership", "mean"]].values.tolist() == [["Hillside", 5.0], ["Riverside", 2.0]]
-    only = scores.factor_scores(db, partnership="Riverside")
+    only = scores.factor_scores(db, partnership="Riverside", min_group_size=ALL)
     assert only[["partnership", "mean"]].values.tolist() == [["Riverside", 2.0]]
     assert scores.latest_wave(db, "Nowhere") is None
 
@@ -289,7 +293,7 @@ def test_unknown_grouping_is_refused(db, instrument):
 
 
 def test_empty_database_has_no_scores(db):
-    assert scores.factor_scores(db).empty
+    assert scores.factor_scores(db, min_group_size=ALL).empty
     assert scores.respondent_scores(db).empty
     assert scores.latest_wave(db) is None
 
@@ -328,5 +332,5 @@ def test_bands(instrument, score, band):
 def test_band_of_a_group_mean(load, db, answers, band, label):
     header = ["respondent_id", "partner", "wave", "leadership_1", "leadership_2", "leadership_3"]
     load([header] + [[f"R{i}", "Police", "2025-Q1", *a] for i, a in enumerate(answers)])
-    row = scores.factor_scores(db).iloc[0]
+    row = scores.factor_scores(db, min_group_size=ALL).iloc[0]
     assert (row["band"], row["band_label"]) == (band, label)

@@ -2,8 +2,10 @@
 
 Three roles, each allowed what the one before it may do:
 
-- viewer: browse the pages and download data and reports;
-- evaluator: also upload survey files, load the sample data and remove uploads;
+- viewer: browse the pages and download scores and reports;
+- evaluator: also read and download the raw answers (one row per respondent, with
+  partner and respondent id), upload survey files, load the sample data and remove
+  uploads;
 - admin: also change the settings.
 
 The dashboard decides who the user is (see `monitor.dashboard.auth`) and calls the guarded
@@ -36,10 +38,18 @@ VIEWER, EVALUATOR, ADMIN = "viewer", "evaluator", "admin"
 ROLES = (VIEWER, EVALUATOR, ADMIN)  # in rising order of what they may do
 
 # Actions and the least role that may do them.
-BROWSE, UPLOAD, REMOVE, SETTINGS = "browse", "upload", "remove", "settings"
-NEEDS = {BROWSE: VIEWER, UPLOAD: EVALUATOR, REMOVE: EVALUATOR, SETTINGS: ADMIN}
+BROWSE, RAW_ANSWERS = "browse", "raw answers"
+UPLOAD, REMOVE, SETTINGS = "upload", "remove", "settings"
+NEEDS = {
+    BROWSE: VIEWER,
+    RAW_ANSWERS: EVALUATOR,
+    UPLOAD: EVALUATOR,
+    REMOVE: EVALUATOR,
+    SETTINGS: ADMIN,
+}
 ACTION_WORDS = {
     BROWSE: "view the dashboard",
+    RAW_ANSWERS: "see the raw answers",
     UPLOAD: "upload survey data",
     REMOVE: "remove uploads",
     SETTINGS: "change the settings",

@@ -8,8 +8,11 @@ Exit codes: 0 success, 2 rejected input (the reason on stderr).
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +21,7 @@ from monitor.errors import (
     DatabaseUnreachableError,
     MonitorError,
     NotADatabaseError,
+    NotFoundError,
     UnconfirmedMappingError,
     ValidationError,
 )
@@ -65,9 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("scores", help="factor scores by wave")
     sc.add_argument("--by", choices=["partner", "role"], help="also group by partner or role")
-    sc.add_argument("--format", choices=["table", "json", "csv"], default="table")
     sc.add_argument("--partnership", help="only this partnership")
-    _db_arg(sc)
+    sc.add_argument("--wave", help="only this wave (default: every wave)")
+    _selection_args(sc, partnership=False, wave=False, weighting=True)
+    _table_args(sc)
 
     up = sub.add_parser("uploads", help="list past uploads")
     _db_arg(up)
@@ -82,7 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     tpl = sub.add_parser("template", help="write the Excel template to fill in")
     tpl.add_argument("out", type=Path, metavar="OUT.xlsx")
     tpl.add_argument(
-        "--kind", choices=["survey", *KINDS], default="survey", help="which template to write"
+        "--kind",
+        choices=["survey", *KINDS],
+        default="survey",
+        help="which template to write",
     )
     tpl.add_argument(
         "--partnership",
@@ -112,7 +120,60 @@ def build_parser() -> argparse.ArgumentParser:
         "hash-password", help="hash a password for the evaluator/admin login (secrets or env)"
     )
     hp.add_argument("--stdin", action="store_true", help="read the password from stdin")
+
+    for name, spec in TABLES.items():
+        table = sub.add_parser(name, help=spec.help, description=spec.help)
+        spec.add_args(table)
+        _table_args(table)
     return parser
+
+
+def _selection_args(
+    parser: argparse.ArgumentParser,
+    *,
+    partnership: bool = True,
+    wave: bool = True,
+    wave_from: bool = False,
+    weighting: bool = False,
+) -> None:
+    """The pages' filters: partnership, wave (range), partner selection, weighting."""
+    if partnership:
+        parser.add_argument("--partnership", help="the partnership (default: the only one)")
+    if wave:
+        last = "the last wave shown" if wave_from else "the wave"
+        parser.add_argument("--wave", help=f"{last} (default: the latest)")
+    if wave_from:
+        parser.add_argument("--from", dest="wave_from", help="the first wave (default: the first)")
+    parser.add_argument(
+        "--partner",
+        dest="partners",
+        action="append",
+        metavar="NAME",
+        help="only these partner agencies (repeat for several), as the pages' partner filter",
+    )
+    if weighting:
+        parser.add_argument(
+            "--weighting",
+            choices=["person", "agency"],
+            default="person",
+            help="person: one person, one vote (default); agency: one agency, one vote",
+        )
+
+
+def _table_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=["table", "json", "csv"],
+        default="table",
+        help="table (rounded, for reading) or json/csv (full precision)",
+    )
+    parser.add_argument(
+        "--show-small-groups",
+        action="store_true",
+        help="also show scores of groups below the minimum group size (administrators "
+        "only: such numbers may identify people; the output says so)",
+    )
+    _db_arg(parser)
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -123,6 +184,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     db = open_database(args.db)
     status = EXIT_OK
+
     for path in args.files:
         try:
             with path.open("rb") as handle:
@@ -160,41 +222,107 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return status
 
 
-def _json_records(frame: pd.DataFrame) -> list[dict]:
-    import json
-    import math
+def _plain_value(value: object) -> object:
+    """A JSON value: None for missing, ISO text for dates, Python numbers (full precision)."""
+    import pandas as pd
 
-    records = json.loads(frame.to_json(orient="records", date_format="iso"))
-    for record in records:
-        for key, value in record.items():
-            if isinstance(value, float) and math.isnan(value):
-                record[key] = None
-            if key == "wave_start" and value:
-                record[key] = value[:10]
-    return records
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp | date):
+        return value.isoformat()[:10]
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA:
+        return None
+    if isinstance(value, list | tuple):
+        return [_plain_value(v) for v in value]
+    return value
+
+
+def _json_records(frame: pd.DataFrame) -> list[dict]:
+    return [
+        {str(k): _plain_value(v) for k, v in row.items()}
+        for row in frame.astype(object).to_dict(orient="records")
+    ]
+
+
+def _print_table(frame: pd.DataFrame) -> None:
+    """Rounded, without the columns that repeat another (dates, names beside keys)."""
+    hides = {"wave_start", "band_label", "secondary"}
+    if "factor" in frame.columns:
+        hides.add("factor_name")
+    shown = frame.drop(columns=[c for c in frame.columns if c in hides])
+    print(shown.to_string(index=False, na_rep="-", float_format=lambda v: f"{v:.3f}"))
+
+
+def _emit(frame: pd.DataFrame, fmt: str, notes: Sequence[str] = ()) -> None:
+    """Print `frame` as a table, JSON or CSV; notes go above a table, to stderr otherwise
+    (so that JSON and CSV stay machine-readable)."""
+    for note in notes:
+        print(note, file=sys.stdout if fmt == "table" else sys.stderr)
+    if fmt == "json":
+        print(json.dumps(_json_records(frame), indent=2))
+    elif fmt == "csv":
+        frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
+    elif frame.empty:
+        print("Nothing to show for this selection.")
+    else:
+        _print_table(frame)
+
+
+def _minimum(db, args: argparse.Namespace) -> int:
+    """The minimum group size for this command: the configured one, or none at all with
+    --show-small-groups."""
+    from monitor import disclosure
+
+    if args.show_small_groups:
+        return disclosure.NO_MINIMUM
+    return disclosure.minimum(db, None)
+
+
+def _disclosure_notes(frame: pd.DataFrame, minimum: int, fmt: str) -> list[str]:
+    from monitor import disclosure
+
+    if minimum <= disclosure.NO_MINIMUM:
+        return [
+            "Small groups shown (--show-small-groups): scores of fewer than the minimum "
+            "group size may identify respondents. Do not share them."
+        ]
+    hidden = frame["suppressed"].fillna(False).astype(bool) if "suppressed" in frame else None
+    if hidden is None or not hidden.any():
+        return []
+    where = "a dash" if fmt == "table" else "empty values and suppressed = true"
+    return [
+        f"Hidden ({where}): {int(hidden.sum())} score(s) of fewer than {minimum} respondents, "
+        "or that would give such a group away. --show-small-groups shows them."
+    ]
 
 
 def _cmd_scores(args: argparse.Namespace) -> int:
-    import json
-
     from monitor import scores
-    from monitor.store import lookups, open_database
+    from monitor.store import lookups, open_database, scoring
 
     db = open_database(args.db)
-    frame = scores.factor_scores(db, by=args.by, partnership=args.partnership)
+    if (args.partners or args.wave) and not args.partnership:
+        args.partnership = _only_partnership(db)
+    where = scoring.ScoreFilter(partnership=args.partnership)
+    if args.partners or args.wave:
+        view = _view(db, args)
+        day = view.starts(db)[view.wave] if args.wave else None
+        where = scoring.ScoreFilter(view.partnership, view.partners, day, day)
+    minimum = _minimum(db, args)
+    frame = scores.factor_scores(
+        db, by=args.by, where=where, weighting=args.weighting, min_group_size=minimum
+    )
     if frame.empty and args.format == "table":
         if lookups.count_answers(db):
             print("No factor scores: no respondent answered at least half of any factor's items.")
         else:
             print("No survey data yet. Import files with `python -m monitor import FILE`.")
         return EXIT_OK
-    if args.format == "json":
-        print(json.dumps(_json_records(frame), indent=2))
-    elif args.format == "csv":
-        frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
-    else:
-        shown = frame.drop(columns=["wave_start", "factor_name", "band_label"])
-        print(shown.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    _emit(frame, args.format, _disclosure_notes(frame, minimum, args.format))
     return EXIT_OK
 
 
@@ -295,16 +423,14 @@ def _write(path: Path, data: bytes) -> None:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from monitor import report
-    from monitor.settings import load_settings
     from monitor.store import open_database
 
     db = open_database(args.db)
     partnership = args.partnership or _only_partnership(db)
-    min_n = load_settings().min_group_size
-    _write(args.out, report.pdf_report(db, partnership, args.wave, min_group_size=min_n))
+    _write(args.out, report.pdf_report(db, partnership, args.wave))
     print(f"Wrote the report of {partnership} to {args.out}.")
     if args.scores_xlsx:
-        data = report.scores_excel(db, partnership, args.wave, min_group_size=min_n)
+        data = report.scores_excel(db, partnership, args.wave)
         _write(args.scores_xlsx, data)
         print(f"Wrote the scores to {args.scores_xlsx}.")
     return EXIT_OK
@@ -350,6 +476,221 @@ def _cmd_hash_password(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- the dashboard's tables ---------------------------------------------------------------
+
+
+def _view(db, args: argparse.Namespace, *, wave_from: bool = False):
+    """The pages' view from --partnership, --wave, [--from], --partner and --weighting,
+    each checked against what is stored."""
+    from monitor.scorecard import View
+    from monitor.store import lookups
+
+    partnership = args.partnership or _only_partnership(db)
+    waves = lookups.waves(db, partnership).sort_values("wave_start")["wave"].tolist()
+    if not waves:
+        known = ", ".join(lookups.partnerships(db)) or "none yet"
+        raise NotFoundError(f"There is no survey data for {partnership!r}. Stored: {known}.")
+    for label in (getattr(args, "wave", None), getattr(args, "wave_from", None)):
+        if label and label not in waves:
+            raise NotFoundError(
+                f"{partnership} has no wave {label!r}. Its waves: {', '.join(waves)}."
+            )
+    partners = tuple(dict.fromkeys(args.partners or ())) or None
+    unknown = sorted(set(partners or ()) - set(lookups.partners(db, partnership)))
+    if unknown:
+        raise NotFoundError(
+            f"{partnership} has no partner {', '.join(map(repr, unknown))}. Its partners: "
+            f"{', '.join(lookups.partners(db, partnership))}."
+        )
+    return View(
+        partnership,
+        getattr(args, "wave", None) or waves[-1],
+        partners,
+        getattr(args, "wave_from", None) if wave_from else None,
+        getattr(args, "weighting", "person"),
+    )
+
+
+def _partnership(db, args: argparse.Namespace) -> str:
+    from monitor.store import lookups
+
+    partnership = args.partnership or _only_partnership(db)
+    if partnership not in lookups.record_partnerships(db):
+        known = ", ".join(lookups.record_partnerships(db)) or "none yet"
+        raise NotFoundError(f"Nothing is stored for {partnership!r}. Stored: {known}.")
+    return partnership
+
+
+def _scorecard(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
+    from monitor import scorecard
+
+    return scorecard.scorecard(db, _view(db, args), min_group_size=minimum)
+
+
+def _partner_matrix(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
+    """Partner x factor scores with the partnership's (or selection's) total beside them."""
+    import pandas as pd
+
+    from monitor import partners, scores
+    from monitor.store import scoring
+
+    view = _view(db, args)
+    matrix = partners.partner_matrix(db, view, minimum)
+    start = view.starts(db)[view.wave]
+    where = scoring.ScoreFilter(view.partnership, view.partners, start, start)
+    total = scores.factor_scores(db, where=where, min_group_size=minimum)
+    total.insert(total.columns.get_loc("factor"), "partner", ALL_PARTNERS)
+    return pd.concat([matrix, total], ignore_index=True)
+
+
+def _power(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
+    from monitor import power
+
+    return power.power_index(db, _view(db, args, wave_from=True), minimum)
+
+
+def _name_only(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
+    from monitor import name_only, power
+    from monitor.settings import load_settings
+    from monitor.store import config
+
+    settings = load_settings(stored=config.stored_settings(db))
+    history = power.partner_history(db, _view(db, args, wave_from=True), minimum)
+    return name_only.flags(history, settings.name_only_gap, settings.name_only_waves)
+
+
+def _reliability(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
+    from monitor import quality
+    from monitor.settings import load_settings
+    from monitor.store import config
+
+    alpha_low = load_settings(stored=config.stored_settings(db)).alpha_low
+    return quality.reliability(db, _view(db, args, wave_from=True), alpha_low)
+
+
+def _missing(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
+    from monitor import quality
+
+    return quality.item_quality(db, _view(db, args, wave_from=True))
+
+
+def _continuity(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
+    from monitor import activity
+
+    return activity.continuity(db, _partnership(db, args))
+
+
+def _cost(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
+    from monitor import activity
+
+    return activity.cost(db, _partnership(db, args), args.hourly_cost)
+
+
+def _outcomes(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
+    from monitor import outcomes
+
+    partnership = _partnership(db, args)
+    if args.monthly:
+        return outcomes.monthly(db, partnership)
+    return outcomes.change_table(db, partnership)
+
+
+def _cost_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--partnership", help="the partnership (default: the only one)")
+    parser.add_argument(
+        "--hourly-cost", type=float, default=40.0, help="cost of one staff hour (default 40)"
+    )
+
+
+def _outcome_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--partnership", help="the partnership (default: the only one)")
+    parser.add_argument(
+        "--monthly", action="store_true", help="counts per month and category instead"
+    )
+
+
+def _partnership_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--partnership", help="the partnership (default: the only one)")
+
+
+class TableSpec:
+    """A table command: its help, its options and the library call that builds it."""
+
+    def __init__(
+        self,
+        help: str,
+        build: Callable[[object, argparse.Namespace, int], pd.DataFrame],
+        add_args: Callable[[argparse.ArgumentParser], None],
+    ):
+        self.help, self.build, self.add_args = help, build, add_args
+
+
+def _wave_args(parser: argparse.ArgumentParser) -> None:
+    _selection_args(parser)
+
+
+def _range_args(parser: argparse.ArgumentParser) -> None:
+    _selection_args(parser, wave_from=True)
+
+
+def _weighted_args(parser: argparse.ArgumentParser) -> None:
+    _selection_args(parser, weighting=True)
+
+
+ALL_PARTNERS = "(all partners)"  # the total row of the partner matrix
+TABLES = {
+    "scorecard": TableSpec(
+        "the Overview's scorecard of one wave: each factor's score and interval, and its "
+        "change since the previous and the first wave (difference, interval, verdict)",
+        _scorecard,
+        _weighted_args,
+    ),
+    "partners": TableSpec(
+        f"scores per partner and factor in one wave, with the total as partner {ALL_PARTNERS!r}",
+        _partner_matrix,
+        _wave_args,
+    ),
+    "power": TableSpec(
+        "the power differential: how far apart the partner agencies' scores are, per wave "
+        "and factor",
+        _power,
+        _range_args,
+    ),
+    "name-only": TableSpec(
+        "agencies far below the others wave after wave (partnership in name only?)",
+        _name_only,
+        _range_args,
+    ),
+    "reliability": TableSpec(
+        "scale reliability (Cronbach's alpha) per wave and factor", _reliability, _range_args
+    ),
+    "missing": TableSpec("answers and missing answers per item and wave", _missing, _range_args),
+    "continuity": TableSpec(
+        "continuity of representation per partner (activity records)",
+        _continuity,
+        _partnership_arg,
+    ),
+    "cost": TableSpec(
+        "cost of running the partnership per quarter (activity records)", _cost, _cost_args
+    ),
+    "outcomes": TableSpec(
+        "crime and disorder outcomes: first and last twelve months per category",
+        _outcomes,
+        _outcome_args,
+    ),
+}
+
+
+def _cmd_table(args: argparse.Namespace) -> int:
+    from monitor.store import open_database
+
+    db = open_database(args.db)
+    minimum = _minimum(db, args)
+    frame = TABLES[args.command].build(db, args, minimum)
+    _emit(frame, args.format, _disclosure_notes(frame, minimum, args.format))
+    return EXIT_OK
+
+
 COMMANDS = {
     "import": _cmd_import,
     "scores": _cmd_scores,
@@ -361,6 +702,7 @@ COMMANDS = {
     "migrate": _cmd_migrate,
     "copy": _cmd_copy,
     "hash-password": _cmd_hash_password,
+    **{name: _cmd_table for name in TABLES},
 }
 
 

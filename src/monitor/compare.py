@@ -39,8 +39,9 @@ def placement(latest: pd.DataFrame, partnership: str) -> pd.DataFrame:
     """
     rows = []
     order = latest.drop_duplicates("factor")["factor_name"].tolist()
+    shown = latest.dropna(subset=["mean"])  # scores hidden by the disclosure rule take no part
     for name in order:
-        group = latest[latest["factor_name"] == name]
+        group = shown[shown["factor_name"] == name]
         own = group.loc[group["partnership"] == partnership, "mean"]
         if own.empty:
             continue

@@ -1,4 +1,8 @@
-"""Downloads of the combined data (CSV and Excel), safe to open in a spreadsheet."""
+"""Downloads of the combined data (CSV and Excel), safe to open in a spreadsheet.
+
+The combined data are the raw answers, one row per respondent with partner and
+respondent id: no disclosure rule can protect them, so only evaluators and admins may
+read them (`access.RAW_ANSWERS`, checked here for every caller)."""
 
 from __future__ import annotations
 
@@ -6,9 +10,11 @@ import io
 
 import pandas as pd
 
+from monitor import access
+from monitor.access import Actor
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
-from monitor.store import Database, responses
+from monitor.store import Database, lookups, responses
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,12 +41,24 @@ def response_count(db: Database, view: View) -> int:
     return responses.count_responses(db, view.score_filter(db))
 
 
+def may_read_answers(actor: Actor | None) -> bool:
+    """Whether `actor` may read the raw answers (evaluators and admins)."""
+    return actor is not None and actor.can(access.RAW_ANSWERS)
+
+
 def combined_data(
-    db: Database, view: View, instrument: Instrument | None = None, limit: int | None = None
+    db: Database,
+    view: View,
+    actor: Actor | None,
+    instrument: Instrument | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Stored answers, one row per respondent and wave, for the view's partnership,
     partners and waves (from `view.wave_from` to `view.wave`); the first `limit` rows
-    when given."""
+    when given. Raises AccessDenied unless `actor` may read raw answers of the
+    partnership."""
+    chosen = [view.partnership] if view.partnership else lookups.partnerships(db)
+    access.require(actor, access.RAW_ANSWERS, chosen)
     instrument = instrument or load_instrument()
     frame = responses.answers_wide(db, instrument, view.score_filter(db), limit)
     frame["wave_start"] = pd.to_datetime(frame["wave_start"]).dt.date

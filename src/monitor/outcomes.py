@@ -48,7 +48,10 @@ def health(db: Database, partnership: str | None, factor: str | None = None) -> 
             columns={"mean": "score"}
         )
     else:
-        out = frame.groupby(["wave", "wave_start"], as_index=False)["mean"].mean()
+        # a wave with any factor hidden (small group) has no overall score
+        out = frame.groupby(["wave", "wave_start"], as_index=False)["mean"].agg(
+            lambda means: means.mean(skipna=False)
+        )
         out = out.rename(columns={"mean": "score"})
         out["factor_name"] = "All factors (mean)"
     out["wave_start"] = pd.to_datetime(out["wave_start"])

@@ -29,16 +29,21 @@ def suppress_small(
 
 
 def partner_matrix(
-    db: Database, view: View, min_group_size: int, instrument: Instrument | None = None
+    db: Database,
+    view: View,
+    min_group_size: int | None = None,
+    instrument: Instrument | None = None,
 ) -> pd.DataFrame:
-    """Scores per partner and factor for `view.wave` (small groups suppressed)."""
+    """Scores per partner and factor for `view.wave` (small groups suppressed, and those
+    hidden to protect them, as in the whole partnership; None: the configured minimum)."""
     instrument = instrument or load_instrument()
     start = view.starts(db).get(view.wave)
     if start is None:
         return pd.DataFrame()
     where = scoring.ScoreFilter(view.partnership, view.partners, wave_from=start, wave_to=start)
-    scores = factor_scores(db, by="partner", where=where, instrument=instrument)
-    return suppress_small(scores, min_group_size)
+    return factor_scores(
+        db, by="partner", where=where, instrument=instrument, min_group_size=min_group_size
+    )
 
 
 def hidden_partners(matrix: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -85,6 +90,7 @@ def voice(
     partnership's score, most below first (partner, factor_name, mean, overall, difference)."""
     part = matrix[matrix["factor"].isin(factors)].dropna(subset=["mean"])
     whole = overall[overall["factor"].isin(factors)][["factor", "mean"]]
+    whole = whole.dropna(subset=["mean"])  # a hidden total is not a yardstick
     merged = part.merge(whole.rename(columns={"mean": "overall"}), on="factor")
     merged["difference"] = merged["mean"] - merged["overall"]
     columns = ["partner", "factor", "factor_name", "n", "mean", "overall", "difference"]

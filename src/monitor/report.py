@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from monitor import charts, partners, scorecard, scores, tables
+from monitor import charts, disclosure, partners, scorecard, scores, tables
 from monitor.errors import NotFoundError
 from monitor.export import to_excel_sheets
 from monitor.instrument import Instrument, load_instrument
@@ -52,11 +52,13 @@ def report_data(
     partnership: str,
     wave: str | None = None,
     *,
-    min_group_size: int = 3,
+    min_group_size: int | None = None,
     instrument: Instrument | None = None,
 ) -> ReportData:
-    """Collect the report's tables for `partnership` and `wave` (default: the latest)."""
+    """Collect the report's tables for `partnership` and `wave` (default: the latest),
+    with the disclosure rule (`min_group_size`; None: the configured one) on each."""
     instrument = instrument or load_instrument()
+    min_group_size = disclosure.minimum(db, min_group_size)
     waves = lookups.waves(db, partnership)
     if waves.empty:
         known = ", ".join(lookups.partnerships(db)) or "none yet"
@@ -70,7 +72,7 @@ def report_data(
             f"{partnership} has no wave {wave!r}. Its waves: {', '.join(waves['wave'])}."
         )
     view = View(partnership, wave)
-    card = scorecard.scorecard(db, view, instrument)
+    card = scorecard.scorecard(db, view, instrument, min_group_size)
     counts = scorecard.responses_by_partner(db, view)
     matrix = partners.partner_matrix(db, view, min_group_size, instrument)
     stored = uploads.list_uploads(db)
@@ -85,7 +87,9 @@ def report_data(
         last_upload=pd.Timestamp(mine["uploaded_at"].max()).to_pydatetime() if len(mine) else None,
         card=card,
         attention=scorecard.needs_attention(card),
-        trend=scores.factor_scores(db, partnership=partnership, instrument=instrument),
+        trend=scores.factor_scores(
+            db, partnership=partnership, instrument=instrument, min_group_size=min_group_size
+        ),
         gaps=partners.partner_gaps(matrix) if len(matrix) else pd.DataFrame(),
         min_group_size=min_group_size,
     )
@@ -105,7 +109,9 @@ def _card_rows(card: pd.DataFrame) -> list[list[str]]:
             rows.append([r.factor_name, "-", "hidden (small group)", "-", "-", str(int(r.n))])
             continue
         interval = f"{r.ci_low:.2f} - {r.ci_high:.2f}" if pd.notna(r.ci_low) else "n too small"
-        if r.change_verdict is None or pd.isna(r.change):
+        if r.change_verdict == disclosure.HIDDEN_TEXT:
+            moved = r.change_verdict
+        elif r.change_verdict is None or pd.isna(r.change):
             moved = "no earlier wave"
         else:
             moved = f"{r.change:+.2f} ({r.change_verdict})"
@@ -189,7 +195,7 @@ def pdf_report(
     partnership: str,
     wave: str | None = None,
     *,
-    min_group_size: int = 3,
+    min_group_size: int | None = None,
     instrument: Instrument | None = None,
     charts_as_images: bool = True,
 ) -> bytes:
@@ -233,12 +239,15 @@ def pdf_report(
     if charts_as_images and not data.trend.empty:
         doc.image(chart_png(charts.trend_small_multiples(data.trend, instrument)))
     if len(waves) > 1:
-        pivot = data.trend.pivot_table(
-            index="factor_name", columns="wave", values="mean", sort=False
-        )[waves]
+        names = data.trend.drop_duplicates("factor")["factor_name"].tolist()
+        pivot = data.trend.pivot(index="factor_name", columns="wave", values="mean")
+        pivot = pivot.reindex(index=names, columns=waves)
         doc.table(
             ["Factor", *waves],
-            [[name, *(f"{v:.2f}" for v in row)] for name, row in pivot.iterrows()],
+            [
+                [name, *("hidden" if pd.isna(v) else f"{v:.2f}" for v in row)]
+                for name, row in pivot.iterrows()
+            ],
             (60, *([int(118 / len(waves))] * len(waves))),
         )
 
@@ -271,7 +280,11 @@ def pdf_report(
 
 
 def scores_excel(
-    db: Database, partnership: str, wave: str | None = None, *, min_group_size: int = 3
+    db: Database,
+    partnership: str,
+    wave: str | None = None,
+    *,
+    min_group_size: int | None = None,
 ) -> bytes:
     """The scores as an Excel workbook: the wave's scorecard, all waves, and partner gaps.
     Text cells that a spreadsheet would run as formulas are neutralised."""

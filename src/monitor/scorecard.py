@@ -40,55 +40,31 @@ def wave_list(db: Database, partnership: str | None) -> list[str]:
     return lookups.waves(db, partnership)["wave"].tolist()
 
 
-def _scores_of_wave_and_previous(db: Database, view: View, instrument: Instrument):
+def _scores_of_wave_and_previous(
+    db: Database, view: View, instrument: Instrument, min_group_size: int
+) -> pd.DataFrame:
     """Scores of `view.wave`, of the wave just before it and of the first wave (reads
-    only those waves)."""
+    only those waves), with the disclosure rule applied to each."""
     starts = sorted(view.starts(db).items(), key=lambda item: item[1])
     labels = [label for label, _ in starts]
     if view.wave not in labels:
         return pd.DataFrame()
     position = labels.index(view.wave)
-    first = starts[max(position - 1, 0)][1]
-    where = scoring.ScoreFilter(
-        view.partnership, view.partners, wave_from=first, wave_to=starts[position][1]
-    )
-    frames = [factor_scores(db, where=where, instrument=instrument, weighting=view.weighting)]
-    if position > 1:
-        oldest = starts[0][1]
-        where = scoring.ScoreFilter(
-            view.partnership, view.partners, wave_from=oldest, wave_to=oldest
+    chosen = {starts[0][1], starts[max(position - 1, 0)][1], starts[position][1]}
+    frames = [
+        factor_scores(
+            db,
+            where=scoring.ScoreFilter(view.partnership, view.partners, wave_from=day, wave_to=day),
+            instrument=instrument,
+            weighting=view.weighting,
+            min_group_size=min_group_size,
         )
-        frames.insert(
-            0, factor_scores(db, where=where, instrument=instrument, weighting=view.weighting)
-        )
+        for day in sorted(chosen)
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
-def _protect_selection(
-    db: Database, view: View, card: pd.DataFrame, min_group_size: int, instrument: Instrument
-) -> pd.DataFrame:
-    """Hide factors where the partner selection, or what it leaves out, is below the
-    minimum group size (the selection against the whole would reveal a small group)."""
-    start = view.starts(db)[view.wave]
-    whole = scoring.group_scores(
-        db, instrument, where=scoring.ScoreFilter(view.partnership, wave_from=start, wave_to=start)
-    )
-    total = card["factor"].map(whole.set_index("factor")["n"]).fillna(0)
-    people = card["respondents"] if "respondents" in card else card["n"]
-    hide = [
-        disclosure.selection_too_small(int(n), int(t), min_group_size)
-        for n, t in zip(people, total, strict=True)
-    ]
-    card = card.copy()
-    card["suppressed"] = hide
-    blank = [c for c in card.columns if c in disclosure.HIDDEN or c.startswith("change")]
-    card[blank] = card[blank].astype(object).where(~card["suppressed"], None)
-    for column in card.columns:
-        if column in ("mean", "sd", "ci_low", "ci_high") or (
-            column.startswith("change") and not column.endswith(change.TEXT_FIELDS)
-        ):
-            card[column] = pd.to_numeric(card[column])
-    return card
+COMPARISONS = {"previous": ("previous_wave", "change"), "first": ("first_wave", "change_first")}
 
 
 def _respondent_scores(
@@ -100,7 +76,10 @@ def _respondent_scores(
 
 
 def scorecard(
-    db: Database, view: View, instrument: Instrument | None = None, min_group_size: int = 0
+    db: Database,
+    view: View,
+    instrument: Instrument | None = None,
+    min_group_size: int | None = None,
 ) -> pd.DataFrame:
     """One row per factor for `view.wave` with mean, interval, n, band, the change
     since the previous wave (change, change_low, change_high, change_verdict,
@@ -108,11 +87,14 @@ def scorecard(
     since the first wave (first_wave, change_first, change_first_low, ...), both
     measured on the repeat respondents under `view.weighting`.
 
-    A verdict needs `min_group_size` (at least 2) respondents in each wave. With a
-    partner selection and `min_group_size`, factors whose selection (or the partners
-    left out) has fewer respondents than that are blanked (`suppressed`)."""
+    A verdict needs `min_group_size` (at least 2) respondents in each wave. The
+    disclosure rule (`min_group_size`; None: the configured one) applies to every wave
+    used: a score hidden in the wave shown hides its changes too, and one hidden in the
+    previous or first wave hides that comparison (its verdict reads
+    `disclosure.HIDDEN_TEXT`); `suppressed` marks factors hidden in the wave shown."""
     instrument = instrument or load_instrument()
-    scores = _scores_of_wave_and_previous(db, view, instrument)
+    minimum = disclosure.minimum(db, min_group_size)
+    scores = _scores_of_wave_and_previous(db, view, instrument, minimum)
     if scores.empty or view.wave not in set(scores["wave"]):
         return pd.DataFrame()
     waves = scores.drop_duplicates("wave").sort_values("wave_start")["wave"].tolist()
@@ -121,14 +103,13 @@ def scorecard(
     position = waves.index(view.wave)
     previous = scores[scores["wave"] == waves[position - 1]] if position else scores.iloc[0:0]
     first = scores[scores["wave"] == waves[0]] if position else scores.iloc[0:0]
-    options = {"weighting": view.weighting, "min_group_size": min_group_size}
+    options = {"weighting": view.weighting, "min_group_size": minimum}
     after = people[view.wave]
     before = people[waves[position - 1]] if position else after.iloc[0:0]
     card = change.compare(current, previous, before, after, **options)
     oldest = people[waves[0]] if position else after.iloc[0:0]
     card = change.compare(card, first, oldest, after, label="first", suffix="_first", **options)
-    if view.partners and min_group_size:
-        card = _protect_selection(db, view, card, min_group_size, instrument)
+    card = disclosure.protect_change(card, scores, COMPARISONS)
     order = {key: pos for pos, key in enumerate(instrument.factor_keys)}
     return card.sort_values("factor", key=lambda s: s.map(order)).reset_index(drop=True)
 

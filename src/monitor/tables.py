@@ -15,8 +15,10 @@ MISSING = "—"  # shown for a value that does not exist (no earlier wave, nobod
 
 
 def _change_text(change: float, verdict: str | None) -> str:
-    if verdict is None or pd.isna(change):
+    if verdict is None:
         return "no earlier wave"
+    if pd.isna(change):  # not shown: the verdict says why (a hidden small group)
+        return verdict
     return f"{signed(change)} ({verdict})"
 
 

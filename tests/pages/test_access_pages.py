@@ -113,6 +113,15 @@ def test_a_viewer_cannot_open_the_upload_page_or_remove(passwords, monkeypatch):
     assert len(uploads.list_uploads(db)) == stored
 
 
+def test_a_viewer_gets_no_raw_answers_on_the_data_page(passwords, monkeypatch):
+    monkeypatch.setenv("MONITOR_OPEN_TO_VIEWERS", "true")
+    at = run(new_app())
+    run(at.switch_page("pages/data.py"))
+    assert not at.dataframe
+    assert not at.get("download_button")
+    assert any("evaluators and administrators only" in i for i in texts(at.info))
+
+
 def test_a_shared_link_to_the_upload_page_does_not_run_it_for_a_viewer(passwords, monkeypatch):
     monkeypatch.setenv("MONITOR_OPEN_TO_VIEWERS", "true")
     at = new_app()

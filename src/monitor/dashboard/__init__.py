@@ -16,7 +16,7 @@ holds the page registry app.py builds its navigation from. Pages import this pac
 """
 
 from monitor.activity import DEFAULT_HOURLY_COST
-from monitor.dashboard.auth import access_config, current_actor
+from monitor.dashboard.auth import access_config, current_actor, may_read_answers
 from monitor.dashboard.cached import (
     attendance_by_period,
     band_counts,
@@ -99,7 +99,7 @@ __all__ = [
     "capacity", "chart", "comments", "continuity", "cost", "current_actor", "data_downloads",
     "data_preview", "empty_state", "flash", "health", "hidden_partners", "import_records",
     "import_surveys", "instrument", "item_quality", "latest_scores", "low_reliability",
-    "minutes_rate", "name_only_section", "name_only_settings", "navigation",
+    "may_read_answers", "minutes_rate", "name_only_section", "name_only_settings", "navigation",
     "needs_attention", "often_missing", "outcome_changes", "outcome_monthly",
     "outcome_totals", "page", "partner_gaps", "partner_matrix", "partnership_choice",
     "partnership_input", "partnership_template_download",

@@ -47,6 +47,11 @@ def current_actor(config: access.AccessConfig | None = None) -> Actor | None:
     return config.anonymous()
 
 
+def may_read_answers() -> bool:
+    """Whether the current user may see the raw answers (evaluators and admins)."""
+    return may(access.RAW_ANSWERS)
+
+
 def may(permission: str) -> bool:
     """Whether the current user has `permission` (access.UPLOAD, access.SETTINGS...)."""
     actor = current_actor()

@@ -11,12 +11,23 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import activity, compare, export, outcomes, partners, power, quality, scorecard
+from monitor import (
+    activity,
+    compare,
+    disclosure,
+    export,
+    outcomes,
+    partners,
+    power,
+    quality,
+    scorecard,
+)
 from monitor import scores as factor_scores
-from monitor.dashboard.auth import visible
+from monitor.access import Actor
+from monitor.dashboard.auth import current_actor, visible
 from monitor.dashboard.session import db_path, instrument, settings, store_at
 from monitor.scorecard import View
-from monitor.store import lookups, responses
+from monitor.store import lookups
 from monitor.store.uploads import audit_list, list_uploads
 
 PREVIEW_ROWS = 1000  # rows of raw data sent to the browser in a table
@@ -234,18 +245,20 @@ def comments(view: View, by: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _comments(path: str, view: View, min_n: int, by: str) -> pd.DataFrame:
-    return responses.visible_comments(store_at(path), view.partnership, min_n, by, view.wave)
+    return disclosure.visible_comments(store_at(path), view.partnership, by, view.wave, min_n)
 
 
 def data_preview(view: View) -> tuple[pd.DataFrame, int]:
-    """The first PREVIEW_ROWS rows of the combined data, and how many rows it has."""
-    return _data_preview(db_path(), view)
+    """The first PREVIEW_ROWS rows of the combined data, and how many rows it has (raw
+    answers: the library refuses users who may not read them)."""
+    return _data_preview(db_path(), view, current_actor())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _data_preview(path: str, view: View) -> tuple[pd.DataFrame, int]:
+def _data_preview(path: str, view: View, actor: Actor | None) -> tuple[pd.DataFrame, int]:
     db = store_at(path)
-    return export.combined_data(db, view, limit=PREVIEW_ROWS), export.response_count(db, view)
+    preview = export.combined_data(db, view, actor, limit=PREVIEW_ROWS)
+    return preview, export.response_count(db, view)
 
 
 # --- activity records ----------------------------------------------------------------------

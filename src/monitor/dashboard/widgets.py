@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from monitor import export
+from monitor.access import Actor
+from monitor.dashboard.auth import current_actor
 from monitor.dashboard.filters import last_view
 from monitor.dashboard.session import db_path, settings, store_at
 from monitor.scorecard import View
@@ -40,30 +42,31 @@ def chart(figure, *, stretch: bool = True) -> None:
 # --- the combined data ---------------------------------------------------------------------
 
 
-def _data_file(path: str, view: View, kind: str) -> Callable[[], bytes]:
+def _data_file(path: str, view: View, kind: str, actor: Actor | None) -> Callable[[], bytes]:
     """Build the full download only when the button is clicked."""
 
     def build() -> bytes:
-        frame = export.combined_data(store_at(path), view)
+        frame = export.combined_data(store_at(path), view, actor)
         return export.to_csv_bytes(frame) if kind == "csv" else export.to_excel_bytes(frame)
 
     return build
 
 
 def data_downloads(view: View) -> None:
-    """Buttons downloading the view's combined data as CSV and as Excel."""
-    path = db_path()
+    """Buttons downloading the view's combined data as CSV and as Excel (raw answers:
+    the library refuses users who may not read them)."""
+    path, actor = db_path(), current_actor()
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(
         "Download CSV",
-        _data_file(path, view, "csv"),
+        _data_file(path, view, "csv", actor),
         file_name="partnership-monitor-data.csv",
         mime="text/csv",
         icon=":material/download:",
     )
     right.download_button(
         "Download Excel",
-        _data_file(path, view, "xlsx"),
+        _data_file(path, view, "xlsx", actor),
         file_name="partnership-monitor-data.xlsx",
         mime=EXCEL,
         icon=":material/download:",
