@@ -343,8 +343,11 @@ def test_copy_refuses_a_store_that_holds_data(cli, tmp_path, demo_db):
 )
 def test_copy_refusals(cli, tmp_path, monkeypatch, source, target, message):
     monkeypatch.chdir(tmp_path)
+    from monitor.store.database import MIGRATIONS, SCHEMA_VERSION
+
+    applied = ", ".join(str(version) for version in MIGRATIONS)
     assert cli("migrate", "--db", "a.duckdb")[1] == (
-        "a.duckdb: schema version 5 (applied migrations 1, 2, 3, 4, 5).\n"
+        f"a.duckdb: schema version {SCHEMA_VERSION} (applied migrations {applied}).\n"
     )
     code, out, err = cli("copy", "--from", source, "--to", target)
     assert (code, out) == (2, "")

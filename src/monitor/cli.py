@@ -592,7 +592,8 @@ def _outcomes(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
     partnership = _partnership(db, args)
     if args.monthly:
         return outcomes.monthly(db, partnership)
-    return outcomes.change_table(db, partnership)
+    comparison = outcomes.change_table(db, partnership)
+    return comparison.table.assign(earlier_period=comparison.earlier, later_period=comparison.later)
 
 
 def _cost_args(parser: argparse.ArgumentParser) -> None:
