@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import activity, compare, export, outcomes, partners, power, quality, scorecard
+from monitor import access, activity, compare, export, outcomes, partners, power, quality, scorecard
 from monitor import scores as factor_scores
-from monitor.dashboard.auth import visible
+from monitor.dashboard.auth import current_actor, visible
 from monitor.dashboard.session import db_path, instrument, settings, store_at
 from monitor.scorecard import View
 from monitor.store import lookups, responses
@@ -70,8 +70,9 @@ def _partner_names(path: str, partnership: str | None) -> list[str]:
 
 
 def uploads() -> pd.DataFrame:
-    """Past uploads of every kind."""
-    return _uploads(db_path())
+    """Past uploads of every kind, of the partnerships the user may see (filtered outside
+    the cache, which every user shares)."""
+    return access.visible_uploads(current_actor(), _uploads(db_path()))
 
 
 @_small
@@ -80,8 +81,10 @@ def _uploads(path: str) -> pd.DataFrame:
 
 
 def audit() -> pd.DataFrame:
-    """Every upload and removal, newest first."""
-    return _audit(db_path())
+    """Every write (uploads, removals, settings, saved mappings), newest first, as the
+    user may see it (filtered outside the cache)."""
+    path = db_path()
+    return access.visible_audit(current_actor(), _audit(path), _uploads(path)["partnership"])
 
 
 @_small
