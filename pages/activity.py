@@ -11,8 +11,8 @@ st.header("Continuity")
 continuity = dashboard.continuity(partnership)
 if continuity.empty:
     st.info(
-        f"No activity records for {partnership} yet. Upload meeting and activity records on "
-        "the **Upload records** page (the template is there)."
+        f"No activity records for {dashboard.md(partnership)} yet. Upload meeting and activity "
+        "records on the **Upload records** page (the template is there)."
     )
 else:
     st.caption(
@@ -22,7 +22,7 @@ else:
     dashboard.chart(charts.attendance_chart(continuity))
     for row in dashboard.representative_changes(partnership).itertuples():
         st.warning(
-            f"**{row.partner}** changed its representative "
+            f"**{dashboard.md(row.partner)}** changed its representative "
             f"{dashboard.plural(row.changes, 'time')}: "
             f"{dashboard.plural(row.representatives, 'different person', 'different people')} "
             "attended for it."
@@ -30,7 +30,9 @@ else:
     minutes = dashboard.minutes_rate(partnership)
     cols = st.columns(len(minutes)) if len(minutes) else []
     for col, row in zip(cols, minutes.itertuples(), strict=True):
-        col.metric(f"Minutes recorded, {row.period}", f"{row.with_minutes} of {row.meetings}")
+        col.metric(
+            f"Minutes recorded, {dashboard.md(row.period)}", f"{row.with_minutes} of {row.meetings}"
+        )
     with st.expander("Attendance per partner and quarter"):
         attendance = dashboard.attendance_by_period(partnership)
         dashboard.table(tables.attendance(attendance), all_rows=False)

@@ -17,8 +17,9 @@ by = st.segmented_control(
 )
 comments = dashboard.comments(view, by or "partner")
 st.caption(
-    f"{view.partnership} · wave {view.wave}. Comments are shown only for groups in which at "
-    f"least {min_n} respondents wrote a comment, so that no one can be recognised by their words."
+    f"{dashboard.md(view.partnership)} · wave {dashboard.md(view.wave)}. Comments are shown "
+    f"only for groups in which at least {min_n} respondents wrote a comment, so that no one "
+    "can be recognised by their words."
 )
 if comments.empty:
     st.info(
@@ -27,6 +28,7 @@ if comments.empty:
     )
     st.stop()
 for (group, question), rows in comments.groupby(["group", "question"], sort=False):
-    with st.expander(f"{group or 'No role given'} · {question} ({len(rows)})"):
+    heading = dashboard.md(group) if group else "No role given"
+    with st.expander(f"{heading} · {dashboard.md(question)} ({len(rows)})"):
         for text in rows["text"]:
-            st.markdown(f"> {text}")
+            st.text(text)  # what a respondent wrote: shown as written, never as Markdown

@@ -22,9 +22,9 @@ dashboard.chart(charts.comparison_chart(latest, partnership))
 st.subheader("Side by side")
 dashboard.table(dashboard.side_by_side())
 
-st.subheader(f"Where {partnership} stands")
+st.subheader(f"Where {dashboard.md(partnership)} stands")
 place = dashboard.placement(partnership)
 if place.empty:
-    st.info(f"{partnership} has no survey scores yet.")
+    st.info(f"{dashboard.md(partnership)} has no survey scores yet.")
 else:
     dashboard.table(tables.placement(place))

@@ -16,7 +16,7 @@ if not dashboard.may_read_answers():
 
 preview, total = dashboard.data_preview(view)
 st.caption(
-    f"{total:,} responses (one row per respondent and wave) of {view.partnership}, "
+    f"{total:,} responses (one row per respondent and wave) of {dashboard.md(view.partnership)}, "
     f"waves {view.wave_from or 'first'} to {view.wave}; answers as stored (1-5, empty = "
     "missing; reverse-worded items are not flipped here)."
 )

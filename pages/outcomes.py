@@ -9,8 +9,8 @@ partnership = dashboard.partnership_page("outcomes")
 totals = dashboard.outcome_totals(partnership)
 if totals.empty:
     st.info(
-        f"No outcome counts for {partnership} yet. Upload crime and disorder counts (for "
-        "example police open data) on the **Upload records** page."
+        f"No outcome counts for {dashboard.md(partnership)} yet. Upload crime and disorder "
+        "counts (for example police open data) on the **Upload records** page."
     )
     st.stop()
 

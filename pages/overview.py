@@ -13,7 +13,7 @@ if card.empty:
     st.stop()
 
 st.caption(
-    f"{view.partnership} · wave {view.wave} · "
+    f"{dashboard.md(view.partnership)} · wave {dashboard.md(view.wave)} · "
     + (", ".join(view.partners) if view.partners else "all partners")
     + " · "
     + dashboard.WEIGHTING_LABELS[view.weighting].lower()

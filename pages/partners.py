@@ -13,16 +13,17 @@ if matrix.empty:
     st.stop()
 
 st.caption(
-    f"{view.partnership} · wave {view.wave}. Scores of partners with fewer than {min_n} "
+    f"{dashboard.md(view.partnership)} · wave {dashboard.md(view.wave)}. Scores of partners "
+    f"with fewer than {min_n} "
     "respondents are not shown, so that no one can be identified."
 )
 hidden, protecting = dashboard.hidden_partners(view)
 if hidden:
-    st.info(f"Not shown (fewer than {min_n} respondents): {', '.join(hidden)}.")
+    st.info(f"Not shown (fewer than {min_n} respondents): {dashboard.md(', '.join(hidden), None)}.")
 if protecting:
     st.info(
-        f"Also not shown for some factors: {', '.join(protecting)}, because with the "
-        "partnership's total the hidden partners' scores could otherwise be worked out."
+        f"Also not shown for some factors: {dashboard.md(', '.join(protecting), None)}, because "
+        "with the partnership's total the hidden partners' scores could otherwise be worked out."
     )
 
 st.subheader("Scores by partner")

@@ -8,11 +8,18 @@ import time
 import pytest
 
 from monitor import access
-from monitor.access import ADMIN, EVALUATOR, VIEWER, Actor
+from monitor.access import ADMIN, EVALUATOR, VIEWER, Actor, passwords
 from monitor.errors import AccessDenied
 from monitor.ingest import prepare_survey
 from monitor.store import uploads
 
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-test-secret",
+    "client_id": "id",
+    "client_secret": "secret",
+    "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
+}
 HEADER = ["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"]
 PARTNERSHIP = "Northside CSP"
 
@@ -72,9 +79,9 @@ def test_malformed_hashes_never_match(stored):
 
 def test_password_check_compares_in_constant_time(monkeypatch):
     calls = []
-    real = access.hmac.compare_digest
+    real = passwords.hmac.compare_digest
     monkeypatch.setattr(
-        access.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b)
+        passwords.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b)
     )
     stored = access.hash_password("right")
     assert not access.check_password("wrong", stored)
@@ -105,9 +112,11 @@ def test_password_fallback_from_the_environment():
     config = access.load_access_config(None, environ=environ)
     assert not config.local and config.passwords
     assert config.anonymous() is None  # viewers must log in unless the admin opens it
-    assert config.for_password("eval-pw").role == EVALUATOR
-    assert config.for_password("admin-pw").role == ADMIN
-    assert config.for_password("nope") is None
+    assert config.shared_roles == (EVALUATOR, ADMIN)
+    assert config.login("evaluator", "eval-pw").role == EVALUATOR
+    assert config.login("Admin", "admin-pw").role == ADMIN
+    assert config.login("admin", "eval-pw") is None  # each role's own password
+    assert config.login("evaluator", "nope") is None
 
     opened = access.load_access_config(None, environ={**environ, "MONITOR_OPEN_TO_VIEWERS": "true"})
     assert opened.anonymous() == Actor(None, VIEWER)
@@ -119,17 +128,25 @@ def test_secrets_table_and_environment_override():
         "open_to_viewers": True,
         "restrict": {"viewer": "Riverside", "Ann@Council.example": ["Riverside", "Westbrook"]},
     }
-    config = access.load_access_config(section, environ={"MONITOR_OPEN_TO_VIEWERS": "no"})
+    config = access.load_access_config(
+        {"auth": AUTH, "access": section}, environ={"MONITOR_OPEN_TO_VIEWERS": "no"}
+    )
     assert not config.open_to_viewers
-    assert config.for_password("from-secrets").role == EVALUATOR
-    assert config.for_password("from-secrets").partnerships is None
+    assert config.login("evaluator", "from-secrets").role == EVALUATOR
+    assert config.login("evaluator", "from-secrets").partnerships is None
+    assert config.for_login("ann@council.example").partnerships == ("Riverside", "Westbrook")
     assert config._actor(None, VIEWER).partnerships == ("Riverside",)
 
 
 def test_oidc_roles_by_email():
     config = access.load_access_config(
-        {"admins": ["boss@example.org"], "evaluators": "eva@example.org, evan@example.org"},
-        oidc=True,
+        {
+            "auth": AUTH,
+            "access": {
+                "admins": ["boss@example.org"],
+                "evaluators": "eva@example.org, evan@example.org",
+            },
+        },
         environ={},
     )
     assert not config.local

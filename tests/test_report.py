@@ -127,7 +127,8 @@ def test_hash_password_from_the_command_line(monkeypatch, capsys):
     assert not access.check_password("correct horse\n", stored)
 
 
-def test_removal_from_the_command_line_is_in_the_audit_list(tmp_path):
+def test_removal_from_the_command_line_is_in_the_audit_list(tmp_path, monkeypatch):
+    monkeypatch.setattr(access.roles.getpass, "getuser", lambda: "kim")
     db_file = str(tmp_path / "m.duckdb")
     try:
         assert cli.main(["demo", "--db", db_file]) == 0
@@ -135,7 +136,7 @@ def test_removal_from_the_command_line_is_in_the_audit_list(tmp_path):
         audit = uploads.audit_list(open_database(db_file))
         assert audit.iloc[0][["action", "who", "upload_id"]].tolist() == [
             "remove",
-            "command line",
+            "cli:kim",
             1,
         ]
         assert (audit["action"] == "upload").sum() == 10  # every sample file

@@ -1,6 +1,7 @@
 """Command line: `python -m monitor COMMAND ...`.
 
-The command line is a local administrator's tool: it has every role (see monitor.access).
+The command line is a local administrator's tool: it has every role (see monitor.access)
+and its writes are recorded as `cli:<operating-system user>`.
 
 Exit codes: 0 success, 2 rejected input (the reason on stderr).
 """
@@ -177,12 +178,15 @@ def _table_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from monitor import access
     from monitor.ingest import import_survey
     from monitor.ingest.records import import_records
     from monitor.settings import load_settings
     from monitor.store import open_database
 
     db = open_database(args.db)
+    actor = access.cli_actor()
+    access.require(actor, access.UPLOAD)
     status = EXIT_OK
 
     for path in args.files:
@@ -197,6 +201,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                         args.kind,
                         partnership=args.partnership,
                         max_bytes=max_bytes,
+                        uploaded_by=actor.signature(),
                     )
                 else:
                     result = import_survey(
@@ -207,6 +212,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                         partnership=args.partnership,
                         mapping_name=args.mapping,
                         max_bytes=max_bytes,
+                        uploaded_by=actor.signature(),
                     )
         except OSError as exc:
             print(f"{path}: cannot open the file ({exc.strerror}).", file=sys.stderr)
@@ -338,12 +344,10 @@ def _cmd_uploads(args: argparse.Namespace) -> int:
 
 
 def _cmd_remove(args: argparse.Namespace) -> int:
-    from monitor.access import CLI_ACTOR
-    from monitor.store import open_database, uploads
+    from monitor import access
+    from monitor.store import open_database
 
-    removed = uploads.remove_upload(
-        open_database(args.db), args.upload_id, removed_by=CLI_ACTOR.name
-    )
+    removed = access.remove_upload(access.cli_actor(), open_database(args.db), args.upload_id)
     print(
         f"Removed upload #{removed['upload_id']} ({removed['file_name']}, "
         f"{removed['n_rows']} rows)."
@@ -352,10 +356,10 @@ def _cmd_remove(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from monitor import sample
+    from monitor import access
     from monitor.store import open_database
 
-    results = sample.load_sample(open_database(args.db))
+    results = access.load_sample(access.cli_actor(), open_database(args.db))
     for result in results:
         print(result.summary())
     if not results:

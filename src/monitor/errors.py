@@ -171,3 +171,24 @@ class UnconfirmedMappingError(ValidationError):
 class AccessDenied(MonitorError):
     """The user's role does not allow this (an upload or removal without the evaluator
     role, a partnership outside the user's access)."""
+
+
+class AccessConfigError(MonitorError):
+    """The login configuration exists but cannot be read or is incomplete. The dashboard
+    serves no data until it is fixed. `source` is the file (or environment variable)
+    at fault and `line` the line of the file, when known."""
+
+    def __init__(self, problem: str, fix: str, source: str | None = None, line: int | None = None):
+        self.problem, self.fix, self.source, self.line = problem, fix, source, line
+        super().__init__(self._message())
+
+    def located(self, source: str, line: int | None) -> AccessConfigError:
+        """The same error, placed in `source` at `line`."""
+        return AccessConfigError(self.problem, self.fix, source, line)
+
+    def _message(self) -> str:
+        where = self.source or ""
+        if self.source and self.line:
+            where += f", line {self.line}"
+        head = f"{where}: " if where else ""
+        return f"{head}{self.problem}. {self.fix}"

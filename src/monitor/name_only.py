@@ -19,6 +19,7 @@ import pandas as pd
 
 from monitor import tables
 from monitor.errors import MonitorError
+from monitor.untrusted import markdown_text
 
 FACTORS = ("power", "trust", "communication")
 
@@ -110,7 +111,7 @@ def unchecked_note(check_: WaveCheck, min_group_size: int) -> str:
 
 def warnings(found: pd.DataFrame) -> list[str]:
     """One sentence per flagged agency, naming its factors, gaps and streaks (Markdown,
-    the agency's name in bold)."""
+    the agency's name in bold and escaped: it came from a file)."""
     sentences = []
     for partner, rows in found.groupby("partner", sort=False):
         factors = ", ".join(
@@ -119,7 +120,7 @@ def warnings(found: pd.DataFrame) -> list[str]:
             + ")"
             for r in rows.itertuples()
         )
-        sentences.append(f"**{partner}** may be a partner in name only: {factors}.")
+        sentences.append(f"**{markdown_text(partner)}** may be a partner in name only: {factors}.")
     return sentences
 
 

@@ -49,7 +49,8 @@ def new_app() -> AppTest:
     return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
 
 
-def log_in(at: AppTest, password: str) -> AppTest:
+def log_in(at: AppTest, password: str, role: str = "evaluator") -> AppTest:
+    at.selectbox(key="login_name").select(role)
     at.text_input(key="login_password").input(password)
     at.button[0].click()
     return run(at)
@@ -80,7 +81,7 @@ def test_password_login_is_required_when_viewers_are_not_allowed(passwords):
     assert at.title[0].value == "Partnership Monitor"
     assert not at.metric  # no page ran
     log_in(at, "wrong")
-    assert "That password is not right." in texts(at.error)
+    assert "That name or password is not right." in texts(at.error)
     assert not at.metric
 
     log_in(at, EVALUATOR_PASSWORD)
@@ -153,7 +154,8 @@ def test_oidc_login_screen_and_roles_from_the_secrets(db_path):
     viewer.user = {"is_logged_in": True, "email": "manager@police.example"}
     run(viewer)
     assert viewer.metric
-    assert "Logged in as **manager@police.example** (viewer)" in texts(viewer.sidebar.caption)
+    # The name is escaped inside the caption (an e-mail address acts as nothing).
+    assert r"Logged in as **manager\@police\.example** (viewer)" in texts(viewer.sidebar.caption)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         viewer.switch_page("pages/upload.py")
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from shown import shown  # noqa: E402
 from test_platforms import ms_forms  # noqa: E402
 
 from monitor.ingest import import_survey  # noqa: E402
@@ -31,7 +32,7 @@ def test_comments_of_large_enough_groups_are_shown(open_app, empty_store, monkey
     _store_forms_export(empty_store)
     at = open_app("pages/comments.py")
     assert not at.exception
-    labels = [e.label for e in at.expander]
+    labels = [shown(e.label) for e in at.expander]
     assert labels and all("Anything else you would like to tell us?" in label for label in labels)
 
 

@@ -6,16 +6,22 @@ A new database is filled with the sample data (four waves of the Riverside partn
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from analytics_helpers import file_scores
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from monitor.dashboard.uploads import NEW_PARTNERSHIP
-from monitor.instrument import load_instrument
-from monitor.sample import SAMPLE_DIR
-from monitor.store import open_database, uploads
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from shown import shown  # noqa: E402
+
+from monitor.dashboard.uploads import NEW_PARTNERSHIP  # noqa: E402
+from monitor.instrument import load_instrument  # noqa: E402
+from monitor.sample import SAMPLE_DIR  # noqa: E402
+from monitor.store import open_database, uploads  # noqa: E402
 
 PAGES = {
     "pages/overview.py": "Partnership health",
@@ -41,7 +47,8 @@ EMPTY_INFO = "There is no survey data yet"
 
 
 def texts(elements) -> list[str]:
-    return [e.value for e in elements]
+    """What the reader sees of each element's text (without Markdown escapes)."""
+    return [shown(e.value) for e in elements]
 
 
 def joined(elements) -> str:
@@ -385,7 +392,7 @@ def test_upload_check_import_and_refuse_a_second_copy(open_app, empty_store, sam
     upload(at, name, data)
 
     assert len(at.error) == 1
-    assert "already imported as upload #1" in at.error[0].value
+    assert "already imported as upload #1" in shown(at.error[0].value)
     assert not at.button
     assert len(stored_uploads(empty_store)) == 1
 
@@ -442,8 +449,8 @@ def test_upload_of_an_invalid_file_shows_its_problems_and_stores_nothing(
     upload(at, "broken.csv", invalid_copy(sample_csv[1]))
 
     assert len(at.error) == 1
-    assert at.error[0].value.startswith("**broken.csv** cannot be imported: 4 problem(s).")
-    assert "Nothing was stored" in at.error[0].value
+    assert shown(at.error[0].value).startswith("**broken.csv** cannot be imported: 4 problem(s).")
+    assert "Nothing was stored" in shown(at.error[0].value)
     assert not at.success and not at.button
     problems = at.dataframe[0].value
     assert list(problems.columns) == ["Row", "Column", "Value", "Problem", "How to fix"]
@@ -470,7 +477,7 @@ def test_upload_of_a_sample_file_already_stored_is_refused(open_app, db_path, sa
     upload(at, *sample_csv)
 
     assert len(at.error) == 1
-    assert "was already imported as upload #2 (riverside_2025-Q2.csv" in at.error[0].value
+    assert "was already imported as upload #2 (riverside_2025-Q2.csv" in shown(at.error[0].value)
     assert len(stored_uploads(db_path)) == 4 + len(SAMPLE_OTHER_FILES)
 
 
@@ -482,7 +489,9 @@ def test_remove_an_upload(open_app, db_path):
 
     no_exception(at.selectbox(key="remove_choice").set_value(4).run())
 
-    assert "Removing #4 riverside_2025-Q4.csv (2025-Q4, 35 respondents)" in at.warning[0].value
+    assert "Removing #4 riverside_2025-Q4.csv (2025-Q4, 35 respondents)" in shown(
+        at.warning[0].value
+    )
 
     no_exception(at.button(key="confirm_remove").click().run())
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from monitor.sample import SAMPLE_DIR
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from shown import shown  # noqa: E402
+
+from monitor.sample import SAMPLE_DIR  # noqa: E402
 
 RIVERSIDE = "Riverside Community Safety Partnership"
 WESTBROOK = "Westbrook Safer Neighbourhoods Partnership"
@@ -13,7 +19,7 @@ def texts(elements) -> list[str]:
 
 
 def joined(elements) -> str:
-    return "\n".join(str(e.value) for e in elements)
+    return "\n".join(shown(str(e.value)) for e in elements)
 
 
 def test_activity_page_on_the_sample(open_app):
@@ -22,9 +28,11 @@ def test_activity_page_on_the_sample(open_app):
     warnings = joined(at.warning)
     assert "**Housing** changed its representative 1 time(s)" in warnings
     assert "Police" not in warnings
-    labels = [m.label for m in at.metric]
+    labels = [shown(m.label) for m in at.metric]
     assert "Minutes recorded, 2025-Q3" in labels
-    assert [m.value for m in at.metric if m.label == "Minutes recorded, 2025-Q3"] == ["1 of 2"]
+    assert [m.value for m in at.metric if shown(m.label) == "Minutes recorded, 2025-Q3"] == [
+        "1 of 2"
+    ]
     retention = next(d.value for d in at.dataframe if "Retained" in d.value.columns)
     assert retention["Retained"].tolist() == ["—", "30", "28", "27"]
     assert len(at.main.get("vega_lite_chart")) == 3

@@ -11,6 +11,7 @@ from monitor.dashboard.uploads import NEW_PARTNERSHIP
 from monitor.store import config, lookups, open_database, uploads
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from shown import shown  # noqa: E402
 from test_mapping import _forms  # noqa: E402
 from test_platforms import ITEMS, PEOPLE, qualtrics  # noqa: E402
 
@@ -33,10 +34,10 @@ def test_platform_export_shows_its_mapping_and_imports(open_app, empty_store):
     at = _run(at.file_uploader[0].set_value(("qualtrics.csv", qualtrics(), "text/csv")))
 
     assert not at.error
-    expanders = [e.label for e in at.expander]
+    expanders = [shown(e.label) for e in at.expander]
     assert any("Qualtrics CSV (three header rows)" in label for label in expanders)
-    assert any("Detected layout: Qualtrics CSV" in c.value for c in at.caption)
-    assert at.success[0].value.startswith(f"**qualtrics.csv**: {len(PEOPLE)} respondents")
+    assert any("Detected layout: Qualtrics CSV" in shown(c.value) for c in at.caption)
+    assert shown(at.success[0].value).startswith(f"**qualtrics.csv**: {len(PEOPLE)} respondents")
 
     at.text_input(key=next(k for k in _keys(at) if k.startswith("mapping_name_"))).input(
         "Northside Qualtrics"
@@ -60,7 +61,7 @@ def test_an_uncertain_mapping_points_to_the_mapping_above(open_app, empty_store)
     forms = _forms(reworded=True)
     at = _run(at.file_uploader[0].set_value(("forms.csv", forms, "text/csv")))
 
-    assert any(e.label.startswith("Column mapping of forms.csv") for e in at.expander)
-    message = at.error[0].value
+    assert any(shown(e.label).startswith("Column mapping of forms.csv") for e in at.expander)
+    message = shown(at.error[0].value)
     assert "Open the column mapping above, correct it where needed and apply it." in message
     assert "--mapping" not in message

@@ -90,6 +90,7 @@ from monitor.outcomes import CAUTION as OUTCOMES_CAUTION
 from monitor.quality import ALPHA_MIN_N, MISSING_HIGH
 from monitor.scorecard import change_note
 from monitor.settings import EDITABLE as EDITABLE_SETTINGS
+from monitor.untrusted import markdown_text as md  # text from files, inside formatted text
 from monitor.wording import plural
 
 __all__ = [
@@ -99,7 +100,8 @@ __all__ = [
     "capacity", "chart", "comments", "continuity", "cost", "current_actor", "data_downloads",
     "data_preview", "empty_state", "flash", "health", "hidden_partners", "import_records",
     "import_surveys", "instrument", "item_quality", "latest_scores", "low_reliability",
-    "may_read_answers", "minutes_rate", "name_only_section", "name_only_settings", "navigation",
+    "may_read_answers", "md", "minutes_rate", "name_only_section", "name_only_settings",
+    "navigation",
     "needs_attention", "often_missing", "outcome_changes", "outcome_monthly",
     "outcome_totals", "page", "partner_gaps", "partner_matrix", "partnership_choice",
     "partnership_input", "partnership_template_download",

@@ -3,12 +3,16 @@ the account box in the sidebar, and the current actor that guarded writes are as
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from monitor import access
 from monitor.access import Actor
+from monitor.untrusted import markdown_text as md
 
 PASSWORD_ACTOR = "_password_actor"  # session: who a password logged in as
+_log = logging.getLogger("monitor.access")
 
 
 def secret(name: str) -> object | None:
@@ -29,10 +33,38 @@ def secrets_table(name: str) -> dict | None:
         return None
 
 
+def _read_access_config() -> access.AccessConfig:
+    """The access configuration from the secrets and MONITOR_* variables. Streamlit
+    swallows a broken secrets file, so the files are read here too: a broken one is an
+    AccessConfigError with its line, never "no login configured"."""
+    from streamlit import config as st_config
+
+    on_disk = access.read_secrets(st_config.get_option("secrets.files"))
+    if on_disk is not None:
+        return access.load_access_config(on_disk.values, files=on_disk.files)
+    try:
+        values = st.secrets.to_dict()  # secrets given without a file (as tests do)
+    except FileNotFoundError:  # no secrets at all
+        values = None
+    return access.load_access_config(values)
+
+
 def access_config() -> access.AccessConfig:
-    """The access configuration: OIDC when `[auth]` is in the secrets, the `[access]`
-    table of the secrets, then MONITOR_* environment variables."""
-    return access.load_access_config(secrets_table("access"), oidc=bool(secrets_table("auth")))
+    """The access configuration; stops the page with a message when it is broken (it
+    serves no data then: nobody can be told apart, so nobody is let in)."""
+    try:
+        return _read_access_config()
+    except access.AccessConfigError as exc:
+        _log.error("The login configuration cannot be used: %s", exc)
+        st.error(
+            "The dashboard's login configuration cannot be used, so no data is shown. "
+            "An administrator has to correct it.",
+            icon=":material/lock:",
+        )
+        with st.expander("For the administrator"):
+            st.text(str(exc))
+        st.stop()
+        raise  # not reached: st.stop ends the run
 
 
 def current_actor(config: access.AccessConfig | None = None) -> Actor | None:
@@ -64,16 +96,42 @@ def visible(partnerships: list[str]) -> list[str]:
 
 
 def _login_provider() -> str | None:
-    return (secrets_table("access") or {}).get("login_provider")
+    return access_config().login_provider
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle() -> access.LoginThrottle:
+    """Failed logins of every session of this server process."""
+    return access.LoginThrottle()
+
+
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else "no-session"
 
 
 def _password_form(config: access.AccessConfig, key: str) -> None:
+    """Name (or, with shared role passwords only, the role) and password; slowed down
+    after failed logins, per session and per client address."""
     with st.form(key, border=False):
+        if config.named_accounts:
+            name = st.text_input("Name", key=f"{key}_name")
+        else:
+            roles = config.shared_roles
+            name = st.selectbox("Log in as", roles, index=len(roles) - 1, key=f"{key}_name")
         password = st.text_input("Password", type="password", key=f"{key}_password")
         if st.form_submit_button("Log in", type="primary"):
-            actor = config.for_password(password)
+            try:
+                actor = _throttle().login(
+                    config, name or "", password, _session_id(), st.context.ip_address
+                )
+            except access.TooManyLogins as exc:
+                st.error(str(exc))
+                return
             if actor is None:
-                st.error("That password is not right.")
+                st.error("That name or password is not right.")
             else:
                 st.session_state[PASSWORD_ACTOR] = actor
                 st.rerun()
@@ -87,7 +145,7 @@ def login_screen(config: access.AccessConfig) -> None:
         if st.button("Log in", type="primary", key="oidc_login"):
             st.login(_login_provider())
     else:
-        st.write("Enter the password you were given to open the dashboard.")
+        st.write("Log in with the name and password you were given to open the dashboard.")
         _password_form(config, "login")
 
 
@@ -104,8 +162,8 @@ def account_box(config: access.AccessConfig, actor: Actor) -> None:
             else:
                 _password_form(config, "side_login")
         return
-    scope = f" · {', '.join(actor.partnerships)}" if actor.partnerships else ""
-    box.caption(f"Logged in as **{actor.name}** ({actor.role}){scope}")
+    scope = f" · {md(', '.join(actor.partnerships))}" if actor.partnerships else ""
+    box.caption(f"Logged in as **{md(actor.name)}** ({actor.role}){scope}")
     if box.button("Log out", key="logout"):
         if config.oidc:
             st.logout()

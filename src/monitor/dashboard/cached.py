@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import (
+    access,
     activity,
     compare,
     disclosure,
@@ -81,8 +82,9 @@ def _partner_names(path: str, partnership: str | None) -> list[str]:
 
 
 def uploads() -> pd.DataFrame:
-    """Past uploads of every kind."""
-    return _uploads(db_path())
+    """Past uploads of every kind, of the partnerships the user may see (filtered outside
+    the cache, which every user shares)."""
+    return access.visible_uploads(current_actor(), _uploads(db_path()))
 
 
 @_small
@@ -91,8 +93,10 @@ def _uploads(path: str) -> pd.DataFrame:
 
 
 def audit() -> pd.DataFrame:
-    """Every upload and removal, newest first."""
-    return _audit(db_path())
+    """Every write (uploads, removals, settings, saved mappings), newest first, as the
+    user may see it (filtered outside the cache)."""
+    path = db_path()
+    return access.visible_audit(current_actor(), _audit(path), _uploads(path)["partnership"])
 
 
 @_small

@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitAPIException
 from monitor.dashboard.auth import visible
 from monitor.dashboard.cached import partner_names, partnerships, record_partnerships, waves
 from monitor.scorecard import View
+from monitor.untrusted import markdown_text as md
 
 # Query-parameter keys of the shared filters (they appear in shared links).
 KEY_PARTNERSHIP, KEY_WAVE, KEY_FROM, KEY_PARTNERS = "partnership", "wave", "from", "partners"
@@ -51,7 +52,7 @@ def _remember(key: str, value: object) -> object:
 
 def _pick_partnership(options: list[str]) -> str | None:
     if len(options) == 1:
-        st.sidebar.markdown(f"**Partnership**  \n{options[0]}")
+        st.sidebar.markdown(f"**Partnership**  \n{md(options[0])}")
         return options[0]
     chosen = st.sidebar.selectbox("Partnership", options, key=KEY_PARTNERSHIP, bind="query-params")
     return _remember(KEY_PARTNERSHIP, chosen)

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from monitor import sample
-from monitor.dashboard.auth import secret
+from monitor import access, sample
+from monitor.dashboard.auth import current_actor, secret
 from monitor.errors import (
     DatabaseOpenError,
     DatabaseUnreachableError,
@@ -20,9 +20,10 @@ from monitor.errors import (
     UnconfirmedMappingError,
 )
 from monitor.instrument import Instrument, load_instrument
-from monitor.settings import Settings, band_minimums, check, load_settings, with_bands
+from monitor.settings import Settings, band_minimums, load_settings, with_bands
 from monitor.store import Database, config, open_database, resolve_db_path
 from monitor.store.database import ENV_VAR as DB_ENV_VAR
+from monitor.untrusted import markdown_text as md
 
 FLASH = "flash"  # session: success messages to show after the next rerun
 
@@ -67,9 +68,12 @@ def catch_up() -> None:
     path = db_path()
     try:
         version = store_at(path).refresh()
-    except StoreError as exc:
+    except StoreError as exc:  # the detail (host, port, user) only for administrators
+        actor = current_actor()
+        detail = md(explain(exc), None) if actor and actor.can(access.SETTINGS) else ""
         st.warning(
-            f"{explain(exc)} The pages show the data as last read.", icon=":material/sync_problem:"
+            f"{detail or 'The data could not be refreshed.'} The pages show the data as last read.",
+            icon=":material/sync_problem:",
         )
         return
     if _seen_versions.setdefault(path, version) != version:
@@ -106,17 +110,13 @@ def stored_settings() -> dict[str, str]:
 
 
 def save_settings(values: dict[str, object], who: str | None = None) -> bool:
-    """Check and store settings (None removes a saved one); forget cached results so
-    every page uses them. Shows the error and returns False when they do not fit."""
-    merged = {**stored_settings(), **{k: v for k, v in values.items() if v is not None}}
-    for name, value in values.items():
-        if value is None:
-            merged.pop(name, None)
-    if run_safely(lambda: check(load_settings(stored=merged))) is None:
-        return False
-    run_safely(lambda: config.save_settings(store_at(db_path()), values, who))
+    """Check and store settings (None removes a saved one), if the user is an admin (the
+    library checks); forget cached results so every page uses them. Shows the error and
+    returns False when refused or when they do not fit."""
+    actor = current_actor()
+    done = run_safely(lambda: access.save_settings(actor, store_at(db_path()), values, who))
     data_changed()
-    return True
+    return done is not None
 
 
 # --- messages ----------------------------------------------------------------------------
@@ -140,12 +140,17 @@ def explain(exc: MonitorError) -> str:
     return f"{exc} {hint(exc)}".strip()
 
 
+def show_error(exc: MonitorError) -> None:
+    """`explain(exc)` in an error box, as text: messages quote names and values from files."""
+    st.error(md(explain(exc), None, lines=True))
+
+
 def run_safely(action: Callable[[], object]) -> object | None:
     """Run a library call; show its MonitorError as one message instead of a traceback."""
     try:
         return action()
     except MonitorError as exc:
-        st.error(explain(exc))
+        show_error(exc)
         return None
 
 

@@ -22,6 +22,7 @@ from monitor.dashboard.session import (
     instrument,
     run_safely,
     settings,
+    show_error,
     store_at,
 )
 from monitor.dashboard.widgets import EXCEL, table
@@ -33,6 +34,7 @@ from monitor.ingest.survey import adds_note
 from monitor.names import close_name
 from monitor.store import config
 from monitor.template import template_bytes, template_preset
+from monitor.untrusted import markdown_text as md
 
 PREPARED = "prepared"  # first part of the session keys of checked files
 MAPPING = "mapping"  # session key ("mapping", file): the mapping chosen for a file
@@ -178,17 +180,20 @@ def show_rejection(file_name: str, error: Exception, uploaded=None) -> None:
     """Why a file cannot be imported: every problem in a table (with downloads of the list
     and of the file marked, when the file is given), or the one message."""
     if isinstance(error, PartnershipNeededError):
-        st.warning(f"{explain(error)} Choose it under 'Partnership' above.", icon="👆")
+        st.warning(f"{md(explain(error), None)} Choose it under 'Partnership' above.", icon="👆")
     elif isinstance(error, ValidationError):
         st.error(
-            f"**{file_name}** cannot be imported: {error.total} problem(s). "
+            f"**{md(file_name)}** cannot be imported: {error.total} problem(s). "
             f"Fix them in the file and upload it again. Nothing was stored. {hint(error)}".rstrip()
         )
         _problem_table(tables.problems(error))
         if uploaded is not None:
             _problem_downloads(uploaded, error)
     else:
-        st.error(explain(error) if isinstance(error, MonitorError) else str(error))
+        if isinstance(error, MonitorError):
+            show_error(error)
+        else:
+            st.error(md(str(error), None, lines=True))
 
 
 # --- storing and removing ------------------------------------------------------------------
@@ -204,12 +209,8 @@ def commit_upload(prepared: PreparedImport, who: str | None = None) -> ImportRes
 
 def commit_records_upload(prepared, who: str | None = None):
     """Store a checked activity or outcomes file, if the user may upload."""
-
-    def store():
-        access.require(current_actor(), access.UPLOAD, prepared.partnerships)
-        return records.commit_records(store_at(db_path()), prepared, who)
-
-    result = run_safely(store)
+    actor = current_actor()
+    result = run_safely(lambda: access.commit_records(actor, store_at(db_path()), prepared, who))
     data_changed()
     return result
 
@@ -255,9 +256,9 @@ def _check_and_import(
                 show_rejection(uploaded.name, checked, uploaded)
                 continue
             ready.append(checked)
-            st.success(f"**{uploaded.name}**: {describe(checked)}.")
+            st.success(f"**{md(uploaded.name)}**: {md(describe(checked), None)}.")
             for note in checked.warnings:
-                st.caption(note)
+                st.caption(md(note, None))
             st.dataframe(checked.preview(10), hide_index=True, width="stretch")
     if not ready or not st.button(f"Import {len(ready)} checked file(s)", type="primary", key=key):
         return
@@ -267,7 +268,7 @@ def _check_and_import(
         result = commit(prepared)
         if result:
             imported += 1
-            flash(result.summary())
+            flash(md(result.summary(), None))
         bar.progress(done / len(ready), text=f"Imported {done} of {len(ready)}")
     if imported == len(ready):
         finish_import()
@@ -286,11 +287,11 @@ def import_surveys(files, wave: str | None, partnership: str | None, who: str | 
     """Check survey files (with the column-mapping step where needed) and import them."""
 
     def check(uploaded):
-        with st.spinner(f"Checking {uploaded.name}..."):
+        with st.spinner(f"Checking {md(uploaded.name)}..."):
             checked = prepare_upload(uploaded, wave, partnership)
         chosen = st.session_state.get((MAPPING, _file_key(uploaded)))
         if chosen is not None:
-            with st.spinner(f"Checking {uploaded.name} with the chosen column mapping..."):
+            with st.spinner(f"Checking {md(uploaded.name)} with the chosen column mapping..."):
                 checked = prepare_mapped_upload(uploaded, wave, partnership, *chosen)
         if getattr(checked, "proposal", None) is not None:
             _mapping_step(uploaded, checked, who)
@@ -305,7 +306,7 @@ def import_records(files, kind: str, partnership: str | None, who: str | None) -
     """Check activity or outcome files (`kind`) and import them."""
 
     def check(uploaded):
-        with st.spinner(f"Checking {uploaded.name}..."):
+        with st.spinner(f"Checking {md(uploaded.name)}..."):
             return prepare_records_upload(uploaded, kind, partnership)
 
     _check_and_import(
@@ -347,9 +348,11 @@ def mapping_editor(proposal, key: str) -> pd.DataFrame:
 
 
 def _save_mapping(name: str, mapping, who: str | None) -> bool:
-    """Save a confirmed mapping under `name`; shows the error and returns False if it fails."""
+    """Save a confirmed mapping under `name`, if the user may upload (the library checks);
+    shows the error and returns False if it fails."""
+    actor = current_actor()
     done = run_safely(
-        lambda: column_mapping.save_mapping(store_at(db_path()), name, mapping, who) or True
+        lambda: access.save_mapping(actor, store_at(db_path()), name, mapping, who) or True
     )
     return bool(done)
 
@@ -377,7 +380,8 @@ def _mapping_step(uploaded, checked, who: str | None) -> None:
     file_key, proposal = _file_key(uploaded), checked.proposal
     layout = getattr(checked, "layout", "")
     needs_check = isinstance(checked, Exception) or proposal.needs_confirmation
-    with st.expander(f"Column mapping of {uploaded.name}: {layout}", expanded=needs_check):
+    title = f"Column mapping of {md(uploaded.name)}: {md(layout)}"
+    with st.expander(title, expanded=needs_check):
         st.caption(
             "The file's columns are named by question text, so each column was matched to "
             "the survey. Check the 'Maps to' column, correct it where needed, then apply "
@@ -386,7 +390,7 @@ def _mapping_step(uploaded, checked, who: str | None) -> None:
         _use_saved_mapping(file_key)
         edited = mapping_editor(proposal, key=f"mapping_table_{file_key}")
         if proposal.mapping.scale_note:
-            st.info(proposal.mapping.scale_note)
+            st.info(md(proposal.mapping.scale_note, None))
         save_as = st.text_input(
             "Save this mapping as (optional)",
             placeholder="e.g. Northside partnership survey (Qualtrics)",
@@ -397,7 +401,7 @@ def _mapping_step(uploaded, checked, who: str | None) -> None:
             if not save_as or _save_mapping(save_as, mapping, who):
                 st.session_state[(MAPPING, file_key)] = (mapping, "edited:" + mapping.to_json())
                 if save_as:
-                    flash(f"Column mapping saved as '{save_as}'.")
+                    flash(f"Column mapping saved as '{md(save_as)}'.")
                 st.rerun()
 
 
@@ -517,13 +521,13 @@ def _removal(history: pd.DataFrame) -> None:
     if choice is None:
         return
     st.warning(
-        f"Removing {tables.upload_label(history, choice)} deletes all its answers from every "
-        "chart. This cannot be undone (you can upload the file again)."
+        f"Removing {md(tables.upload_label(history, choice), None)} deletes all its answers "
+        "from every chart. This cannot be undone (you can upload the file again)."
     )
     if st.button("Yes, remove it", type="primary", key="confirm_remove"):
         removed = remove_upload(int(choice))
         if removed:
-            flash(f"Removed upload #{removed['upload_id']} ({removed['file_name']}).")
+            flash(f"Removed upload #{removed['upload_id']} ({md(removed['file_name'])}).")
             del st.session_state["remove_choice"]
             st.rerun()
 
@@ -538,5 +542,8 @@ def upload_history() -> None:
     table(tables.uploads(history), all_rows=False)
     _removal(history)
     st.subheader("Audit list")
-    st.caption("Every upload and removal, newest first: when, who and what.")
+    st.caption(
+        "Every upload, removal, saved column mapping and settings change, newest first: "
+        "when, who and what."
+    )
     table(tables.audit(audit()), all_rows=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from monitor.store.database import Database
+from monitor.store.uploads import record_audit
 
 
 def stored_settings(db: Database) -> dict[str, str]:
@@ -13,9 +14,11 @@ def stored_settings(db: Database) -> dict[str, str]:
 
 
 def save_settings(db: Database, values: dict[str, object], who: str | None = None) -> None:
-    """Store settings (None removes a stored value, falling back to the file/defaults)."""
+    """Store settings (None removes a stored value, falling back to the file/defaults);
+    each change is a line of the audit list."""
     with db.write() as w:
         for name, value in values.items():
+            before = w.execute("SELECT value FROM settings WHERE name = $name", {"name": name})
             w.execute("DELETE FROM settings WHERE name = $name", {"name": name})
             if value is not None:
                 w.execute(
@@ -28,6 +31,10 @@ def save_settings(db: Database, values: dict[str, object], who: str | None = Non
                         "who": who,
                     },
                 )
+            was = before[0][0] if before else "the default"
+            now = str(value) if value is not None else "the default"
+            if was != now:
+                record_audit(w, "settings", who, None, None, f"{name}: {was} -> {now}")
 
 
 def save_mapping(db: Database, name: str, mapping_json: str, who: str | None = None) -> None:
@@ -44,6 +51,7 @@ def save_mapping(db: Database, name: str, mapping_json: str, who: str | None = N
                 "who": who,
             },
         )
+        record_audit(w, "mapping", who, None, name, "column mapping saved")
 
 
 def load_mapping(db: Database, name: str) -> str | None:

@@ -165,7 +165,12 @@ def list_uploads(db: Database) -> pd.DataFrame:
 
 
 def record_audit(
-    w: Writer, action: str, who: str | None, upload_id: int, file_name: str, details: str
+    w: Writer,
+    action: str,
+    who: str | None,
+    upload_id: int | None,
+    file_name: str | None,
+    details: str,
 ) -> None:
     """Add a line to the audit list, inside the caller's transaction."""
     params = {
@@ -180,6 +185,6 @@ def record_audit(
 
 
 def audit_list(db: Database, limit: int = 200) -> pd.DataFrame:
-    """The latest uploads and removals, newest first: happened_at, who, action, upload_id,
-    file_name, details."""
+    """The latest writes (uploads, removals, settings and saved mappings), newest first:
+    happened_at, who, action, upload_id, file_name, details."""
     return db.query_df(sql_statements("audit.sql")["list"], {"limit": limit})

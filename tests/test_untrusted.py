@@ -1,0 +1,68 @@
+"""Text from files placed inside Markdown stays literal and harmless."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hostile_corpus import HOSTILE
+from markdown_it import MarkdownIt
+
+from monitor.untrusted import MAX_SHOWN, markdown_text, plain
+
+RENDER = MarkdownIt("commonmark", {"html": True})
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_escaped_text_renders_as_one_plain_paragraph(text):
+    html = RENDER.render(f"Partnership: {markdown_text(text)}").strip()
+    assert html.startswith("<p>") and html.endswith("</p>")
+    inner = html[3:-4]
+    assert not re.search(r"<(a|img|h\d|strong|em|code|del|script)\b", inner)
+    assert "\u202e" not in inner
+    assert len(markdown_text(text)) <= 2 * MAX_SHOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Riverside CSP", "Riverside CSP"),
+        ("# HEADING\nbroke out", "# HEADING broke out"),
+        ("Police \u202eexe.fdp", "Police exe.fdp"),
+        ("x" * 300, "x" * (MAX_SHOWN - 1) + "…"),
+    ],
+)
+def test_plain_keeps_the_words_on_one_line(text, shown):
+    assert plain(text) == shown
+
+
+def test_nothing_is_lost_but_the_controls():
+    text = "[a](b) <i>c</i> $d$ :e:"
+    assert markdown_text(text).replace("\\", "") == text
+
+
+def test_the_pdf_report_holds_hostile_names_as_text(db):
+    import csv
+    import io
+
+    from pypdf import PdfReader
+
+    from monitor import report
+    from monitor.ingest import import_survey
+
+    partnership = HOSTILE[0]
+    partners = HOSTILE[1:8]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"])
+    for n in range(40):
+        writer.writerow([f"R{n}", partners[n % len(partners)], "2025-Q1", 1 + n % 5, 4, 3])
+    import_survey(
+        db, io.BytesIO(out.getvalue().encode()), HOSTILE[2] + ".csv", partnership=partnership
+    )
+
+    pdf = report.pdf_report(db, partnership, "2025-Q1", min_group_size=3)
+    for marker in (b"/URI", b"/JavaScript", b"/Launch", b"/Annots"):
+        assert marker not in pdf
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "[Click here to confirm your password](https://evil.example/login)" in text
