@@ -13,6 +13,7 @@ import pytest
 
 from monitor import sample
 from monitor.cli import main
+from monitor.store.database import MIGRATIONS, SCHEMA_VERSION
 
 SAMPLE_WAVES = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
 RIVERSIDE = "Riverside Community Safety Partnership"
@@ -313,8 +314,9 @@ def test_copy_refuses_a_store_that_holds_data(cli, tmp_path, demo_db):
 )
 def test_copy_refusals(cli, tmp_path, monkeypatch, source, target, message):
     monkeypatch.chdir(tmp_path)
+    every = ", ".join(str(v) for v in MIGRATIONS)
     assert cli("migrate", "--db", "a.duckdb")[1] == (
-        "a.duckdb: schema version 5 (applied migrations 1, 2, 3, 4, 5).\n"
+        f"a.duckdb: schema version {SCHEMA_VERSION} (applied migrations {every}).\n"
     )
     code, out, err = cli("copy", "--from", source, "--to", target)
     assert (code, out) == (2, "")
