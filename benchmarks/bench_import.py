@@ -266,14 +266,29 @@ SLOWER_ANCHOR = ("import xlsx", "pandas+openpyxl", 0.1)  # at least 10x faster
 PEAK_TARGET_MB = {100_000: 600, 500_000: 1000}
 
 
+# Appended to each child: its own peak RSS (VmHWM, in kB), written where PEAK_FILE says.
+# (The peak that wait4 reports also counts the parent's pages from before the exec.)
+PEAK_FOOTER = """
+import os as _os
+with open("/proc/self/status") as _status, open(_os.environ["PEAK_FILE"], "w") as _out:
+    _out.write(next(l for l in _status if l.startswith("VmHWM")).split()[1])
+"""
+
+
 def run_child(code: str, *args: str) -> dict[str, float]:
     """Wall time, CPU time (user + system) and peak RSS of one new Python process."""
     src = str(Path(monitor.__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    handle, peak_file = tempfile.mkstemp(prefix="monitor-peak-")
+    os.close(handle)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
+        "PEAK_FILE": peak_file,
+    }
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-c", code, *args], env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        [sys.executable, "-c", code + PEAK_FOOTER, *args], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
@@ -281,12 +296,9 @@ def run_child(code: str, *args: str) -> dict[str, float]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise RuntimeError(f"child failed ({child.returncode}): {error.strip()[-2000:]}")
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return {
-        "wall": wall,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "peak_rss_mb": usage.ru_maxrss / scale,
-    }
+    peak_mb = int(Path(peak_file).read_text()) / 1024
+    Path(peak_file).unlink()
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_rss_mb": peak_mb}
 
 
 def bench_whole(
