@@ -52,6 +52,7 @@ if continuity.empty:
     st.stop()
 
 st.header("Capacity")
+currency = dashboard.settings().currency
 capacity = dashboard.capacity(partnership)
 measure = st.segmented_control(
     "Show",
@@ -64,10 +65,11 @@ measure = st.segmented_control(
     default="staff_hours",
     key="capacity_measure",
 )
-dashboard.chart(charts.capacity_chart(capacity, measure or "staff_hours"), stretch=False)
+dashboard.chart_grid(
+    charts.capacity_panels(capacity, measure or "staff_hours", currency), columns=4
+)
 
 st.header("Cost of running the partnership")
-currency = dashboard.settings().currency
 rate = st.number_input(
     f"Cost of one staff hour ({currency})",
     min_value=0.0,
@@ -77,7 +79,7 @@ rate = st.number_input(
     help="Staff time is priced at this rate; resources are added as given.",
 )
 cost = dashboard.cost(partnership, float(rate))
-dashboard.chart(charts.cost_chart(cost, currency), stretch=False)
+dashboard.chart(charts.cost_chart(cost, currency))
 st.caption("Total cost per quarter = staff hours × cost of one staff hour + resources.")
 with st.expander("Numbers behind the charts"):
     dashboard.table(tables.cost(cost, currency))

@@ -21,11 +21,21 @@ st.caption(
     f"only for groups in which at least {min_n} respondents wrote a comment, so that no one "
     "can be recognised by their words."
 )
-if comments.empty:
+hidden, groups = dashboard.hidden_comments(view, by or "partner")
+if hidden:
     st.info(
-        "No comments to show for this wave. Free-text answers of survey platform exports are "
-        "kept when they are imported; groups with too few commenters are left out."
+        f"{dashboard.plural(hidden, 'comment')} of this wave "
+        f"{'is' if hidden == 1 else 'are'} not shown: "
+        f"{'it comes' if hidden == 1 else 'they come'} from "
+        f"{dashboard.plural(groups, 'group')} with fewer than {min_n} respondents who wrote "
+        f"a comment. Grouping by {'partner' if by == 'role' else 'role'} may show more."
     )
+if comments.empty:
+    if not hidden:
+        st.info(
+            "No comments for this wave. Free-text answers of survey platform exports are "
+            "kept when they are imported."
+        )
     st.stop()
 for (group, question), rows in comments.groupby(["group", "question"], sort=False):
     heading = dashboard.md(group) if group else "No role given"

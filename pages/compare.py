@@ -11,16 +11,17 @@ if latest.empty:
     dashboard.empty_state()
     st.stop()
 
-count = latest["partnership"].nunique()
+waves = dashboard.waves_compared()
 st.caption(
-    f"{dashboard.plural(count, 'partnership')}, each at its own latest survey wave. "
-    "Different instruments, members and timing limit how far scores can be compared: "
-    "read the differences as questions to discuss, not a league table."
+    f"{dashboard.plural(len(waves), 'partnership')}, each at its own latest survey wave. "
+    "Different instruments, members and timing limit how far scores can be compared: read "
+    "the differences as questions to discuss, not a league table."
 )
+st.caption("Scores from: " + "; ".join(f"{name}, wave {wave}" for name, wave in waves.items()))
 dashboard.chart(charts.comparison_chart(latest, partnership))
 
 st.subheader("Side by side")
-dashboard.table(dashboard.side_by_side())
+dashboard.table(dashboard.side_by_side(), wrap=True)
 
 st.subheader(f"Where {dashboard.md(partnership)} stands")
 place = dashboard.placement(partnership)

@@ -29,8 +29,8 @@ if health.empty:
     st.caption("No survey scores for this partnership yet, so only the outcomes are shown.")
 
 st.subheader("By category")
-dashboard.chart(
-    charts.outcome_categories_chart(dashboard.outcome_monthly(partnership)), stretch=False
+dashboard.chart_grid(
+    charts.outcome_category_panels(dashboard.outcome_monthly(partnership)), columns=3
 )
 comparison = dashboard.outcome_changes(partnership)
 st.caption(comparison.note)

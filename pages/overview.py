@@ -46,7 +46,13 @@ st.caption(
     f"be noise). **too few to tell** when a wave has fewer than {max(min_n, 2)} answers or "
     "no spread. " + dashboard.change_note(card)
 )
-dashboard.table(tables.scorecard(card))
+dashboard.table(
+    tables.scorecard_brief(card),
+    wrap=True,
+    widths={"Factor": 150, "Score (95% interval)": 120, "Band": 110, "Respondents": 95},
+)
+with st.expander("How each change was tested"):
+    dashboard.table(tables.change_tests(card), wrap=True)
 
 st.subheader("Responses by partner")
 dashboard.chart(charts.responses_chart(dashboard.responses_by_partner(view)))

@@ -50,7 +50,7 @@ heard = dashboard.voice(view)
 if heard.empty:
     st.info("Too few partners with enough respondents to compare.")
 else:
-    dashboard.chart(charts.voice_chart(heard), stretch=False)
+    dashboard.chart_grid(charts.voice_panels(heard), columns=2)
     dashboard.table(tables.voice(heard))
 
 dashboard.name_only_section(view)

@@ -27,7 +27,7 @@ if low.empty:
     st.success("No factor's scale is clearly unreliable in the waves shown.")
 else:
     st.warning(f"{len(low)} of {len(alpha)} factor-wave scores have low reliability.")
-dashboard.chart(charts.reliability_chart(alpha, alpha_low), stretch=False)
+dashboard.chart(charts.reliability_chart(alpha, alpha_low))
 with st.expander("Reliability table"):
     dashboard.table(tables.reliability(alpha), all_rows=False)
 

@@ -29,7 +29,7 @@ else:
     st.info("Choose one or more factors to compare them on one chart.")
 
 st.subheader("All ten factors")
-dashboard.chart(charts.trend_small_multiples(trend, instrument), stretch=False)
+dashboard.chart_grid(charts.trend_panels(trend, instrument), columns=5)
 
 with st.expander("Numbers behind the charts"):
     dashboard.table(tables.scores(trend), all_rows=False)

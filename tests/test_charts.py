@@ -62,8 +62,8 @@ def _at(spec: dict, path: tuple) -> object:
             {"test": "datum.suppressed", "value": charts.SUPPRESSED_COLOUR},
         ),
         (
-            lambda: charts.voice_chart(VOICE),
-            ("spec", "encoding", "color"),
+            lambda: charts.voice_panels(VOICE)[0],
+            ("encoding", "color"),
             {
                 "condition": {
                     "test": "datum.difference < 0",
@@ -92,7 +92,7 @@ def test_encodings(build, path, expected):
     "build, layers",
     [
         (lambda: charts.partner_heatmap(MATRIX), 2),
-        (lambda: charts.gap_chart(GAPS), 3),
+        (lambda: charts.gap_chart(GAPS), 2),
         (lambda: charts.comparison_chart(LATEST, "North"), 2),
     ],
 )

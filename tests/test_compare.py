@@ -46,7 +46,12 @@ def test_side_by_side_matches_the_raw_answers(sample_db, instrument):
         expected = independent_factor_mean(
             sample.SAMPLE_DIR / "westbrook_2025-H2.csv", instrument, factor
         )
-        assert wide.loc[names[factor], WESTBROOK] == pytest.approx(expected)
+        assert wide.loc[names[factor], f"{WESTBROOK} (2025-H2)"] == pytest.approx(expected)
+
+
+def test_each_partnership_says_which_wave_its_scores_come_from(sample_db):
+    waves = compare.waves_compared(compare.latest_scores(sample_db))
+    assert waves == {"Riverside Community Safety Partnership": "2025-Q4", WESTBROOK: "2025-H2"}
 
 
 def test_placement_ranks_among_all_partnerships():

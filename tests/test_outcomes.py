@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 from collections import Counter
 
+import pandas as pd
 import pytest
 
-from monitor import outcomes, sample, scores
+from monitor import outcomes, sample, scores, tables
 
 RIVERSIDE = "Riverside Community Safety Partnership"
 FILE = "riverside_outcomes_2024-07_2025-12.csv"
@@ -33,18 +34,64 @@ def test_monthly_totals(sample_db, incidents):
     assert dict(zip(got["month"].dt.strftime("%Y-%m"), got["count"], strict=True)) == expected
 
 
-def test_change_between_first_and_last_twelve_months(sample_db, incidents):
-    months = sorted({r["Month"] for r in incidents})
-    first, last = set(months[:12]), set(months[-12:])
+def _months(first: str, count: int, per_month: int = 1, category: str = "Burglary"):
+    months = pd.date_range(first, periods=count, freq="MS")
+    return pd.DataFrame({"month": months, "category": category, "count": per_month})
+
+
+@pytest.mark.parametrize(
+    ("first", "count", "earlier", "later", "note"),
+    [
+        # Two years or more: the last twelve months against the twelve before.
+        ("2023-01-01", 30, "Jul 2023 to Jun 2024", "Jul 2024 to Jun 2025", "twelve months"),
+        ("2024-01-01", 24, "Jan 2024 to Dec 2024", "Jan 2025 to Dec 2025", "twelve months"),
+        # 13 to 23 months: the last months against the same months a year earlier.
+        ("2024-07-01", 18, "Jul 2024 to Dec 2024", "Jul 2025 to Dec 2025", "Only 18 months"),
+        ("2024-01-01", 13, "Jan 2024", "Jan 2025", "the last 1 months"),
+    ],
+)
+def test_periods_are_equal_and_do_not_overlap(first, count, earlier, later, note):
+    got = outcomes.compare_periods(_months(first, count))
+    assert (got.earlier, got.later) == (earlier, later)
+    assert note in got.note
+    row = got.table.iloc[0]
+    assert row["earlier"] == row["later"]  # one incident a month in both periods
+    assert row["change_pct"] == 0
+
+
+@pytest.mark.parametrize("count", [1, 6, 12])
+def test_too_few_months_are_said_so(count):
+    got = outcomes.compare_periods(_months("2025-01-01", count))
+    assert got.table.empty
+    assert f"Only {count} months of data" in got.note
+
+
+def test_months_without_a_row_count_as_none():
+    counts = pd.concat([_months("2024-01-01", 24, 2), _months("2025-06-01", 1, 5, "Shoplifting")])
+    got = outcomes.compare_periods(counts).table.set_index("category")
+    assert got.loc["Shoplifting", "earlier"] == 0
+    assert got.loc["Shoplifting", "later"] == 5
+    assert pd.isna(got.loc["Shoplifting", "change_pct"])  # no change from nothing
+
+
+def test_sample_compares_the_last_half_year_with_the_same_months_before(sample_db, incidents):
     asb = [r for r in incidents if r["Crime type"] == "Anti-social behaviour"]
-    before = sum(r["Month"] in first for r in asb)
-    after = sum(r["Month"] in last for r in asb)
-    got = outcomes.change_table(sample_db, RIVERSIDE).set_index("category")
-    assert got.loc["Anti-social behaviour", "first_12"] == before
-    assert got.loc["Anti-social behaviour", "change_pct"] == pytest.approx(
+    before = sum("2024-07" <= r["Month"] <= "2024-12" for r in asb)
+    after = sum("2025-07" <= r["Month"] <= "2025-12" for r in asb)
+    got = outcomes.change_table(sample_db, RIVERSIDE)
+    table = got.table.set_index("category")
+    assert table.loc["Anti-social behaviour", "earlier"] == before
+    assert table.loc["Anti-social behaviour", "change_pct"] == pytest.approx(
         (after / before - 1) * 100
     )
     assert after < before  # the sample's fall in anti-social behaviour
+    shown = tables.outcome_changes(got)
+    assert list(shown.columns) == [
+        "Category",
+        "Incidents, Jul 2024 to Dec 2024",
+        "Incidents, Jul 2025 to Dec 2025",
+        "Change",
+    ]
 
 
 def test_health_is_the_mean_of_the_factor_scores(sample_db):

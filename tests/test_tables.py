@@ -97,3 +97,68 @@ def test_uploads_table_names_who_uploaded(history, expected):
     assert "sha256" not in shown
     assert shown["By"].tolist() == [expected]
     assert tables.upload_label(pd.DataFrame([row]), 1) == "#1 f.csv (W1, 4 respondents)"
+
+
+@pytest.mark.parametrize(
+    ("kind", "rows", "answers", "waves", "contents", "label"),
+    [
+        ("survey", 36, 1080, "2025-Q3", "36 respondents, 1,080 answers", "36 respondents"),
+        ("activity", 1, 1, "2025-Q1", "1 attendance record", "1 attendance record"),
+        (
+            "outcomes",
+            1577,
+            391,
+            ", ".join(f"2025-{m:02d}" for m in range(1, 13)),
+            "1,577 rows (391 monthly counts)",
+            "1,577 rows",
+        ),
+    ],
+)
+def test_uploads_are_counted_in_their_own_units(kind, rows, answers, waves, contents, label):
+    history = pd.DataFrame(
+        [
+            {
+                "upload_id": 7, "kind": kind, "file_name": "f.csv", "uploaded_at": "2025-01-01",
+                "uploaded_by": "Sam", "partnership": "P", "waves": waves, "n_rows": rows,
+                "n_answers": answers, "sha256": "x",
+            }
+        ]
+    )  # fmt: skip
+    shown = tables.uploads(history)
+    assert shown["Contents"].tolist() == [contents]
+    assert "Respondents" not in shown.columns
+    assert tables.upload_label(history, 7).endswith(f", {label})")
+    if kind == "outcomes":
+        assert shown["Waves or months"].tolist() == ["2025-01 to 2025-12 (12)"]
+
+
+def test_cost_table_names_the_currency():
+    cost = pd.DataFrame(
+        {"period": ["2025-Q1"], "meetings": [3], "staff_hours": [10.0], "staff_cost": [400.0],
+         "resources": [250.0], "total_cost": [650.0]}
+    )  # fmt: skip
+    shown = tables.cost(cost, "€")
+    assert shown.loc[0, "Total cost"] == "€650"
+    assert shown.loc[0, "Staff cost"] == "€400"
+
+
+def test_scorecard_intervals_have_no_negative_zero():
+    card = pd.DataFrame(
+        {
+            "factor_name": ["Trust"], "mean": [3.5], "band_label": ["Borderline"],
+            "ci_low": [3.2], "ci_high": [3.8], "change": [-0.001],
+            "change_verdict": ["no clear change"], "change_low": [-0.004],
+            "change_high": [0.5], "change_first": [None], "change_first_verdict": [None],
+            "change_first_low": [None], "change_first_high": [None], "n": [20],
+            "change_repeat_share": [0.5], "change_method": ["Welch"],
+            "change_left_out": [None],
+        }
+    )  # fmt: skip
+    shown = tables.scorecard(card).iloc[0]
+    assert shown["95% interval of change"] == "0.00 to +0.50"
+    assert shown["Change since last wave"] == "0.00 (no clear change)"
+    brief = tables.scorecard_brief(card).iloc[0]
+    assert brief["Since last wave"] == "0.00 (0.00 to +0.50), no clear change"
+    assert brief["Score (95% interval)"] == "3.50 (3.20–3.80)"
+    assert brief["Since first wave"] == "no earlier wave"
+    assert len(tables.scorecard_brief(card).columns) == 6

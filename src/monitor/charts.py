@@ -7,10 +7,15 @@ deficiency; bands are always named in text too, never by colour alone.
 
 from __future__ import annotations
 
+import json
+import textwrap
+from collections.abc import Iterable
+
 import altair as alt
 import pandas as pd
 
 from monitor.instrument import Instrument, load_instrument
+from monitor.wording import money, plural
 
 THEME = "partnership_monitor"
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -24,7 +29,15 @@ def _theme() -> alt.theme.ThemeConfig:
         "config": {
             "font": "Source Sans Pro, Helvetica, Arial, sans-serif",
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 260},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 260},
+            # Legends below the plot, one entry a line: the plot keeps the full width
+            # of a phone's screen.
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "labelLimit": 260,
+                "orient": "bottom",
+                "columns": 1,
+            },
             "header": {"labelFontSize": 12, "titleFontSize": 13},
             "title": {"fontSize": 15, "anchor": "start"},
             "range": {"category": OKABE_ITO},
@@ -58,6 +71,31 @@ def _when(test: str, value: object) -> dict:
     return {"test": test, "value": value}
 
 
+NAME_WIDTH = 20  # characters a line of a long name gets on an axis or in a legend
+
+
+def wrapped(values: Iterable[object], width: int = NAME_WIDTH) -> str:
+    """A Vega `labelExpr` writing each long name of `values` on several lines of at
+    most `width` characters (so names are never cut: "Communication and
+    accountability" becomes two lines). Other labels are shown as they are."""
+    lines = {
+        str(v): textwrap.wrap(str(v), width) for v in dict.fromkeys(values) if len(str(v)) > width
+    }
+    if not lines:
+        return "datum.label"
+    return f"({json.dumps(lines)})[datum.label] || datum.label"
+
+
+def _names_axis(values: Iterable[object], width: int = NAME_WIDTH, **options) -> alt.Axis:
+    """An axis of names (factors, partners, statements), long ones wrapped."""
+    return alt.Axis(labelExpr=wrapped(values, width), labelOverlap=False, **options)
+
+
+def _title(text: str, width: int = 26) -> alt.TitleParams:
+    """A panel's title, on several lines when long."""
+    return alt.TitleParams(textwrap.wrap(text, width) or [text], fontSize=12, anchor="middle")
+
+
 def _factor_order(instrument: Instrument) -> list[str]:
     return [f.name for f in instrument.factors]
 
@@ -83,7 +121,8 @@ def scorecard_chart(card: pd.DataFrame, instrument: Instrument | None = None) ->
     """Each factor's score with its 95% interval, coloured and labelled by band."""
     instrument = instrument or load_instrument()
     card = card.dropna(subset=["mean"])[SCORECARD_COLUMNS]  # only what the chart draws
-    y = alt.Y("factor_name:N", sort=_factor_order(instrument), title=None)
+    order = _factor_order(instrument)
+    y = alt.Y("factor_name:N", sort=order, title=None, axis=_names_axis(order))
     x_scale = _score_axis(instrument)
     base = alt.Chart(card).encode(y=y)
     interval = base.mark_rule(strokeWidth=2, color="#555").encode(
@@ -114,7 +153,7 @@ def scorecard_chart(card: pd.DataFrame, instrument: Instrument | None = None) ->
         .mark_rule(strokeDash=[4, 4], color="#999")
         .encode(x=alt.X("min:Q", scale=x_scale))
     )
-    return alt.layer(rules, interval, points, labels).properties(height=alt.Step(36))
+    return alt.layer(rules, interval, points, labels).properties(height=alt.Step(40))
 
 
 def trend_chart(scores: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
@@ -123,7 +162,13 @@ def trend_chart(scores: pd.DataFrame, instrument: Instrument | None = None) -> a
     x = alt.X("wave:N", sort=_wave_order(scores), title="Wave", axis=alt.Axis(labelAngle=0))
     y_scale = _score_axis(instrument)
     order = [name for name in _factor_order(instrument) if name in set(scores["factor_name"])]
-    colour = alt.Color("factor_name:N", sort=order, scale=alt.Scale(domain=order), title="Factor")
+    colour = alt.Color(
+        "factor_name:N",
+        sort=order,
+        scale=alt.Scale(domain=order),
+        title="Factor",
+        legend=alt.Legend(labelExpr=wrapped(order, 40)),
+    )
     base = alt.Chart().encode(x=x, color=colour)
     band = base.mark_area(opacity=0.15).encode(
         y=alt.Y("ci_low:Q", scale=y_scale, title="Score"),
@@ -155,11 +200,33 @@ def trend_small_multiples(scores: pd.DataFrame, instrument: Instrument | None = 
             "factor_name:N",
             sort=_factor_order(instrument),
             title=None,
-            header=alt.Header(labelLimit=150, labelFontSize=11),
+            header=alt.Header(labelExpr=wrapped(_factor_order(instrument), 24), labelFontSize=11),
         ),
         columns=5,
         spacing=14,
     )
+
+
+def trend_panels(scores: pd.DataFrame, instrument: Instrument | None = None) -> list[alt.Chart]:
+    """The small multiples of `trend_small_multiples` as one chart per factor (in the
+    instrument's order), for a page to lay out in a grid that stacks on a phone."""
+    instrument = instrument or load_instrument()
+    x = alt.X("wave:N", sort=_wave_order(scores), title=None, axis=alt.Axis(labelAngle=-45))
+    y_scale = _score_axis(instrument)
+    panels = []
+    for name in _factor_order(instrument):
+        part = scores[scores["factor_name"] == name]
+        if part.empty:
+            continue
+        base = alt.Chart().encode(x=x)
+        band = base.mark_area(opacity=0.2, color=OKABE_ITO[0]).encode(
+            y=alt.Y("ci_low:Q", scale=y_scale, title=None), y2=alt.Y2("ci_high:Q")
+        )
+        line = base.mark_line(point=True, color=OKABE_ITO[0]).encode(
+            y=alt.Y("mean:Q", scale=y_scale), tooltip=SCORE_TOOLTIP
+        )
+        panels.append(alt.layer(band, line, data=part).properties(height=110, title=_title(name)))
+    return panels
 
 
 def partner_heatmap(matrix: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
@@ -177,13 +244,14 @@ def partner_heatmap(matrix: pd.DataFrame, instrument: Instrument | None = None) 
         if len(matrix)
         else []
     )
+    order = _factor_order(instrument)
+    y = alt.Y("factor_name:N", sort=order, title=None, axis=_names_axis(order))
+    partners = sorted(matrix["partner"].unique()) if len(matrix) else []
     x = alt.X(
-        "factor_name:N",
-        sort=_factor_order(instrument),
+        "partner:N",
         title=None,
-        axis=alt.Axis(labelAngle=-35, labelOverlap=False),
+        axis=_names_axis(partners, 14, labelAngle=-40, orient="top"),
     )
-    y = alt.Y("partner:N", title=None, axis=alt.Axis(labelOverlap=False))
     base = alt.Chart().encode(x=x, y=y)
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(
@@ -205,62 +273,105 @@ def partner_heatmap(matrix: pd.DataFrame, instrument: Instrument | None = None) 
             alt.Tooltip("band_label:N", title="Band"),
         ],
     )
-    text = base.mark_text(fontSize=11).encode(text=alt.Text("label:N"))
-    return alt.layer(cells, text, data=data).properties(height=alt.Step(30))
+    text = base.mark_text(fontSize=10).encode(text=alt.Text("label:N"))
+    return alt.layer(cells, text, data=data).properties(height=alt.Step(34))
+
+
+GAP_ENDS = {"low": "Lowest-scoring partner", "high": "Highest-scoring partner"}
 
 
 def gap_chart(gaps: pd.DataFrame, instrument: Instrument | None = None) -> alt.Chart:
-    """For each factor, the lowest and highest partner score joined by a line."""
+    """For each factor, the lowest and highest partner score joined by a line; the
+    legend says which end is which."""
     instrument = instrument or load_instrument()
-    y = alt.Y("factor_name:N", sort=alt.EncodingSortField("gap", order="descending"), title=None)
+    names = gaps["factor_name"].tolist()
+    y = alt.Y(
+        "factor_name:N",
+        sort=alt.EncodingSortField("gap", order="descending"),
+        title=None,
+        axis=_names_axis(names),
+    )
     x_scale = _score_axis(instrument)
-    base = alt.Chart().encode(y=y)
-    rule = base.mark_rule(strokeWidth=3, color="#999").encode(
-        x=alt.X("low:Q", scale=x_scale, title="Lowest and highest partner score"),
-        x2=alt.X2("high:Q"),
-    )
-    tip = [
-        alt.Tooltip("factor_name:N", title="Factor"),
-        alt.Tooltip("low_partner:N", title="Lowest"),
-        alt.Tooltip("low:Q", format=".2f"),
-        alt.Tooltip("high_partner:N", title="Highest"),
-        alt.Tooltip("high:Q", format=".2f"),
-        alt.Tooltip("gap:Q", title="Gap", format=".2f"),
-    ]
-    low = base.mark_point(filled=True, size=110, color=BAND_COLOURS["concern"]).encode(
-        x=alt.X("low:Q"), tooltip=tip
-    )
-    high = base.mark_point(filled=True, size=110, color=BAND_COLOURS["strength"]).encode(
-        x=alt.X("high:Q"), tooltip=tip
-    )
-    return alt.layer(rule, low, high, data=gaps).properties(height=alt.Step(32))
-
-
-def voice_chart(voice: pd.DataFrame) -> alt.Chart:
-    """Each partner's distance from the partnership's score on power and trust."""
-    y = alt.Y("partner:N", sort=alt.EncodingSortField("difference", op="min"), title=None)
-    bars = (
-        alt.Chart(voice)
-        .mark_bar()
+    rule = (
+        alt.Chart()
+        .mark_rule(strokeWidth=3, color="#999")
         .encode(
             y=y,
-            x=alt.X("difference:Q", title="Difference from the partnership's score"),
-            color=alt.ColorValue(
-                BAND_COLOURS["strength"],
-                condition=_when("datum.difference < 0", BAND_COLOURS["concern"]),
+            x=alt.X("low:Q", scale=x_scale, title="Lowest and highest partner score"),
+            x2=alt.X2("high:Q"),
+        )
+    )
+    low, high = GAP_ENDS["low"], GAP_ENDS["high"]
+    points = (
+        alt.Chart()
+        .transform_fold(["low", "high"], as_=["end_key", "score"])
+        .transform_calculate(
+            end=f"datum.end_key == 'low' ? {json.dumps(low)} : {json.dumps(high)}",
+            partner="datum.end_key == 'low' ? datum.low_partner : datum.high_partner",
+        )
+        .mark_point(filled=True, size=110, opacity=1)
+        .encode(
+            y=y,
+            x=alt.X("score:Q", scale=x_scale),
+            color=alt.Color(
+                "end:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=[low, high],
+                    range=[BAND_COLOURS["concern"], BAND_COLOURS["strength"]],
+                ),
+            ),
+            shape=alt.Shape(
+                "end:N",
+                title=None,
+                scale=alt.Scale(domain=[low, high], range=["diamond", "circle"]),
             ),
             tooltip=[
-                alt.Tooltip("partner:N", title="Partner"),
                 alt.Tooltip("factor_name:N", title="Factor"),
-                alt.Tooltip("mean:Q", title="Partner score", format=".2f"),
-                alt.Tooltip("overall:Q", title="Partnership score", format=".2f"),
-                alt.Tooltip("difference:Q", format="+.2f"),
-                alt.Tooltip("n:Q", title="Respondents"),
+                alt.Tooltip("end:N", title="End"),
+                alt.Tooltip("partner:N", title="Partner"),
+                alt.Tooltip("score:Q", title="Score", format=".2f"),
+                alt.Tooltip("gap:Q", title="Gap", format=".2f"),
             ],
         )
-        .properties(width=300, height=alt.Step(28))
     )
-    return bars.facet(column=alt.Column("factor_name:N", title=None))
+    return alt.layer(rule, points, data=gaps).properties(height=alt.Step(40))
+
+
+def voice_panels(voice: pd.DataFrame) -> list[alt.Chart]:
+    """Per voice factor, each partner's distance from the partnership's score (one chart
+    per factor, for a grid that stacks on a phone)."""
+    panels = []
+    for name, part in voice.groupby("factor_name", sort=False):
+        y = alt.Y(
+            "partner:N",
+            sort=alt.EncodingSortField("difference", order="ascending"),
+            title=None,
+            axis=_names_axis(part["partner"], 16),
+        )
+        bars = (
+            alt.Chart(part)
+            .mark_bar()
+            .encode(
+                y=y,
+                x=alt.X("difference:Q", title="Difference from the partnership's score"),
+                color=alt.ColorValue(
+                    BAND_COLOURS["strength"],
+                    condition=_when("datum.difference < 0", BAND_COLOURS["concern"]),
+                ),
+                tooltip=[
+                    alt.Tooltip("partner:N", title="Partner"),
+                    alt.Tooltip("factor_name:N", title="Factor"),
+                    alt.Tooltip("mean:Q", title="Partner score", format=".2f"),
+                    alt.Tooltip("overall:Q", title="Partnership score", format=".2f"),
+                    alt.Tooltip("difference:Q", format="+.2f"),
+                    alt.Tooltip("n:Q", title="Respondents"),
+                ],
+            )
+            .properties(height=alt.Step(28), title=_title(str(name), 40))
+        )
+        panels.append(bars)
+    return panels
 
 
 def responses_chart(counts: pd.DataFrame) -> alt.Chart:
@@ -269,7 +380,7 @@ def responses_chart(counts: pd.DataFrame) -> alt.Chart:
         alt.Chart(counts)
         .mark_bar(color=OKABE_ITO[0])
         .encode(
-            y=alt.Y("partner:N", title=None, sort="-x"),
+            y=alt.Y("partner:N", title=None, sort="-x", axis=_names_axis(counts["partner"])),
             x=alt.X("respondents:Q", title="Respondents", axis=alt.Axis(tickMinStep=1)),
             tooltip=[alt.Tooltip("partner:N"), alt.Tooltip("respondents:Q")],
         )
@@ -294,10 +405,18 @@ def power_index_chart(index: pd.DataFrame) -> alt.Chart:
                 scale=alt.Scale(zero=True),
             ),
             color=alt.Color(
-                "factor_name:N", sort=order, scale=alt.Scale(domain=order), title="Factor"
+                "factor_name:N",
+                sort=order,
+                scale=alt.Scale(domain=order),
+                title="Factor",
+                legend=alt.Legend(labelExpr=wrapped(order, 40)),
             ),
             shape=alt.Shape(
-                "factor_name:N", sort=order, scale=alt.Scale(domain=order), title="Factor"
+                "factor_name:N",
+                sort=order,
+                scale=alt.Scale(domain=order),
+                title="Factor",
+                legend=alt.Legend(labelExpr=wrapped(order, 40)),
             ),
             tooltip=[
                 alt.Tooltip("factor_name:N", title="Factor"),
@@ -325,7 +444,7 @@ def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
         status=alpha["reliability"],
     )
     x = alt.X("wave:N", sort=_wave_order(alpha), title="Wave", axis=alt.Axis(labelAngle=0))
-    y = alt.Y("factor_name:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False))
+    y = alt.Y("factor_name:N", sort=None, title=None, axis=_names_axis(alpha["factor_name"]))
     base = alt.Chart().encode(x=x, y=y)
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(
@@ -334,7 +453,7 @@ def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
                 domain=["acceptable", "possibly low", "low", "too few to judge"],
                 range=["#56B4E9", "#F0E442", "#E69F00", "#BBBBBB"],
             ),
-            title=f"Reliability (low: 95% interval below {low:.2f})",
+            title=["Reliability", f"(low: 95% interval below {low:.2f})"],
         ),
         tooltip=[
             alt.Tooltip("factor_name:N", title="Factor"),
@@ -347,7 +466,7 @@ def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
     )
     text = base.mark_text(fontSize=11, color="black").encode(text=alt.Text("label:N"))
     layered = alt.layer(cells, text, data=data)
-    return layered.properties(height=alt.Step(28), width=alt.Step(90))
+    return layered.properties(height=alt.Step(36))
 
 
 def missing_chart(items: pd.DataFrame, high: float) -> alt.Chart:
@@ -367,7 +486,7 @@ def missing_chart(items: pd.DataFrame, high: float) -> alt.Chart:
     data["high"] = high
     base = alt.Chart(data)
     bars = base.mark_bar().encode(
-        y=alt.Y("statement:N", sort=None, title=None, axis=alt.Axis(labelLimit=480)),
+        y=alt.Y("statement:N", sort=None, title=None, axis=_names_axis(data["statement"], 38)),
         x=alt.X("missing_rate:Q", title="Missing answers", axis=alt.Axis(format="%")),
         color=alt.Color(
             "level:N",
@@ -383,7 +502,7 @@ def missing_chart(items: pd.DataFrame, high: float) -> alt.Chart:
         ],
     )
     rule = base.mark_rule(strokeDash=[4, 3], color="black").encode(x="mean(high):Q")
-    return (bars + rule).properties(height=alt.Step(16))
+    return (bars + rule).properties(height=alt.Step(30))
 
 
 # --- activity records, outcomes and several partnerships ---------------------------------
@@ -393,7 +512,7 @@ def attendance_chart(continuity: pd.DataFrame) -> alt.Chart:
     """Each partner's attendance rate, labelled with the rate and representative changes."""
     frame = continuity.assign(
         label=[
-            f"{rate:.0%} · {changes} change{'s' if changes != 1 else ''}"
+            f"{rate:.0%} · {plural(changes, 'change')}"
             for rate, changes in zip(
                 continuity["attendance_rate"], continuity["changes"], strict=True
             )
@@ -404,6 +523,7 @@ def attendance_chart(continuity: pd.DataFrame) -> alt.Chart:
             "partner:N",
             sort=alt.EncodingSortField("attendance_rate", order="ascending"),
             title=None,
+            axis=_names_axis(continuity["partner"], 16),
         )
     )
     tip = [
@@ -429,30 +549,45 @@ def attendance_chart(continuity: pd.DataFrame) -> alt.Chart:
     return alt.layer(bars, text, data=frame).properties(height=alt.Step(30))
 
 
-def capacity_chart(capacity: pd.DataFrame, value: str = "staff_hours") -> alt.Chart:
-    """Small multiples: one panel per partner, one bar per quarter (staff hours or resources)."""
-    title = {"staff_hours": "Staff hours", "resources": "Resources", "info_shared": "Actions"}
-    return (
-        alt.Chart(capacity)
-        .mark_bar(color=OKABE_ITO[0])
-        .encode(
-            x=alt.X("period:O", title=None),
-            y=alt.Y(f"{value}:Q", title=title.get(value, value)),
-            tooltip=[
-                alt.Tooltip("partner:N", title="Partner"),
-                alt.Tooltip("period:N", title="Quarter"),
-                alt.Tooltip("staff_hours:Q", title="Staff hours", format=",.1f"),
-                alt.Tooltip("resources:Q", title="Resources", format=",.0f"),
-                alt.Tooltip("info_shared:Q", title="Information-sharing actions"),
-            ],
+CAPACITY_TITLES = {"staff_hours": "Staff hours", "resources": "Resources", "info_shared": "Actions"}
+
+
+def capacity_panels(
+    capacity: pd.DataFrame, value: str = "staff_hours", currency: str = ""
+) -> list[alt.Chart]:
+    """One chart per partner, one bar per quarter (staff hours, resources or
+    information-sharing actions), on one y scale, for a grid that stacks on a phone."""
+    title = CAPACITY_TITLES.get(value, value)
+    if value == "resources" and currency:
+        title = f"{title} ({currency})"
+    top = float(capacity[value].max()) if len(capacity) else 0.0
+    panels = []
+    for partner, part in capacity.groupby("partner", sort=True):
+        chart = (
+            alt.Chart(part)
+            .mark_bar(color=OKABE_ITO[0])
+            .encode(
+                x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45)),
+                y=alt.Y(f"{value}:Q", title=title, scale=alt.Scale(domain=[0, top or 1])),
+                tooltip=[
+                    alt.Tooltip("partner:N", title="Partner"),
+                    alt.Tooltip("period:N", title="Quarter"),
+                    alt.Tooltip("staff_hours:Q", title="Staff hours", format=",.1f"),
+                    alt.Tooltip(
+                        "resources:Q", title=f"Resources {currency}".strip(), format=",.0f"
+                    ),
+                    alt.Tooltip("info_shared:Q", title="Information-sharing actions"),
+                ],
+            )
+            .properties(height=120, title=_title(str(partner)))
         )
-        .properties(width=150, height=110)
-        .facet(facet=alt.Facet("partner:N", title=None), columns=4)
-    )
+        panels.append(chart)
+    return panels
 
 
-def cost_chart(cost: pd.DataFrame) -> alt.Chart:
-    """Total cost per quarter as stacked parts (staff time, resources), each part labelled."""
+def cost_chart(cost: pd.DataFrame, currency: str) -> alt.Chart:
+    """Total cost per quarter as stacked parts (staff time, resources), the totals
+    written above the bars; amounts with the `currency`."""
     parts = cost.melt(
         id_vars=["period", "total_cost"],
         value_vars=["staff_cost", "resources"],
@@ -461,8 +596,9 @@ def cost_chart(cost: pd.DataFrame) -> alt.Chart:
     )
     parts["part"] = parts["part"].map({"staff_cost": "Staff time", "resources": "Resources"})
     base = alt.Chart(parts).encode(x=alt.X("period:O", title=None))
+    money_axis = alt.Axis(labelExpr=f"{json.dumps(currency)} + format(datum.value, ',.0f')")
     bars = base.mark_bar().encode(
-        y=alt.Y("amount:Q", title="Cost", stack="zero"),
+        y=alt.Y("amount:Q", title=f"Cost ({currency})", stack="zero", axis=money_axis),
         color=alt.Color(
             "part:N",
             title="Part",
@@ -472,20 +608,21 @@ def cost_chart(cost: pd.DataFrame) -> alt.Chart:
         tooltip=[
             alt.Tooltip("period:N", title="Quarter"),
             alt.Tooltip("part:N", title="Part"),
-            alt.Tooltip("amount:Q", title="Amount", format=",.0f"),
-            alt.Tooltip("total_cost:Q", title="Total", format=",.0f"),
+            alt.Tooltip("amount:Q", title=f"Amount ({currency})", format=",.0f"),
+            alt.Tooltip("total_cost:Q", title=f"Total ({currency})", format=",.0f"),
         ],
     )
+    labelled = cost.assign(total_text=[money(v, currency) for v in cost["total_cost"]])
     totals = (
-        alt.Chart(cost)
+        alt.Chart(labelled)
         .mark_text(dy=-8, fontSize=12)
         .encode(
             x=alt.X("period:O"),
             y=alt.Y("total_cost:Q"),
-            text=alt.Text("total_cost:Q", format=",.0f"),
+            text=alt.Text("total_text:N"),
         )
     )
-    return alt.layer(bars, totals).properties(height=260, width=alt.Step(70))
+    return alt.layer(bars, totals).properties(height=260)
 
 
 def outcomes_chart(totals: pd.DataFrame, health: pd.DataFrame) -> alt.Chart:
@@ -498,7 +635,7 @@ def outcomes_chart(totals: pd.DataFrame, health: pd.DataFrame) -> alt.Chart:
         alt.Chart(totals)
         .mark_line(point=alt.OverlayMarkDef(color=OKABE_ITO[3]), color=OKABE_ITO[3])
         .encode(
-            x=alt.X("month:T", title=None, scale=x_scale, axis=alt.Axis(format="%b %Y")),
+            x=alt.X("month:T", title=None, scale=x_scale, axis=MONTH_AXIS),
             y=alt.Y("count:Q", title="Incidents per month", scale=alt.Scale(zero=True)),
             tooltip=[
                 alt.Tooltip("month:T", title="Month", format="%B %Y"),
@@ -511,7 +648,7 @@ def outcomes_chart(totals: pd.DataFrame, health: pd.DataFrame) -> alt.Chart:
         alt.Chart(health)
         .mark_line(point=alt.OverlayMarkDef(shape="square", size=70), color=OKABE_ITO[0])
         .encode(
-            x=alt.X("wave_start:T", title=None, scale=x_scale, axis=alt.Axis(format="%b %Y")),
+            x=alt.X("wave_start:T", title=None, scale=x_scale, axis=MONTH_AXIS),
             y=alt.Y("score:Q", title="Health score (1-5)", scale=alt.Scale(domain=[1, 5])),
             tooltip=[
                 alt.Tooltip("wave:N", title="Wave"),
@@ -524,24 +661,37 @@ def outcomes_chart(totals: pd.DataFrame, health: pd.DataFrame) -> alt.Chart:
     return alt.vconcat(counts, score).resolve_scale(x="shared")
 
 
-def outcome_categories_chart(monthly: pd.DataFrame) -> alt.Chart:
-    """Small multiples: incidents per month, one panel per category (own y scale)."""
-    return (
-        alt.Chart(monthly)
-        .mark_line(point=alt.OverlayMarkDef(color=OKABE_ITO[3]), color=OKABE_ITO[3])
-        .encode(
-            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0)),
-            y=alt.Y("count:Q", title="Incidents", scale=alt.Scale(zero=True)),
-            tooltip=[
-                alt.Tooltip("category:N", title="Category"),
-                alt.Tooltip("month:T", title="Month", format="%B %Y"),
-                alt.Tooltip("count:Q", title="Incidents"),
-            ],
+MONTH_AXIS = alt.Axis(
+    format="%b %Y",
+    labelAngle=-40,
+    labelOverlap="greedy",
+    labelSeparation=6,
+    tickCount={"interval": "month", "step": 3},
+)
+
+
+def outcome_category_panels(monthly: pd.DataFrame) -> list[alt.Chart]:
+    """Incidents per month, one chart per category (each its own y scale), for a grid
+    that stacks on a phone. Month labels every quarter, slanted, never on top of
+    each other."""
+    panels = []
+    for category, part in monthly.groupby("category", sort=True):
+        chart = (
+            alt.Chart(part)
+            .mark_line(point=alt.OverlayMarkDef(color=OKABE_ITO[3]), color=OKABE_ITO[3])
+            .encode(
+                x=alt.X("month:T", title=None, axis=MONTH_AXIS),
+                y=alt.Y("count:Q", title="Incidents", scale=alt.Scale(zero=True)),
+                tooltip=[
+                    alt.Tooltip("category:N", title="Category"),
+                    alt.Tooltip("month:T", title="Month", format="%B %Y"),
+                    alt.Tooltip("count:Q", title="Incidents"),
+                ],
+            )
+            .properties(height=140, title=_title(str(category), 34))
         )
-        .properties(width=260, height=120)
-        .facet(facet=alt.Facet("category:N", title=None), columns=3)
-        .resolve_scale(y="independent")
-    )
+        panels.append(chart)
+    return panels
 
 
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "star"]
@@ -555,11 +705,13 @@ def comparison_chart(
     instrument = instrument or load_instrument()
     names = sorted(latest["partnership"].unique())
     frame = latest.assign(chosen=latest["partnership"] == highlight)
+    factors = _factor_order(instrument)
+    y = alt.Y("factor_name:N", sort=factors, title=None, axis=_names_axis(factors))
     rule = (
         alt.Chart()
         .mark_rule(color="#bbb")
         .encode(
-            y=alt.Y("factor_name:N", sort=_factor_order(instrument), title=None),
+            y=y,
             x=alt.X("min(mean):Q", scale=_score_axis(instrument)),
             x2=alt.X2("max(mean):Q"),
         )
@@ -568,7 +720,7 @@ def comparison_chart(
         alt.Chart()
         .mark_point(filled=True, opacity=0.9)
         .encode(
-            y=alt.Y("factor_name:N", sort=_factor_order(instrument), title=None),
+            y=y,
             x=alt.X(
                 "mean:Q",
                 scale=_score_axis(instrument),
@@ -579,10 +731,12 @@ def comparison_chart(
                 "partnership:N",
                 title="Partnership",
                 scale=alt.Scale(domain=names, range=OKABE_ITO[: len(names)] or OKABE_ITO),
-                legend=alt.Legend(orient="bottom", columns=1),
+                legend=alt.Legend(labelExpr=wrapped(names, 36)),
             ),
             shape=alt.Shape(
-                "partnership:N", scale=alt.Scale(domain=names, range=SHAPES[: len(names)])
+                "partnership:N",
+                scale=alt.Scale(domain=names, range=SHAPES[: len(names)]),
+                legend=alt.Legend(labelExpr=wrapped(names, 36)),
             ),
             size=alt.SizeValue(90, condition=_when("datum.chosen", 220)),
             tooltip=[

@@ -23,12 +23,23 @@ def latest_scores(db: Database) -> pd.DataFrame:
     return chosen[[*columns, "band_label"]].reset_index(drop=True)
 
 
+def waves_compared(latest: pd.DataFrame) -> dict[str, str]:
+    """The wave each partnership's scores come from, by partnership (sorted by name)."""
+    if latest.empty:
+        return {}
+    pairs = latest.drop_duplicates("partnership").sort_values("partnership")
+    return dict(zip(pairs["partnership"], pairs["wave"], strict=True))
+
+
 def side_by_side(latest: pd.DataFrame) -> pd.DataFrame:
-    """One row per factor, one column per partnership (its latest mean score)."""
+    """One row per factor, one column per partnership (its latest mean score), each
+    column headed with the partnership and its wave: "Riverside (2025-Q4)"."""
     if latest.empty:
         return pd.DataFrame()
     order = latest.drop_duplicates("factor")["factor_name"].tolist()
     wide = latest.pivot(index="factor_name", columns="partnership", values="mean")
+    headings = {name: f"{name} ({wave})" for name, wave in waves_compared(latest).items()}
+    wide = wide.rename(columns=headings)
     return wide.reindex(order).reset_index().rename(columns={"factor_name": "Factor"})
 
 

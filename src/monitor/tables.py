@@ -83,6 +83,71 @@ def scorecard(card: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _moved(change: float, verdict: str | None, low: float, high: float) -> str:
+    if verdict is None or pd.isna(change):
+        return "no earlier wave"
+    interval = f" ({signed_range(low, high)})" if pd.notna(low) else ""
+    return f"{signed(change)}{interval}, {verdict}"
+
+
+def scorecard_brief(card: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard in six columns that fit a page: factor, score with its interval,
+    band, change since the last and since the first wave (each with its interval and
+    verdict), respondents. The change tests' method is in `scorecard`."""
+    if card.empty:
+        return pd.DataFrame()
+    full = scorecard(card)
+    hidden = card["suppressed"].fillna(False).astype(bool) if "suppressed" in card else None
+    table = pd.DataFrame(
+        {
+            "Factor": card["factor_name"],
+            "Score (95% interval)": [
+                MISSING
+                if pd.isna(m)
+                else (f"{m:.2f} ({lo:.2f}–{hi:.2f})" if pd.notna(lo) else f"{m:.2f}")
+                for m, lo, hi in zip(card["mean"], card["ci_low"], card["ci_high"], strict=True)
+            ],
+            "Band": card["band_label"].fillna(MISSING),
+            "Since last wave": [
+                _moved(*values)
+                for values in zip(
+                    card["change"],
+                    card["change_verdict"],
+                    card["change_low"],
+                    card["change_high"],
+                    strict=True,
+                )
+            ],
+            "Since first wave": [
+                _moved(*values)
+                for values in zip(
+                    card["change_first"],
+                    card["change_first_verdict"],
+                    card["change_first_low"],
+                    card["change_first_high"],
+                    strict=True,
+                )
+            ],
+            "Respondents": full["Respondents"],
+        }
+    )
+    if hidden is not None and hidden.any():
+        table.loc[hidden.to_numpy(), ["Since last wave", "Since first wave"]] = (
+            "hidden (small group)"
+        )
+    return table
+
+
+def change_tests(card: pd.DataFrame) -> pd.DataFrame:
+    """How each factor's change since the last wave was tested: the share of respondents
+    who answered the last wave too, the method (and agencies in one wave only)."""
+    full = scorecard(card)
+    columns = ["Factor", "Answered last wave too", "Method of change"]
+    if "Agencies in one wave only" in full:
+        columns.append("Agencies in one wave only")
+    return full[columns] if len(full) else full
+
+
 SCORE_HEADINGS = {
     "partnership": "Partnership",
     "wave": "Wave",

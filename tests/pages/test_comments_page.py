@@ -24,7 +24,7 @@ def test_comments_page_on_the_sample_says_there_are_none(open_app):
     at = open_app("pages/comments.py")
     assert not at.exception
     assert [t.value for t in at.title] == ["Comments"]
-    assert "No comments to show" in at.info[0].value
+    assert "No comments for this wave" in at.info[0].value
 
 
 def test_comments_of_large_enough_groups_are_shown(open_app, empty_store, monkeypatch):
@@ -43,3 +43,8 @@ def test_comments_of_small_groups_are_hidden(open_app, empty_store, monkeypatch)
     assert not at.exception
     assert not at.expander
     assert any("at least 50 respondents" in c.value for c in at.caption)
+    # Hidden comments are counted, with the reason.
+    hidden = at.info[0].value
+    assert "of this wave are not shown" in hidden
+    assert "with fewer than 50 respondents who wrote a comment" in hidden
+    assert "No comments for this wave" not in [i.value for i in at.info]

@@ -195,7 +195,7 @@ def test_overview_wave_filter_changes_what_is_shown(open_app):
     assert "wave 2025-Q1" in first[2] and "wave 2025-Q4" not in first[2]
     assert "Staff capacity" not in first[1]  # not of concern in the first wave
     # The first wave has nothing to compare with.
-    assert set(first[3]["Change since last wave"]) == {"no earlier wave"}
+    assert set(first[3]["Since last wave"]) == {"no earlier wave"}
     assert not first[3].equals(latest[3])
 
     # The browser writes a bound widget's value to the address; AppTest has no browser,
@@ -280,7 +280,10 @@ def test_trends_factor_multiselect(open_app):
     factors = at.multiselect(key="factors")
     assert factors.value == ["trust", "power", "capacity"]
     assert set(chart_data(at, 0)["factor"]) == {"trust", "power", "capacity"}
-    assert chart_data(at, 1)["factor"].nunique() == len(factors.options) == 10
+    # The small multiples: one chart per factor, each of one factor.
+    panels = [chart_data(at, i) for i in range(1, 11)]
+    assert [p["factor"].nunique() for p in panels] == [1] * 10
+    assert len({p["factor"].iloc[0] for p in panels}) == len(factors.options) == 10
 
     no_exception(at.multiselect(key="factors").set_value(["mission"]).run())
 
@@ -291,7 +294,7 @@ def test_trends_factor_multiselect(open_app):
     no_exception(at.multiselect(key="factors").set_value([]).run())
 
     assert "Choose one or more factors to compare them on one chart." in texts(at.info)
-    assert len(at.main.get("vega_lite_chart")) == 1  # only the small multiples
+    assert len(at.main.get("vega_lite_chart")) == 10  # only the small multiples
 
 
 def test_trends_wave_range(open_app):

@@ -26,6 +26,7 @@ from monitor.dashboard.cached import (
     cost,
     data_preview,
     health,
+    hidden_comments,
     hidden_partners,
     item_quality,
     latest_scores,
@@ -49,6 +50,7 @@ from monitor.dashboard.cached import (
     side_by_side,
     trend_scores,
     voice,
+    waves_compared,
 )
 from monitor.dashboard.filters import WEIGHTING_LABELS, share_link, share_url
 from monitor.dashboard.frame import (
@@ -81,6 +83,7 @@ from monitor.dashboard.uploads import (
 )
 from monitor.dashboard.widgets import (
     chart,
+    chart_grid,
     data_downloads,
     report_downloads,
     table,
@@ -97,11 +100,11 @@ __all__ = [
     "ALPHA_MIN_N", "change_note",
     "DEFAULT_HOURLY_COST", "EDITABLE_SETTINGS", "MISSING_HIGH", "OUTCOMES_CAUTION", "PAGES",
     "WEIGHTING_LABELS", "PageSpec", "access_config", "attendance_by_period", "band_counts", "bands",
-    "capacity", "chart", "comments", "continuity", "cost", "current_actor", "data_downloads",
-    "data_preview", "empty_state", "flash", "health", "hidden_partners", "import_records",
-    "import_surveys", "instrument", "item_quality", "latest_scores", "low_reliability",
-    "may_read_answers", "md", "minutes_rate", "name_only_section", "name_only_settings",
-    "navigation",
+    "capacity", "chart", "chart_grid", "comments", "continuity", "cost", "current_actor",
+    "data_downloads", "data_preview", "empty_state", "flash", "health", "hidden_comments",
+    "hidden_partners", "import_records", "import_surveys", "instrument", "item_quality",
+    "latest_scores", "low_reliability", "may_read_answers", "md", "minutes_rate",
+    "name_only_section", "name_only_settings", "navigation",
     "needs_attention", "often_missing", "outcome_changes", "outcome_monthly",
     "outcome_totals", "page", "partner_gaps", "partner_matrix", "partnership_choice",
     "partnership_input", "partnership_template_download",
@@ -109,5 +112,5 @@ __all__ = [
     "report_downloads", "representative_changes", "respondents", "responses_by_partner",
     "retention", "save_settings", "scorecard_table", "settings", "share_link", "share_url",
     "side_by_side", "start_app", "stored_settings", "table", "template_download",
-    "trend_scores", "upload_history", "upload_round", "voice",
+    "trend_scores", "upload_history", "upload_round", "voice", "waves_compared",
 ]  # fmt: skip

@@ -252,6 +252,16 @@ def _comments(path: str, view: View, min_n: int, by: str) -> pd.DataFrame:
     return disclosure.visible_comments(store_at(path), view.partnership, by, view.wave, min_n)
 
 
+def hidden_comments(view: View, by: str) -> tuple[int, int]:
+    """How many comments of the view's wave are hidden (small groups), in how many groups."""
+    return _hidden_comments(db_path(), view, settings().comment_min_group_size, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _hidden_comments(path: str, view: View, min_n: int, by: str) -> tuple[int, int]:
+    return responses.hidden_comments(store_at(path), view.partnership, min_n, by, view.wave)
+
+
 def data_preview(view: View) -> tuple[pd.DataFrame, int]:
     """The first PREVIEW_ROWS rows of the combined data, and how many rows it has (raw
     answers: the library refuses users who may not read them)."""
@@ -391,6 +401,11 @@ def latest_scores() -> pd.DataFrame:
 @_small
 def _latest_scores(path: str) -> pd.DataFrame:
     return compare.latest_scores(store_at(path))
+
+
+def waves_compared() -> dict[str, str]:
+    """The wave each visible partnership's latest scores come from."""
+    return compare.waves_compared(latest_scores())
 
 
 def side_by_side() -> pd.DataFrame:

@@ -539,7 +539,12 @@ def upload_history() -> None:
     if history.empty:
         st.info("No uploads yet.")
         st.stop()
-    table(tables.uploads(history), all_rows=False)
+    table(
+        tables.uploads(history),
+        all_rows=False,
+        wrap=True,
+        widths={"#": 40, "File": 170, "Partnership": 170, "Waves or months": 130},
+    )
     _removal(history)
     st.subheader("Audit list")
     st.caption(

@@ -19,24 +19,50 @@ from monitor.template import records_template_bytes, template_bytes
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def table(frame: pd.DataFrame, *, all_rows: bool = True) -> None:
-    """A table with scores shown to two decimals; all rows visible unless told otherwise."""
-    decimals = {
+WRAPPING_ROW_HEIGHT = 66  # px: rows taller than 4rem let long text wrap in st.dataframe
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    all_rows: bool = True,
+    wrap: bool = False,
+    widths: dict[str, int] | None = None,
+) -> None:
+    """A table with scores shown to two decimals; all rows visible unless told otherwise.
+    With `wrap`, long text wraps in taller rows instead of being cut; `widths` gives
+    columns a width in pixels (the others size to their content)."""
+    config: dict[str, object] = {
         name: st.column_config.NumberColumn(format="%.2f")
         for name, dtype in frame.dtypes.items()
         if pd.api.types.is_float_dtype(dtype)
     }
+    for name, width in (widths or {}).items():
+        if name in frame.columns:
+            config[name] = st.column_config.Column(width=width)
     st.dataframe(
         frame,
         hide_index=True,
-        column_config=decimals,
+        column_config=config,
         height="content" if all_rows else "auto",
+        row_height=WRAPPING_ROW_HEIGHT if wrap else None,
+        width="stretch",
     )
 
 
 def chart(figure, *, stretch: bool = True) -> None:
     """Draw an Altair chart with the project's own theme (not Streamlit's)."""
     st.altair_chart(figure, theme=None, width="stretch" if stretch else "content")
+
+
+def chart_grid(figures: list, columns: int) -> None:
+    """Small charts in rows of `columns`, each as wide as its column. On a narrow
+    screen (a phone) Streamlit stacks the columns, so every chart gets the full width."""
+    for start in range(0, len(figures), columns):
+        row = figures[start : start + columns]
+        for column, figure in zip(st.columns(columns), row, strict=False):
+            with column:
+                chart(figure)
 
 
 # --- the combined data ---------------------------------------------------------------------

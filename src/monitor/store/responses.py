@@ -71,3 +71,16 @@ def visible_comments(
     `min_group_size` respondents."""
     params = {"partnership": partnership, "by": by, "min_n": min_group_size, "wave": wave}
     return db.query_df(sql_text("comments.sql"), params)
+
+
+def hidden_comments(
+    db: Database,
+    partnership: str | None,
+    min_group_size: int,
+    by: str = "partner",
+    wave: str | None = None,
+) -> tuple[int, int]:
+    """How many comments `visible_comments` leaves out, and in how many groups."""
+    params = {"partnership": partnership, "by": by, "min_n": min_group_size, "wave": wave}
+    comments, groups = db.query_rows(sql_text("hidden_comments.sql"), params)[0]
+    return int(comments), int(groups)
