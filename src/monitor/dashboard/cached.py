@@ -28,7 +28,7 @@ from monitor.access import Actor
 from monitor.dashboard.auth import current_actor, visible
 from monitor.dashboard.session import db_path, instrument, settings, store_at
 from monitor.scorecard import View
-from monitor.store import lookups
+from monitor.store import lookups, responses
 from monitor.store.uploads import audit_list, list_uploads
 
 PREVIEW_ROWS = 1000  # rows of raw data sent to the browser in a table
