@@ -5,11 +5,15 @@ no Streamlit here, and no computing: each function only renames, rounds and word
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from monitor.errors import ValidationError
-from monitor.outcomes import PeriodComparison
 from monitor.wording import money, plural, signed, signed_range, span
+
+if TYPE_CHECKING:  # tables only word what the analytics computed; they import none of it
+    from monitor.outcomes import PeriodComparison
 
 MISSING = "—"  # shown for a value that does not exist (no earlier wave, nobody named)
 
