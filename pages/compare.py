@@ -17,7 +17,10 @@ st.caption(
     "Different instruments, members and timing limit how far scores can be compared: read "
     "the differences as questions to discuss, not a league table."
 )
-st.caption("Scores from: " + "; ".join(f"{name}, wave {wave}" for name, wave in waves.items()))
+st.caption(
+    "Scores from: "
+    + "; ".join(f"{dashboard.md(name)}, wave {dashboard.md(wave)}" for name, wave in waves.items())
+)
 dashboard.chart(charts.comparison_chart(latest, partnership))
 
 st.subheader("Side by side")

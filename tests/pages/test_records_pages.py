@@ -26,7 +26,7 @@ def test_activity_page_on_the_sample(open_app):
     at = open_app("pages/activity.py")
     assert [t.value for t in at.title] == ["Activity and cost"]
     warnings = joined(at.warning)
-    assert "**Housing** changed its representative 1 time(s)" in warnings
+    assert "**Housing** changed its representative 1 time:" in warnings
     assert "Police" not in warnings
     labels = [shown(m.label) for m in at.metric]
     assert "Minutes recorded, 2025-Q3" in labels
@@ -41,7 +41,7 @@ def test_activity_page_on_the_sample(open_app):
 def test_activity_page_follows_the_partnership_choice(open_app):
     at = open_app("pages/activity.py", query_params={"partnership": WESTBROOK})
     assert at.sidebar.selectbox(key="partnership").value == WESTBROOK
-    assert "**Probation** changed its representative 1 time(s)" in joined(at.warning)
+    assert "**Probation** changed its representative 1 time:" in joined(at.warning)
 
 
 def test_hourly_cost_changes_the_total(open_app):
