@@ -45,22 +45,22 @@ def table(at: AppTest, column: str) -> pd.DataFrame:
 
 def test_overview_shows_change_since_previous_and_first_wave(open_app):
     at = open_app()
-    card = table(at, "Change since first wave")
+    card = table(at, "Since first wave")
     assert len(card) == 10
-    assert {"95% interval of change", "95% interval since first"} <= set(card.columns)
-    verdicts = " ".join(card["Change since first wave"])
+    assert {"Since last wave", "Score (95% interval)"} <= set(card.columns)
+    verdicts = " ".join(card["Since first wave"])
     assert any(v in verdicts for v in ("rose", "fell", "no clear change"))
 
 
 def test_weighting_switch_is_in_the_address(open_app):
     at = open_app()
-    person = table(at, "Score")["Score"].tolist()
+    person = table(at, "Score (95% interval)")["Score (95% interval)"].tolist()
     radio = at.sidebar.radio(key="weighting")
     assert radio.value == "person"
     assert radio.proto.query_param_key == "weighting"
     no_exception(radio.set_value("agency").run())
     assert "one agency, one vote" in joined(at.caption)
-    assert table(at, "Score")["Score"].tolist() != person
+    assert table(at, "Score (95% interval)")["Score (95% interval)"].tolist() != person
 
 
 def test_shared_link_with_agency_weighting(open_app):
