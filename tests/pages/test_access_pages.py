@@ -102,7 +102,8 @@ def test_a_viewer_cannot_open_the_upload_page_or_remove(passwords, monkeypatch):
     alone = AppTest.from_file(str(APP.parent / "pages" / "upload.py"), default_timeout=TIMEOUT)
     run(alone)
     assert not alone.file_uploader
-    assert not alone.selectbox
+    # only the offer to log in (which role to log in as), nothing of the upload page
+    assert all(box.label == "Log in as" for box in alone.selectbox)
     assert any("not available with your access (viewer)" in e for e in texts(alone.error))
     # And the library refuses a removal asked for by this session.
     assert dashboard.access_config().anonymous().role == VIEWER
