@@ -183,6 +183,9 @@ def test_a_page_run_on_its_own_before_login_shows_nothing(monkeypatch, db_path, 
     monkeypatch.setenv("MONITOR_ADMIN_PASSWORD_HASH", access.hash_password(PASSWORDS["admin"]))
     run(AppTest.from_file(str(APP), default_timeout=TIMEOUT))  # creates the store
     alone = run(AppTest.from_file(str(APP.parent / page), default_timeout=TIMEOUT))
-    assert any("not available with your access (no login)" in e.value for e in alone.error)
-    assert not alone.metric and not alone.dataframe and not alone.selectbox
+    refused = any("not available with your access (no login)" in e.value for e in alone.error)
+    asks_to_log_in = any(box.label == "Password" for box in alone.text_input)
+    assert refused or asks_to_log_in
+    assert not alone.metric and not alone.dataframe
+    assert all(box.label == "Log in as" for box in alone.selectbox)  # only the login's own
     assert RIVERSIDE not in everything_shown(alone)
