@@ -94,7 +94,14 @@ def partner_history(
     agencies of the partnership: others_n, others_mean, others_sd, difference (partner
     minus others) and its 95% Welch interval difference_low, difference_high."""
     instrument = instrument or load_instrument()
-    by_partner = factor_scores(db, by="partner", where=view.score_filter(db), instrument=instrument)
+    # every agency's numbers first (the others' mean needs them), then the rule below
+    by_partner = factor_scores(
+        db,
+        by="partner",
+        where=view.score_filter(db),
+        instrument=instrument,
+        min_group_size=disclosure.NO_MINIMUM,
+    )
     if by_partner.empty:
         return by_partner
     others = _others(by_partner)
