@@ -20,6 +20,8 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = ROOT / "sample_data"
+RIVERSIDE = "Riverside Community Safety Partnership"
+NEW_PARTNERSHIP_OPTION = "A new partnership (type its name)"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 # Screenshot name -> URL path. The default page (Overview) lives at the root: Streamlit
 # answers /overview with "Page not found" and then runs the default page.
@@ -109,6 +111,25 @@ def upload(page: Page, *files: Path) -> None:
     wait_for_run(page)
 
 
+def choose(page: Page, label: str, option: str | re.Pattern) -> None:
+    """Pick `option` in the drop-down `label` of the main area, as a user would: scroll to
+    it, open it, click the option (a click that must scroll first may not open the list)."""
+    box = main(page).get_by_role("combobox", name=label)
+    box.scroll_into_view_if_needed()
+    box.click()
+    page.get_by_role("option", name=option).click()
+    wait_for_run(page)
+
+
+def new_partnership(page: Page, name: str) -> None:
+    """On the Upload page, choose to store files under a new partnership typed by name."""
+    choose(page, "Partnership", NEW_PARTNERSHIP_OPTION)
+    typed = page.get_by_role("textbox", name="Name of the new partnership")
+    typed.fill(name)
+    typed.press("Enter")
+    wait_for_run(page)
+
+
 def import_checked(page: Page, count: int) -> None:
     page.get_by_role("button", name=f"Import {count} checked file(s)").click()
     wait_for_run(page)
@@ -181,6 +202,7 @@ def test_upload_import_and_scorecard(page: Page, app_url: str, tmp_path: Path) -
     # b. Upload two waves through the real file uploader, check, import.
     go_to(page, "Upload")
     expect(page.get_by_role("heading", name="Upload survey data")).to_be_visible()
+    new_partnership(page, RIVERSIDE)
     upload(page, SAMPLE_DATA / "riverside_2025-Q1.xlsx", SAMPLE_DATA / "riverside_2025-Q2.csv")
     checked = success_messages(page)
     expect(checked.filter(has_text="riverside_2025-Q1.xlsx:")).to_contain_text("wave(s) 2025-Q1")
@@ -271,6 +293,7 @@ def test_two_dashboard_replicas_on_one_postgresql(
     ):
         on_a, on_b = new_page(), new_page()
         open_app(on_a, f"{a}/upload")
+        new_partnership(on_a, RIVERSIDE)
         upload(on_a, SAMPLE_DATA / "riverside_2025-Q1.xlsx", SAMPLE_DATA / "riverside_2025-Q2.csv")
         import_checked(on_a, 2)
 
@@ -280,9 +303,7 @@ def test_two_dashboard_replicas_on_one_postgresql(
         expect_charts_drawn(on_b, at_least=2)
 
         go_to(on_b, "Upload")  # remove the newest upload on b
-        on_b.get_by_role("combobox", name="Remove an upload").click()
-        on_b.get_by_role("option", name=re.compile("riverside_2025-Q2.csv")).click()
-        wait_for_run(on_b)
+        choose(on_b, "Remove an upload", re.compile("riverside_2025-Q2.csv"))
         on_b.get_by_role("button", name="Yes, remove it").click()
         wait_for_run(on_b)
         expect_no_exception(on_b)

@@ -74,7 +74,10 @@ def _pick_waves(partnership: str, wave_range: bool) -> tuple[str | None, str | N
         key=KEY_WAVE,
         bind="query-params",
     )
-    return wave_from, _remember(KEY_WAVE, wave)
+    # The latest wave is remembered as "the latest", so that a newly imported wave is
+    # the one shown next; an earlier wave the user chose stays chosen.
+    _remember(KEY_WAVE, None if options and wave == options[-1] else wave)
+    return wave_from, wave
 
 
 def filters(*, wave_range: bool = False) -> View | None:
