@@ -47,9 +47,15 @@ def test_overview_shows_change_since_previous_and_first_wave(open_app):
     at = open_app()
     card = table(at, "Since first wave")
     assert len(card) == 10
-    assert {"Since last wave", "Score (95% interval)"} <= set(card.columns)
+    assert list(card.columns) == [
+        "Factor", "Score", "Band", "Since last wave", "Since first wave", "Respondents",
+    ]  # fmt: skip
     verdicts = " ".join(card["Since first wave"])
     assert any(v in verdicts for v in ("rose", "fell", "no clear change"))
+    # Each change with its interval in the same cell: "+0.50 (+0.24 to +0.75), rose".
+    assert all(" to " in cell for cell in card["Since last wave"])
+    tested = table(at, "Method of change")
+    assert len(tested) == 10
 
 
 def test_weighting_switch_is_in_the_address(open_app):

@@ -40,7 +40,7 @@ def test_activity_page_on_the_sample(open_app):
 
 def test_activity_page_follows_the_partnership_choice(open_app):
     at = open_app("pages/activity.py", query_params={"partnership": WESTBROOK})
-    assert at.sidebar.selectbox(key="partnership").value == WESTBROOK
+    assert at.sidebar.radio(key="partnership").value == WESTBROOK
     assert "**Probation** changed its representative 1 time:" in joined(at.warning)
 
 

@@ -27,6 +27,8 @@ LAST_VIEW = "_last_view"  # session: the view the page's filters selected in thi
 REMEMBERED = "_filters"  # session: the last value of each shared filter, by key
 ON_PAGE = "_filters_page"  # session: the page drawn in the last run
 
+RADIO_MOST = 5  # up to this many partnerships are offered as radio buttons
+
 WEIGHTING_LABELS = {"person": "One person, one vote", "agency": "One agency, one vote"}
 
 
@@ -54,7 +56,13 @@ def _pick_partnership(options: list[str]) -> str | None:
     if len(options) == 1:
         st.sidebar.markdown(f"**Partnership**  \n{md(options[0])}")
         return options[0]
-    chosen = st.sidebar.selectbox("Partnership", options, key=KEY_PARTNERSHIP, bind="query-params")
+    if len(options) <= RADIO_MOST:  # all names in full, on as many lines as they need
+        chosen = st.sidebar.radio("Partnership", options, key=KEY_PARTNERSHIP, bind="query-params")
+    else:  # a long list: a drop-down, with the chosen name in full below it
+        chosen = st.sidebar.selectbox(
+            "Partnership", options, key=KEY_PARTNERSHIP, bind="query-params"
+        )
+        st.sidebar.text(chosen)
     return _remember(KEY_PARTNERSHIP, chosen)
 
 
