@@ -54,8 +54,9 @@ def filters_in_address(page: Page) -> dict[str, list[str]]:
 
 
 def expect_westbrook_first_half(page: Page) -> None:
-    partnership = page.locator(SIDEBAR).get_by_role("radio", name=WESTBROOK)
-    expect(partnership).to_be_checked()
+    partnership = page.locator(SIDEBAR).get_by_role("combobox", name="Partnership")
+    expect(partnership).to_have_value(WESTBROOK)
+    expect(page.locator(SIDEBAR).get_by_text(WESTBROOK, exact=True).first).to_be_visible()
     address = filters_in_address(page)
     assert address.get("partnership") == [WESTBROOK], page.url
     assert address.get("wave") == ["2025-H1"], page.url

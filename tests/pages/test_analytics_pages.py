@@ -60,13 +60,13 @@ def test_overview_shows_change_since_previous_and_first_wave(open_app):
 
 def test_weighting_switch_is_in_the_address(open_app):
     at = open_app()
-    person = table(at, "Score (95% interval)")["Score (95% interval)"].tolist()
+    person = table(at, "Score")["Score"].tolist()
     radio = at.sidebar.radio(key="weighting")
     assert radio.value == "person"
     assert radio.proto.query_param_key == "weighting"
     no_exception(radio.set_value("agency").run())
     assert "one agency, one vote" in joined(at.caption)
-    assert table(at, "Score (95% interval)")["Score (95% interval)"].tolist() != person
+    assert table(at, "Score")["Score"].tolist() != person
 
 
 def test_shared_link_with_agency_weighting(open_app):

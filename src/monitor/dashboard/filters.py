@@ -27,7 +27,7 @@ LAST_VIEW = "_last_view"  # session: the view the page's filters selected in thi
 REMEMBERED = "_filters"  # session: the last value of each shared filter, by key
 ON_PAGE = "_filters_page"  # session: the page drawn in the last run
 
-RADIO_MOST = 5  # up to this many partnerships are offered as radio buttons
+FITS_IN_SIDEBAR = 28  # characters of a partnership name the sidebar's drop-down shows
 
 WEIGHTING_LABELS = {"person": "One person, one vote", "agency": "One agency, one vote"}
 
@@ -56,12 +56,8 @@ def _pick_partnership(options: list[str]) -> str | None:
     if len(options) == 1:
         st.sidebar.markdown(f"**Partnership**  \n{md(options[0])}")
         return options[0]
-    if len(options) <= RADIO_MOST:  # all names in full, on as many lines as they need
-        chosen = st.sidebar.radio("Partnership", options, key=KEY_PARTNERSHIP, bind="query-params")
-    else:  # a long list: a drop-down, with the chosen name in full below it
-        chosen = st.sidebar.selectbox(
-            "Partnership", options, key=KEY_PARTNERSHIP, bind="query-params"
-        )
+    chosen = st.sidebar.selectbox("Partnership", options, key=KEY_PARTNERSHIP, bind="query-params")
+    if len(chosen) > FITS_IN_SIDEBAR:  # the drop-down cuts it: the whole name, as plain text
         st.sidebar.text(chosen)
     return _remember(KEY_PARTNERSHIP, chosen)
 
