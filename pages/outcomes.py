@@ -33,6 +33,6 @@ dashboard.chart_grid(
     charts.outcome_category_panels(dashboard.outcome_monthly(partnership)), columns=3
 )
 comparison = dashboard.outcome_changes(partnership)
-st.caption(comparison.note)
+st.caption(f"Incidents per category in two periods of equal length. {comparison.note}")
 if not comparison.table.empty:
     dashboard.table(tables.outcome_changes(comparison))

@@ -49,7 +49,14 @@ st.caption(
 dashboard.table(
     tables.scorecard_brief(card),
     wrap=True,
-    widths={"Factor": 150, "Score (95% interval)": 120, "Band": 110, "Respondents": 95},
+    widths={
+        "Factor": 135,
+        "Score": 125,
+        "Band": 95,
+        "Since last wave": 185,
+        "Since first wave": 185,
+        "Respondents": 85,
+    },  # fmt: skip
 )
 with st.expander("How each change was tested"):
     dashboard.table(tables.change_tests(card), wrap=True)

@@ -88,8 +88,8 @@ def test_sample_compares_the_last_half_year_with_the_same_months_before(sample_d
     shown = tables.outcome_changes(got)
     assert list(shown.columns) == [
         "Category",
-        "Incidents, Jul 2024 to Dec 2024",
-        "Incidents, Jul 2025 to Dec 2025",
+        "Jul 2024 to Dec 2024",
+        "Jul 2025 to Dec 2025",
         "Change",
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 
@@ -12,20 +13,33 @@ from pypdf import PdfReader
 
 from monitor import access, cli, export, report, sample, scores
 from monitor.errors import NotFoundError
+from monitor.instrument import load_instrument
 from monitor.store import close_all, open_database, responses, uploads
 
 RIVERSIDE = "Riverside Community Safety Partnership"
 
 
 @pytest.fixture(scope="module")
-def pdf_text(sample_db) -> str:
-    pdf = report.pdf_report(sample_db, RIVERSIDE, "2025-Q4")
+def document(sample_db):
+    """The report of the sample's last wave, laid out (charts drawn)."""
+    data = report.report_data(sample_db, RIVERSIDE, "2025-Q4")
+    return report.document(data, load_instrument())
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(document) -> list[str]:
+    pdf = document.output()
     assert pdf.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 2
     images = sum(len(page.images) for page in reader.pages)
     assert images == 3  # scorecard, trends, partner gaps
-    return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages))
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf_pages) -> str:
+    return " ".join(pdf_pages)
 
 
 def capacity_in_the_last_wave(instrument) -> float:
@@ -47,7 +61,7 @@ def test_the_pdf_shows_the_scorecard_of_the_sample(sample_db, pdf_text, instrume
     latest = expected_scores(sample_db, "2025-Q4")
     n = responses.respondents_by_partner(sample_db, RIVERSIDE, "2025-Q4", None)["respondents"].sum()
     assert f"n = {n} from 8 partner agencies" in pdf_text
-    assert "Wave starts 2025-10-01" in pdf_text
+    assert "the wave starts 2025-10-01" in pdf_text
     for row in latest.itertuples():
         # The scorecard row: factor, score, band, interval (names may wrap in a cell).
         assert f"{row.mean:.2f} {row.band_label} {row.ci_low:.2f} - {row.ci_high:.2f}" in pdf_text
@@ -69,6 +83,81 @@ def test_the_pdf_shows_trends_and_partner_gaps(sample_db, pdf_text):
     assert first.loc["trust", "mean"] < latest.loc["trust", "mean"]
     assert "Where partners disagree" in pdf_text
     assert "Lowest partner" in pdf_text and "Highest partner" in pdf_text
+
+
+def test_the_first_page_sums_up_in_plain_words(sample_db, pdf_pages):
+    first = pdf_pages[0]
+    data = report.report_data(sample_db, RIVERSIDE, "2025-Q4")
+    card = data.card.set_index("factor")
+    assert "Summary" in first
+    strong = card[card["band"] == "strength"]
+    assert len(strong) > 0
+    assert (
+        "In the strength band: "
+        + "; ".join(f"{r.factor_name} ({r.mean:.2f})" for r in strong.itertuples())
+        in first
+    )
+    moved = card[card["change_verdict"].isin(["rose", "fell"])]
+    assert "trust" in moved.index  # the sample's rising trust
+    assert (
+        "Since 2025-Q3: "
+        + "; ".join(
+            f"{r.factor_name} {r.change_verdict} by {abs(r.change):.2f}" for r in moved.itertuples()
+        )
+        in first
+    )
+    flagged = data.name_only["partner"].unique().tolist()
+    assert flagged  # the sample's partner in name only
+    for partner in flagged:
+        assert f"{partner} may be a partner in name only: " in first
+    assert "Response rates Not recorded: the store holds no count of the people invited" in first
+    # The glossary of bands and intervals, and the data's date.
+    assert "Reading this report" in first
+    assert "Bands Strength from 4.0, Borderline (discuss) from 3.0, Concern below 3.0." in first
+    assert "95% interval The range the score would probably fall in" in first
+    assert "the wave starts 2025-10-01; its answers were last uploaded" in first
+
+
+def test_the_pdf_has_the_name_only_flags_and_page_numbers(sample_db, pdf_pages, pdf_text):
+    data = report.report_data(sample_db, RIVERSIDE, "2025-Q4")
+    section = pdf_text[pdf_text.index("Partnership in name only?") :]
+    assert "Upper end of its 95% interval" in section  # the flags' table
+    for row in data.name_only.itertuples():
+        assert row.partner in section
+        assert f"{row.latest_difference:.2f}" in section
+    for number, text in enumerate(pdf_pages, start=1):
+        assert f"Page {number} of {len(pdf_pages)}" in text
+    assert "Cost of running the partnership" in pdf_text
+    assert "Staff hours priced at £40 an hour" in pdf_text
+
+
+def test_no_heading_is_left_at_the_foot_of_a_page(document):
+    log = document.log
+    for (kind, page), (_, next_page) in zip(log, log[1:], strict=False):
+        if kind == "heading":
+            assert next_page == page, f"a heading on page {page} is followed on {next_page}"
+    assert log[-1][0] != "heading"
+
+
+def test_trends_stop_at_the_report_wave(sample_db):
+    data = report.report_data(sample_db, RIVERSIDE, "2025-Q2")
+    assert sorted(data.trend["wave"].unique()) == ["2025-Q1", "2025-Q2"]
+    assert data.cost["period"].tolist() == ["2025-Q1", "2025-Q2"]
+    pdf = report.document(data, load_instrument(), images=False).output()
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Waves: 2025-Q1, 2025-Q2." in text
+    assert "2025-Q3" not in text and "2025-Q4" not in text
+
+
+def test_text_from_files_is_written_as_plain_text(sample_db):
+    data = report.report_data(sample_db, RIVERSIDE, "2025-Q4")
+    hostile = "<b>Evil</b> **Agency** [x](http://e.example)"
+    flags = data.name_only.assign(partner=hostile)
+    data = dataclasses.replace(data, name_only=flags, partnership=f"{RIVERSIDE} _it_")
+    pdf = report.document(data, load_instrument(), images=False).output()
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert f"{hostile} may be a partner in name only" in text
+    assert f"{RIVERSIDE} _it_ - wave 2025-Q4" in text
 
 
 def test_an_unknown_partnership_or_wave_is_a_clear_error(sample_db):

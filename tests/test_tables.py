@@ -159,6 +159,6 @@ def test_scorecard_intervals_have_no_negative_zero():
     assert shown["Change since last wave"] == "0.00 (no clear change)"
     brief = tables.scorecard_brief(card).iloc[0]
     assert brief["Since last wave"] == "0.00 (0.00 to +0.50), no clear change"
-    assert brief["Score (95% interval)"] == "3.50 (3.20–3.80)"
+    assert brief["Score"] == "3.50 (3.20–3.80)"
     assert brief["Since first wave"] == "no earlier wave"
     assert len(tables.scorecard_brief(card).columns) == 6

@@ -72,6 +72,9 @@ def _when(test: str, value: object) -> dict:
 
 
 NAME_WIDTH = 20  # characters a line of a long name gets on an axis or in a legend
+# Height of a chart in a grid of small charts. A chart as wide as its column is fitted
+# into its height with its title and axis labels, so this leaves the plot about 120 px.
+PANEL_HEIGHT = 220
 
 
 def wrapped(values: Iterable[object], width: int = NAME_WIDTH) -> str:
@@ -225,7 +228,8 @@ def trend_panels(scores: pd.DataFrame, instrument: Instrument | None = None) -> 
         line = base.mark_line(point=True, color=OKABE_ITO[0]).encode(
             y=alt.Y("mean:Q", scale=y_scale), tooltip=SCORE_TOOLTIP
         )
-        panels.append(alt.layer(band, line, data=part).properties(height=110, title=_title(name)))
+        panel = alt.layer(band, line, data=part)
+        panels.append(panel.properties(height=PANEL_HEIGHT, title=_title(name, 16)))
     return panels
 
 
@@ -250,7 +254,7 @@ def partner_heatmap(matrix: pd.DataFrame, instrument: Instrument | None = None) 
     x = alt.X(
         "partner:N",
         title=None,
-        axis=_names_axis(partners, 14, labelAngle=-40, orient="top"),
+        axis=_names_axis(partners, 40, labelAngle=-45, orient="top"),
     )
     base = alt.Chart().encode(x=x, y=y)
     cells = base.mark_rect(stroke="white").encode(
@@ -401,7 +405,7 @@ def power_index_chart(index: pd.DataFrame) -> alt.Chart:
             x=x,
             y=alt.Y(
                 "tau:Q",
-                title="Spread between agencies net of noise (tau)",
+                title=["Spread between agencies", "net of noise (tau)"],
                 scale=alt.Scale(zero=True),
             ),
             color=alt.Color(
@@ -579,7 +583,7 @@ def capacity_panels(
                     alt.Tooltip("info_shared:Q", title="Information-sharing actions"),
                 ],
             )
-            .properties(height=120, title=_title(str(partner)))
+            .properties(height=PANEL_HEIGHT, title=_title(str(partner), 18))
         )
         panels.append(chart)
     return panels
@@ -688,7 +692,7 @@ def outcome_category_panels(monthly: pd.DataFrame) -> list[alt.Chart]:
                     alt.Tooltip("count:Q", title="Incidents"),
                 ],
             )
-            .properties(height=140, title=_title(str(category), 34))
+            .properties(height=PANEL_HEIGHT, title=_title(str(category), 24))
         )
         panels.append(chart)
     return panels
@@ -735,6 +739,7 @@ def comparison_chart(
             ),
             shape=alt.Shape(
                 "partnership:N",
+                title="Partnership",
                 scale=alt.Scale(domain=names, range=SHAPES[: len(names)]),
                 legend=alt.Legend(labelExpr=wrapped(names, 36)),
             ),

@@ -427,11 +427,25 @@ def _write(path: Path, data: bytes) -> None:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from monitor import report
-    from monitor.store import open_database
+    from monitor.instrument import load_instrument
+    from monitor.settings import load_settings, with_bands
+    from monitor.store import config, open_database
 
     db = open_database(args.db)
     partnership = args.partnership or _only_partnership(db)
-    _write(args.out, report.pdf_report(db, partnership, args.wave))
+    # The settings in force for this store (as the dashboard's): the disclosure rule
+    # itself is taken by the report from the same place.
+    current = load_settings(stored=config.stored_settings(db))
+    pdf = report.pdf_report(
+        db,
+        partnership,
+        args.wave,
+        instrument=with_bands(load_instrument(), current),
+        name_only_gap=current.name_only_gap,
+        name_only_waves=current.name_only_waves,
+        currency=current.currency,
+    )
+    _write(args.out, pdf)
     print(f"Wrote the report of {partnership} to {args.out}.")
     if args.scores_xlsx:
         data = report.scores_excel(db, partnership, args.wave)

@@ -105,7 +105,7 @@ def scorecard_brief(card: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             "Factor": card["factor_name"],
-            "Score (95% interval)": [
+            "Score": [
                 MISSING
                 if pd.isna(m)
                 else (f"{m:.2f} ({lo:.2f}–{hi:.2f})" if pd.notna(lo) else f"{m:.2f}")
@@ -333,11 +333,13 @@ def outcome_changes(comparison: PeriodComparison) -> pd.DataFrame:
     """Per category, the incidents of the earlier and the later period and the change,
     headed with the months each period covers."""
     frame = comparison.table
+    if frame.empty:
+        return pd.DataFrame(columns=["Category", "Earlier period", "Later period", "Change"])
     return pd.DataFrame(
         {
             "Category": frame["category"],
-            f"Incidents, {comparison.earlier}": frame["earlier"],
-            f"Incidents, {comparison.later}": frame["later"],
+            comparison.earlier: frame["earlier"],
+            comparison.later: frame["later"],
             "Change": [
                 MISSING if p is None or pd.isna(p) else f"{signed(p, 0)}%"
                 for p in frame["change_pct"]

@@ -98,9 +98,12 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def dashboard_server(folder: Path, db: str | None = None) -> Iterator[str]:
+def dashboard_server(
+    folder: Path, db: str | None = None, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Run `streamlit run app.py` on a free port with an empty database in `folder` (or
-    the store `db`); its log is written to `folder`."""
+    the store `db`), and the environment variables `env` on top; its log is written to
+    `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -109,6 +112,7 @@ def dashboard_server(folder: Path, db: str | None = None) -> Iterator[str]:
         "MONITOR_DB": db or str(folder / "monitor.duckdb"),
         "MONITOR_SAMPLE_ON_FIRST_RUN": "0",
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     }
     command = [
         sys.executable,

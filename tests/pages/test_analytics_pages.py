@@ -47,20 +47,26 @@ def test_overview_shows_change_since_previous_and_first_wave(open_app):
     at = open_app()
     card = table(at, "Since first wave")
     assert len(card) == 10
-    assert {"Since last wave", "Score (95% interval)"} <= set(card.columns)
+    assert list(card.columns) == [
+        "Factor", "Score", "Band", "Since last wave", "Since first wave", "Respondents",
+    ]  # fmt: skip
     verdicts = " ".join(card["Since first wave"])
     assert any(v in verdicts for v in ("rose", "fell", "no clear change"))
+    # Each change with its interval in the same cell: "+0.50 (+0.24 to +0.75), rose".
+    assert all(" to " in cell for cell in card["Since last wave"])
+    tested = table(at, "Method of change")
+    assert len(tested) == 10
 
 
 def test_weighting_switch_is_in_the_address(open_app):
     at = open_app()
-    person = table(at, "Score (95% interval)")["Score (95% interval)"].tolist()
+    person = table(at, "Score")["Score"].tolist()
     radio = at.sidebar.radio(key="weighting")
     assert radio.value == "person"
     assert radio.proto.query_param_key == "weighting"
     no_exception(radio.set_value("agency").run())
     assert "one agency, one vote" in joined(at.caption)
-    assert table(at, "Score (95% interval)")["Score (95% interval)"].tolist() != person
+    assert table(at, "Score")["Score"].tolist() != person
 
 
 def test_shared_link_with_agency_weighting(open_app):

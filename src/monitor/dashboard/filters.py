@@ -27,6 +27,8 @@ LAST_VIEW = "_last_view"  # session: the view the page's filters selected in thi
 REMEMBERED = "_filters"  # session: the last value of each shared filter, by key
 ON_PAGE = "_filters_page"  # session: the page drawn in the last run
 
+FITS_IN_SIDEBAR = 28  # characters of a partnership name the sidebar's drop-down shows
+
 WEIGHTING_LABELS = {"person": "One person, one vote", "agency": "One agency, one vote"}
 
 
@@ -55,6 +57,8 @@ def _pick_partnership(options: list[str]) -> str | None:
         st.sidebar.markdown(f"**Partnership**  \n{md(options[0])}")
         return options[0]
     chosen = st.sidebar.selectbox("Partnership", options, key=KEY_PARTNERSHIP, bind="query-params")
+    if len(chosen) > FITS_IN_SIDEBAR:  # the drop-down cuts it: the whole name, as plain text
+        st.sidebar.text(chosen)
     return _remember(KEY_PARTNERSHIP, chosen)
 
 

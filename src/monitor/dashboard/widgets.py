@@ -12,8 +12,9 @@ from monitor import export
 from monitor.access import Actor
 from monitor.dashboard.auth import current_actor
 from monitor.dashboard.filters import last_view
-from monitor.dashboard.session import db_path, settings, store_at
+from monitor.dashboard.session import db_path, instrument, settings, store_at
 from monitor.scorecard import View
+from monitor.settings import Settings
 from monitor.template import records_template_bytes, template_bytes
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,11 +104,23 @@ def data_downloads(view: View) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _report(path: str, kind: str, partnership: str, wave: str, min_group_size: int) -> bytes:
+def _report(path: str, kind: str, partnership: str, wave: str, current: Settings) -> bytes:
     from monitor import report
 
-    build = report.pdf_report if kind == "pdf" else report.scores_excel
-    return build(store_at(path), partnership, wave, min_group_size=min_group_size)
+    if kind == "xlsx":
+        return report.scores_excel(
+            store_at(path), partnership, wave, min_group_size=current.min_group_size
+        )
+    return report.pdf_report(
+        store_at(path),
+        partnership,
+        wave,
+        min_group_size=current.min_group_size,
+        instrument=instrument(),
+        name_only_gap=current.name_only_gap,
+        name_only_waves=current.name_only_waves,
+        currency=current.currency,
+    )
 
 
 def report_downloads() -> None:
@@ -116,13 +129,13 @@ def report_downloads() -> None:
     view = last_view()
     if view is None or not view.partnership or not view.wave:
         return
-    path, min_n = db_path(), settings().min_group_size
+    path, current = db_path(), settings()
     name = f"{view.partnership} {view.wave}".replace(" ", "-").lower()
     with st.sidebar.expander("Report for the board", icon=":material/print:"):
         st.download_button(
             "Download the PDF report",
-            lambda: _report(path, "pdf", view.partnership, view.wave, min_n),
-            help=f"{view.partnership}, wave {view.wave}: scorecard, trends, partner gaps.",
+            lambda: _report(path, "pdf", view.partnership, view.wave, current),
+            help="Summary, scorecard, trends, partner gaps, partners in name only, cost.",
             file_name=f"{name}-report.pdf",
             mime="application/pdf",
             icon=":material/download:",
@@ -130,7 +143,7 @@ def report_downloads() -> None:
         )
         st.download_button(
             "Download the scores (Excel)",
-            lambda: _report(path, "xlsx", view.partnership, view.wave, min_n),
+            lambda: _report(path, "xlsx", view.partnership, view.wave, current),
             file_name=f"{name}-scores.xlsx",
             mime=EXCEL,
             icon=":material/download:",
