@@ -17,7 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from monitor import disclosure, export, report, scores
+from monitor import disclosure, export, quality, report, scores
 from monitor.access import ADMIN, EVALUATOR, VIEWER, AccessDenied, Actor
 from monitor.cli import main
 from monitor.ingest import import_survey
@@ -150,6 +150,33 @@ def test_no_selection_total_gives_a_small_group_away(db, partners):
     left_out = sum(n for p, n in sizes.items() if p not in partners)
     assert not any(0 < people < MIN for people in (inside, outside, left_out))
     assert partners in {("A",), ("B", "C"), ("A", "B", "C")}
+
+
+def test_alpha_and_item_counts_follow_the_rule_of_their_scores(db):
+    """A selection hidden in a wave (C alone: 2 respondents in Q2) shows no alpha and no
+    item counts there; the whole partnership's small Q4 neither; the rest stay."""
+    alone = View(P, "2025-Q3", ("C",))
+    alpha = quality.reliability(db, alone, min_group_size=MIN)
+    small = alpha["wave"] == "2025-Q2"
+    assert alpha.loc[small, "alpha"].isna().all() and alpha.loc[small, "suppressed"].all()
+    assert (alpha.loc[small, "reliability"] == disclosure.HIDDEN_TEXT).all()
+    assert alpha.loc[~small, "alpha"].notna().all() and not alpha.loc[~small, "suppressed"].any()
+    items = quality.item_quality(db, alone, min_group_size=MIN)
+    small = items["wave"] == "2025-Q2"
+    assert items.loc[small, ["answered", "missing_rate"]].isna().all().all()
+    assert items.loc[~small, "answered"].notna().all()
+    whole = quality.item_quality(db, View(P, "2025-Q4"), min_group_size=MIN)
+    assert whole.loc[whole["wave"] == "2025-Q4", "answered"].isna().all()
+    shown = quality.reliability(db, alone, min_group_size=disclosure.NO_MINIMUM)
+    assert shown["alpha"].notna().any() and not shown["suppressed"].any()
+
+
+def test_cli_reliability_and_missing_hide_small_groups(cli):
+    for command in ("reliability", "missing"):
+        code, out, err = cli(command, "--wave", "2025-Q4", "--format", "json")
+        frame = _json(out)
+        assert code == 0 and "Hidden" in err
+        assert frame.loc[frame["wave"] == "2025-Q4", "suppressed"].all()
 
 
 # --- the command line --------------------------------------------------------------------------

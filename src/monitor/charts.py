@@ -475,9 +475,11 @@ def reliability_chart(alpha: pd.DataFrame, low: float) -> alt.Chart:
 
 def missing_chart(items: pd.DataFrame, high: float) -> alt.Chart:
     """Share of missing answers per statement (averaged over the waves shown); bars above
-    `high` are coloured, the rest grey, and a dashed line marks `high`."""
+    `high` are coloured, the rest grey, and a dashed line marks `high`. Items whose
+    counts are hidden (small groups) are left out."""
     data = (
-        items.groupby(["item_id", "statement"], sort=False)
+        items.dropna(subset=["missing_rate"])
+        .groupby(["item_id", "statement"], sort=False)
         .agg(
             missing_rate=("missing_rate", "mean"),
             worst=("missing_rate", "max"),

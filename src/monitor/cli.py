@@ -583,13 +583,14 @@ def _reliability(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
     from monitor.store import config
 
     alpha_low = load_settings(stored=config.stored_settings(db)).alpha_low
-    return quality.reliability(db, _view(db, args, wave_from=True), alpha_low)
+    view = _view(db, args, wave_from=True)
+    return quality.reliability(db, view, alpha_low, min_group_size=minimum)
 
 
 def _missing(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
     from monitor import quality
 
-    return quality.item_quality(db, _view(db, args, wave_from=True))
+    return quality.item_quality(db, _view(db, args, wave_from=True), min_group_size=minimum)
 
 
 def _continuity(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:

@@ -1,13 +1,18 @@
 """Survey quality: scale reliability (Cronbach's alpha) per factor and wave, and per item
-the number of answers and the share missing."""
+the number of answers and the share missing.
+
+Both follow the disclosure rule of the scores: where a factor's score of a wave is hidden
+(a small group, or a partner selection that would give one away), its alpha and the
+answer counts of its items are hidden too, as they describe the same few people."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from monitor import statistics
+from monitor import disclosure, statistics
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
+from monitor.scores import factor_scores
 from monitor.store import Database, scoring
 
 # alpha below this is low (a common rule of thumb; configurable as alpha_low)
@@ -32,12 +37,38 @@ def reliability_verdict(alpha: float, high: float, n: int, alpha_low: float) -> 
     return POSSIBLY_LOW if alpha < alpha_low else ACCEPTABLE
 
 
+def _hidden(
+    db: Database, view: View, instrument: Instrument, min_group_size: int | None
+) -> pd.Series:
+    """(wave, factor) pairs whose score the disclosure rule hides for `view`, as a
+    boolean Series indexed by (wave, factor)."""
+    frame = factor_scores(
+        db, where=view.score_filter(db), instrument=instrument, min_group_size=min_group_size
+    )
+    if frame.empty:
+        return pd.Series(dtype=bool)
+    return frame.set_index(["wave", "factor"])["suppressed"].astype(bool)
+
+
+def _in_hidden(frame: pd.DataFrame, factors: pd.Series, hidden: pd.Series) -> pd.Series:
+    keys = pd.MultiIndex.from_arrays([frame["wave"], factors])
+    return pd.Series(hidden.reindex(keys).fillna(False).to_numpy(dtype=bool), index=frame.index)
+
+
 def reliability(
-    db: Database, view: View, alpha_low: float = ALPHA_LOW, instrument: Instrument | None = None
+    db: Database,
+    view: View,
+    alpha_low: float = ALPHA_LOW,
+    instrument: Instrument | None = None,
+    min_group_size: int | None = None,
 ) -> pd.DataFrame:
     """Cronbach's alpha per wave and factor: wave, factor, factor_name, items, n_complete,
     alpha, its 95% Feldt interval (alpha_ci_low, alpha_ci_high), reliability (see
-    `reliability_verdict`) and low (True only for LOW)."""
+    `reliability_verdict`) and low (True only for LOW).
+
+    Where the factor's score is hidden by the disclosure rule (`min_group_size`: None
+    uses the configured minimum), alpha and its interval are empty and reliability
+    reads `disclosure.HIDDEN_TEXT` (`suppressed` True)."""
     instrument = instrument or load_instrument()
     frame = scoring.reliability(db, instrument, view.score_filter(db))
     frame.insert(4, "factor_name", frame["factor"].map(instrument.factor_names()))
@@ -53,15 +84,30 @@ def reliability(
             frame["alpha"], frame["alpha_ci_high"], frame["n_complete"], strict=True
         )
     ]
-    frame["low"] = frame["reliability"] == LOW
+    hidden = _in_hidden(frame, frame["factor"], _hidden(db, view, instrument, min_group_size))
+    frame = disclosure.blank(frame, hidden, ["alpha", "alpha_ci_low", "alpha_ci_high"])
+    frame["reliability"] = frame["reliability"].where(~hidden, disclosure.HIDDEN_TEXT)
+    frame["low"] = (frame["reliability"] == LOW) & ~hidden
+    frame["suppressed"] = hidden
     return frame
 
 
-def item_quality(db: Database, view: View, instrument: Instrument | None = None) -> pd.DataFrame:
-    """Per wave and item: respondents, answered, missing_rate, the item's statement."""
+def item_quality(
+    db: Database,
+    view: View,
+    instrument: Instrument | None = None,
+    min_group_size: int | None = None,
+) -> pd.DataFrame:
+    """Per wave and item: respondents, answered, missing_rate, the item's statement and
+    high_missing. Where the item's factor score is hidden by the disclosure rule,
+    answered and missing_rate are empty (`suppressed` True)."""
     instrument = instrument or load_instrument()
     frame = scoring.item_quality(db, instrument, view.score_filter(db))
     statements = {item.id: item.statement for item in instrument.items}
+    factors = frame["item_id"].map({item.id: item.factor for item in instrument.items})
     frame["statement"] = frame["item_id"].map(statements)
-    frame["high_missing"] = frame["missing_rate"] > MISSING_HIGH
+    hidden = _in_hidden(frame, factors, _hidden(db, view, instrument, min_group_size))
+    frame = disclosure.blank(frame, hidden, ["answered", "missing_rate"])
+    frame["high_missing"] = (frame["missing_rate"] > MISSING_HIGH) & ~hidden
+    frame["suppressed"] = hidden
     return frame

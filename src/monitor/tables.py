@@ -264,8 +264,10 @@ def items(frame: pd.DataFrame) -> pd.DataFrame:
             "Item": frame["item_id"],
             "Statement": frame["statement"],
             "Respondents": frame["respondents"],
-            "Answered": frame["answered"],
-            "Missing": (100 * frame["missing_rate"]).round(1).astype(str) + "%",
+            "Answered": frame["answered"].map(_count_or_missing),
+            "Missing": [
+                MISSING if pd.isna(rate) else f"{100 * rate:.1f}%" for rate in frame["missing_rate"]
+            ],
         }
     )
 
