@@ -63,3 +63,4 @@ with st.expander("How each change was tested"):
 
 st.subheader("Responses by partner")
 dashboard.chart(charts.responses_chart(dashboard.responses_by_partner(view)))
+dashboard.response_rate_section(view)

@@ -47,6 +47,15 @@ with st.form("settings"):
         step=0.05,
         value=float(current.alpha_low),
     )
+    min_rate = st.number_input(
+        "Low response rate: below (%)",
+        min_value=0.0,
+        max_value=100.0,
+        step=5.0,
+        value=float(current.min_response_rate),
+        help="An agency where fewer of the people invited answered is marked low on the "
+        "Overview and in the board report.",
+    )
     st.subheader("Money")
     currency = st.text_input(
         "Currency",
@@ -64,6 +73,7 @@ if saved:
         "band_borderline": float(borderline),
         **name_only,
         "alpha_low": float(alpha_low),
+        "min_response_rate": float(min_rate),
         "currency": currency.strip(),
     }
     if dashboard.save_settings(values):

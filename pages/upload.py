@@ -1,4 +1,5 @@
-"""Upload: evaluators add each wave's survey export, check it, and confirm the import."""
+"""Upload: evaluators add each wave's survey export, check it, and confirm the import;
+they also record how many people each agency invited (for the response rates)."""
 
 import streamlit as st
 
@@ -37,3 +38,4 @@ files = st.file_uploader(
 dashboard.import_surveys(files, wave, partnership, who or None)
 
 dashboard.upload_history()
+dashboard.invited_section(partnership, who or None)

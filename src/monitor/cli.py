@@ -117,6 +117,19 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--from", dest="source", required=True, metavar="A", help="file or URL")
     cp.add_argument("--to", dest="target", required=True, metavar="B", help="file or URL")
 
+    inv = sub.add_parser(
+        "invited",
+        help="record how many people of each agency were invited to answer (from a CSV file)",
+        description="Record the people invited per agency and wave from a CSV file with the "
+        "columns partner, invited and wave (or give --wave). The file's counts replace those "
+        "stored for the waves it names; a blank count removes one. Nothing is stored when "
+        "any count is wrong.",
+    )
+    inv.add_argument("file", type=Path, metavar="FILE.csv")
+    inv.add_argument("--partnership", help="the partnership (default: the only one)")
+    inv.add_argument("--wave", help="the wave of every row (for a file without a wave column)")
+    _db_arg(inv)
+
     hp = sub.add_parser(
         "hash-password", help="hash a password for the evaluator/admin login (secrets or env)"
     )
@@ -260,6 +273,10 @@ def _print_table(frame: pd.DataFrame) -> None:
     if "factor" in frame.columns:
         hides.add("factor_name")
     shown = frame.drop(columns=[c for c in frame.columns if c in hides])
+    for column in shown.columns:  # whole numbers that may be missing (Int64)
+        if str(shown[column].dtype) == "Int64":
+            text = shown[column].astype(str)
+            shown[column] = text.where(shown[column].notna().to_numpy(), "-")
     print(shown.to_string(index=False, na_rep="-", float_format=lambda v: f"{v:.3f}"))
 
 
@@ -444,6 +461,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         name_only_gap=current.name_only_gap,
         name_only_waves=current.name_only_waves,
         currency=current.currency,
+        min_response_rate=current.min_response_rate,
     )
     _write(args.out, pdf)
     print(f"Wrote the report of {partnership} to {args.out}.")
@@ -477,6 +495,34 @@ def _cmd_copy(args: argparse.Namespace) -> int:
     rows = ", ".join(f"{counts[t]} {t}" for t in ("answers", "activity", "outcomes", "audit"))
     print(f"Copied {counts['uploads']} uploads ({rows}) from {source.path} to {target.path}.")
     return EXIT_OK
+
+
+def _cmd_invited(args: argparse.Namespace) -> int:
+    from monitor import access, response_rates
+    from monitor.store import open_database
+
+    db = open_database(args.db)
+    partnership = args.partnership or _only_partnership(db)
+    by_wave = response_rates.read_invited_csv(_read(args.file), args.wave)
+    changes = access.save_invited(access.cli_actor(), db, partnership, by_wave)
+    for wave in by_wave:
+        changed = changes.get(wave, {})
+        if not changed:
+            print(f"{wave}: no change.")
+            continue
+        parts = ", ".join(
+            f"{name} {'none' if was is None else was} -> {'none' if now is None else now}"
+            for name, (was, now) in changed.items()
+        )
+        print(f"{wave}: {parts}.")
+    return EXIT_OK
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise MonitorError(f"Cannot read {path}: {exc.strerror or exc}.") from None
 
 
 def _cmd_hash_password(args: argparse.Namespace) -> int:
@@ -615,6 +661,18 @@ def _outcomes(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
     return comparison.table.assign(earlier_period=comparison.earlier, later_period=comparison.later)
 
 
+def _response_rates(db, args: argparse.Namespace, minimum: int) -> pd.DataFrame:
+    from monitor import response_rates
+    from monitor.settings import load_settings
+    from monitor.store import config
+
+    view = _view(db, args)
+    min_rate = load_settings(stored=config.stored_settings(db)).min_response_rate
+    return response_rates.response_rates(
+        db, view.partnership, view.wave, view.partners, min_rate=min_rate
+    )
+
+
 def _cost_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--partnership", help="the partnership (default: the only one)")
     parser.add_argument(
@@ -641,8 +699,10 @@ class TableSpec:
         help: str,
         build: Callable[[object, argparse.Namespace, int], pd.DataFrame],
         add_args: Callable[[argparse.ArgumentParser], None],
+        empty: str = "",
     ):
         self.help, self.build, self.add_args = help, build, add_args
+        self.empty = empty  # said instead of an empty table, when set
 
 
 def _wave_args(parser: argparse.ArgumentParser) -> None:
@@ -685,6 +745,15 @@ TABLES = {
         "scale reliability (Cronbach's alpha) per wave and factor", _reliability, _range_args
     ),
     "missing": TableSpec("answers and missing answers per item and wave", _missing, _range_args),
+    "response-rates": TableSpec(
+        "response rates per agency in one wave: respondents, people invited, the rate and "
+        "agencies below the minimum rate (setting min_response_rate)",
+        _response_rates,
+        _wave_args,
+        empty="No counts of people invited are recorded for this wave. Record them with "
+        "`python -m monitor invited FILE.csv` (columns partner, invited, wave) or on the "
+        "dashboard's Upload page.",
+    ),
     "continuity": TableSpec(
         "continuity of representation per partner (activity records)",
         _continuity,
@@ -706,7 +775,11 @@ def _cmd_table(args: argparse.Namespace) -> int:
 
     db = open_database(args.db)
     minimum = _minimum(db, args)
-    frame = TABLES[args.command].build(db, args, minimum)
+    spec = TABLES[args.command]
+    frame = spec.build(db, args, minimum)
+    if frame.empty and spec.empty and args.format == "table":
+        print(spec.empty)
+        return EXIT_OK
     _emit(frame, args.format, _disclosure_notes(frame, minimum, args.format))
     return EXIT_OK
 
@@ -721,6 +794,7 @@ COMMANDS = {
     "report": _cmd_report,
     "migrate": _cmd_migrate,
     "copy": _cmd_copy,
+    "invited": _cmd_invited,
     "hash-password": _cmd_hash_password,
     **{name: _cmd_table for name in TABLES},
 }

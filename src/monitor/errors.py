@@ -192,3 +192,17 @@ class AccessConfigError(MonitorError):
             where += f", line {self.line}"
         head = f"{where}: " if where else ""
         return f"{head}{self.problem}. {self.fix}"
+
+
+class InvitedCountError(MonitorError):
+    """Counts of people invited that cannot be stored (not whole numbers, negative, fewer
+    than answered); `problems` lists every one. Nothing of them is stored."""
+
+    def __init__(self, where: str, problems: list[str]):
+        self.where = where
+        self.problems = problems
+        noun = "problem" if len(problems) == 1 else "problems"
+        lines = [f"The invited counts of {where} were not saved: {len(problems)} {noun}."]
+        lines += [f"  - {p}" for p in problems]
+        lines.append("Nothing was stored. Fix the counts and save them again.")
+        super().__init__("\n".join(lines))

@@ -27,6 +27,7 @@ from monitor import (
     name_only,
     partners,
     power,
+    response_rates,
     scorecard,
     scores,
     tables,
@@ -64,7 +65,8 @@ class ReportData:
     name_only_gap: float
     name_only_waves: int
     currency: str
-    invited: pd.DataFrame | None = None  # people invited per agency, when recorded
+    invited: pd.DataFrame | None = None  # monitor.response_rates per agency, when recorded
+    min_response_rate: float = response_rates.MIN_RATE
 
 
 def _plain(text: object) -> str:
@@ -108,6 +110,7 @@ def report_data(
     name_only_gap: float = name_only.GAP,
     name_only_waves: int = name_only.WAVES,
     currency: str = "£",
+    min_response_rate: float = response_rates.MIN_RATE,
 ) -> ReportData:
     """Collect the report's tables for `partnership` and `wave` (default: the latest).
     Everything is of that wave, or of the waves up to it: never of later waves."""
@@ -122,6 +125,7 @@ def report_data(
     stored = uploads.list_uploads(db)
     mine = stored[stored["partnership"] == partnership]
     position = waves.index[waves["wave"] == wave][0]
+    rates = response_rates.response_rates(db, partnership, wave, min_rate=min_response_rate)
     return ReportData(
         partnership=partnership,
         wave=wave,
@@ -142,6 +146,8 @@ def report_data(
         name_only_gap=name_only_gap,
         name_only_waves=name_only_waves,
         currency=currency,
+        invited=rates if len(rates) else None,
+        min_response_rate=min_response_rate,
     )
 
 
@@ -229,14 +235,8 @@ def _name_only_sentence(data: ReportData) -> str:
 
 
 def _response_rates(data: ReportData) -> str:
-    if data.invited is None or data.invited.empty:
-        return (
-            "Not recorded: the store holds no count of the people invited to answer, so "
-            "the share who answered cannot be given."
-        )
-    total = int(data.invited["invited"].sum())
-    rate = data.respondents / total if total else float("nan")
-    return f"{data.respondents} of {total} people invited answered ({rate:.0%})."
+    rates = data.invited if data.invited is not None else pd.DataFrame()
+    return response_rates.summary_sentence(rates, data.min_response_rate)
 
 
 def glossary(data: ReportData, instrument: Instrument) -> list[tuple[str, str]]:
@@ -505,6 +505,24 @@ def _name_only(doc: _Pdf, data: ReportData) -> None:
     )
 
 
+def _rates(doc: _Pdf, data: ReportData) -> None:
+    """The response rate of each agency, when the people invited were recorded."""
+    if data.invited is None or data.invited.empty:
+        return
+    doc.heading("Response rates", keep=_table_mm(len(data.invited), 12))
+    doc.text(
+        f"The share of the people invited who answered in wave {data.wave}, per agency. "
+        f"Agencies below {data.min_response_rate:g}% are marked low: their scores may not "
+        "speak for the agency."
+    )
+    shown = tables.response_rates(data.invited)
+    doc.table(
+        list(shown.columns),
+        [[str(v) for v in row] for row in shown.itertuples(index=False)],
+        (56, 26, 22, 22, 52),
+    )
+
+
 def _cost(doc: _Pdf, data: ReportData) -> None:
     if data.cost.empty:
         return
@@ -532,12 +550,14 @@ def pdf_report(
     name_only_gap: float = name_only.GAP,
     name_only_waves: int = name_only.WAVES,
     currency: str = "£",
+    min_response_rate: float = response_rates.MIN_RATE,
 ) -> bytes:
     """The board report for `partnership` and `wave` (default the latest) as PDF bytes."""
     instrument = instrument or load_instrument()
     data = report_data(
         db, partnership, wave, min_group_size=min_group_size, instrument=instrument,
         name_only_gap=name_only_gap, name_only_waves=name_only_waves, currency=currency,
+        min_response_rate=min_response_rate,
     )  # fmt: skip
     return document(data, instrument, charts_as_images).output()
 
@@ -567,6 +587,7 @@ def document(data: ReportData, instrument: Instrument, images: bool = True) -> _
     )
     if png:
         doc.image(png)
+    _rates(doc, data)
     _trends(doc, data, instrument, images)
     _gaps(doc, data, instrument, images)
     _name_only(doc, data)

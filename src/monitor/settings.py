@@ -24,6 +24,7 @@ EDITABLE = (
     "name_only_waves",
     "alpha_low",
     "currency",
+    "min_response_rate",
 )
 
 
@@ -54,6 +55,9 @@ class Settings:
     alpha_low: float = 0.7
     # Written before amounts of money (costs and resources) on the pages and in the report.
     currency: str = "£"
+    # An agency whose response rate (respondents / people invited) is below this
+    # percentage is flagged (see monitor.response_rates).
+    min_response_rate: float = 50.0
 
 
 def _coerce(name: str, raw: object, kind: type) -> object:
@@ -77,6 +81,11 @@ def check(settings: Settings) -> Settings:
         raise MonitorError(
             f"currency must be a short symbol or code such as £, € or EUR, not "
             f"{settings.currency!r}."
+        )
+    if not 0 <= settings.min_response_rate <= 100:
+        raise MonitorError(
+            "min_response_rate is a percentage from 0 to 100 (50 flags agencies where fewer "
+            f"than half of those invited answered), not {settings.min_response_rate:g}."
         )
     strength, borderline = settings.band_strength, settings.band_borderline
     if strength and borderline and borderline >= strength:

@@ -302,6 +302,32 @@ def retention(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def response_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Respondents, people invited and the response rate per agency, with the flag in
+    words (monitor.response_rates)."""
+    return pd.DataFrame(
+        {
+            "Agency": frame["partner"],
+            "Respondents": frame["respondents"].astype(int),
+            "Invited": frame["invited"].map(_count_or_missing),
+            "Response rate": frame["rate"].map(lambda v: MISSING if pd.isna(v) else f"{v:.0%}"),
+            "Note": frame["note"],
+        }
+    )
+
+
+def invited_entry(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table where an evaluator types the people invited per agency (Agency,
+    Respondents, Invited; Invited blank where none is recorded)."""
+    return pd.DataFrame(
+        {
+            "Agency": frame["partner"],
+            "Respondents": frame["respondents"].astype(int),
+            "Invited": pd.to_numeric(frame["invited"]).astype(float),
+        }
+    )
+
+
 def cost(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
     """Meetings, staff hours and what they cost, per quarter, with the currency."""
     amounts = {"staff_cost": "Staff cost", "resources": "Resources", "total_cost": "Total cost"}

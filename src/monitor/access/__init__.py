@@ -3,8 +3,8 @@
 Three roles, each allowed what the one before it may do:
 
 - viewer: browse the pages and download data and reports;
-- evaluator: also upload survey and records files, save column mappings, load the
-  sample data and remove uploads;
+- evaluator: also upload survey and records files, record how many people were
+  invited, save column mappings, load the sample data and remove uploads;
 - admin: also change the settings.
 
 The dashboard decides who the user is from the configuration (`config`), with a login
@@ -48,6 +48,7 @@ from monitor.access.writes import (
     commit_survey,
     load_sample,
     remove_upload,
+    save_invited,
     save_mapping,
     save_settings,
     uploads,
@@ -92,6 +93,7 @@ __all__ = [
     "read_secrets",
     "remove_upload",
     "require",
+    "save_invited",
     "save_mapping",
     "save_settings",
     "uploads",

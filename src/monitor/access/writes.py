@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from monitor import sample
+from monitor import response_rates, sample
 from monitor.access.roles import REMOVE, SETTINGS, UPLOAD, Actor, require
 from monitor.ingest import ImportResult, PreparedImport
 from monitor.ingest import commit_survey as _commit_survey
@@ -51,6 +51,21 @@ def load_sample(actor: Actor | None, db: Database) -> list:
     """Load the built-in sample data, if `actor` may upload."""
     require(actor, UPLOAD, sample.SAMPLE_PARTNERSHIPS.values())
     return sample.load_sample(db)
+
+
+def save_invited(
+    actor: Actor | None,
+    db: Database,
+    partnership: str,
+    by_wave: Mapping[str, Mapping[str, object]],
+    typed_name: str | None = None,
+) -> dict[str, dict[str, tuple[int | None, int | None]]]:
+    """Check and store how many people of each agency were invited to answer each wave
+    of `by_wave` (wave -> agency -> count; a blank removes an agency's count), all or
+    nothing, if `actor` may upload for `partnership`. What changed: wave -> agency ->
+    (was, now)."""
+    require(actor, UPLOAD, [partnership])
+    return response_rates.record_invited(db, partnership, by_wave, actor.signature(typed_name))
 
 
 def save_mapping(
@@ -112,14 +127,17 @@ def audit(actor: Actor | None, db: Database, limit: int = 200) -> pd.DataFrame:
 
 def visible_audit(actor: Actor | None, frame: pd.DataFrame, stored: Iterable[str]) -> pd.DataFrame:
     """The lines of `frame` (the audit list) `actor` may see; `stored`: the partnerships
-    of the stored uploads (to tell a partnership from a longer name that starts with it)."""
+    of the stored uploads (to tell a partnership from a longer name that starts with it).
+    Lines of a partnership (uploads, removals, counts of people invited) are shown to
+    those who may see it; lines of no partnership (settings, mappings) to everyone."""
     if actor is None:
         return frame.iloc[0:0]
     if actor.partnerships is None:
         return frame
     known = set(stored) | set(actor.partnerships)
     owners = frame["details"].fillna("").map(lambda text: _owner(text, known))
-    keep = owners.isin(actor.partnerships) | frame["upload_id"].isna()
+    of_partnership = frame["upload_id"].notna() | (frame["action"] == "invited")
+    keep = owners.isin(actor.partnerships) | ~of_partnership
     return frame[keep].reset_index(drop=True)
 
 

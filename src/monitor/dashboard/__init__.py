@@ -18,6 +18,7 @@ holds the page registry app.py builds its navigation from. Pages import this pac
 from monitor.activity import DEFAULT_HOURLY_COST
 from monitor.dashboard.auth import access_config, current_actor, may_read_answers
 from monitor.dashboard.cached import (
+    agency_response_rates,
     attendance_by_period,
     band_counts,
     capacity,
@@ -63,6 +64,7 @@ from monitor.dashboard.frame import (
     plain_page,
     start_app,
 )
+from monitor.dashboard.invited import invited_section, response_rate_section
 from monitor.dashboard.name_only import name_only_section, name_only_settings
 from monitor.dashboard.session import (
     bands,
@@ -99,17 +101,20 @@ from monitor.wording import plural
 __all__ = [
     "ALPHA_MIN_N", "change_note",
     "DEFAULT_HOURLY_COST", "EDITABLE_SETTINGS", "MISSING_HIGH", "OUTCOMES_CAUTION", "PAGES",
-    "WEIGHTING_LABELS", "PageSpec", "access_config", "attendance_by_period", "band_counts", "bands",
+    "WEIGHTING_LABELS", "PageSpec", "access_config",
+    "agency_response_rates", "attendance_by_period", "band_counts", "bands",
     "capacity", "chart", "chart_grid", "comments", "continuity", "cost", "current_actor",
     "data_downloads", "data_preview", "empty_state", "flash", "health", "hidden_comments",
-    "hidden_partners", "import_records", "import_surveys", "instrument", "item_quality",
+    "hidden_partners", "import_records",
+    "invited_section", "import_surveys", "instrument", "item_quality",
     "latest_scores", "low_reliability", "may_read_answers", "md", "minutes_rate",
     "name_only_section", "name_only_settings", "navigation",
     "needs_attention", "often_missing", "outcome_changes", "outcome_monthly",
     "outcome_totals", "page", "partner_gaps", "partner_matrix", "partnership_choice",
     "partnership_input", "partnership_template_download",
     "partnership_page", "placement", "plural", "plain_page", "power_index", "reliability",
-    "report_downloads", "representative_changes", "respondents", "responses_by_partner",
+    "report_downloads", "representative_changes",
+    "response_rate_section", "respondents", "responses_by_partner",
     "retention", "save_settings", "scorecard_table", "settings", "share_link", "share_url",
     "side_by_side", "start_app", "stored_settings", "table", "template_download",
     "trend_scores", "upload_history", "upload_round", "voice", "waves_compared",

@@ -21,6 +21,7 @@ from monitor import (
     partners,
     power,
     quality,
+    response_rates,
     scorecard,
 )
 from monitor import scores as factor_scores
@@ -140,6 +141,30 @@ def responses_by_partner(view: View) -> pd.DataFrame:
 @_large
 def _responses_by_partner(path: str, view: View) -> pd.DataFrame:
     return scorecard.responses_by_partner(store_at(path), view)
+
+
+def agency_response_rates(view: View) -> pd.DataFrame:
+    """Respondents, people invited and the response rate per agency in the view's wave
+    (empty when no count is recorded), flagged below the setting min_response_rate."""
+    return _response_rates(db_path(), view, settings().min_response_rate)
+
+
+@_large
+def _response_rates(path: str, view: View, min_rate: float) -> pd.DataFrame:
+    return response_rates.response_rates(
+        store_at(path), view.partnership, view.wave, view.partners, min_rate
+    )
+
+
+def invited_entry(partnership: str, wave: str) -> pd.DataFrame:
+    """Every agency of the partnership with its respondents in `wave` and the people
+    invited as recorded (missing: none yet)."""
+    return _invited_entry(db_path(), partnership, wave)
+
+
+@_medium
+def _invited_entry(path: str, partnership: str, wave: str) -> pd.DataFrame:
+    return response_rates.entry(store_at(path), partnership, wave)
 
 
 def trend_scores(view: View, factors: list[str] | None = None) -> pd.DataFrame:

@@ -120,6 +120,7 @@ def _report(path: str, kind: str, partnership: str, wave: str, current: Settings
         name_only_gap=current.name_only_gap,
         name_only_waves=current.name_only_waves,
         currency=current.currency,
+        min_response_rate=current.min_response_rate,
     )
 
 

@@ -36,6 +36,7 @@ MIGRATIONS: dict[int, str] = {
     4: "migration_004.sql",
     5: "migration_005.sql",
     6: "migration_006.sql",
+    7: "migration_007.sql",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -32,7 +32,7 @@ from monitor.store.migrations import pending
 from monitor.store.writer import AnswerRows, upload_rows
 
 # Ordered migrations of the PostgreSQL schema: version -> SQL file. Append, never edit.
-MIGRATIONS: dict[int, str] = {1: "pg_migration_001.sql"}
+MIGRATIONS: dict[int, str] = {1: "pg_migration_001.sql", 2: "pg_migration_002.sql"}
 WRITE_WAIT = "120s"  # how long a write waits for another process's write to finish
 MIGRATION_LOCK = 7_135_201  # advisory lock: one process migrates at a time
 COPY_BATCH_ROWS = 200_000

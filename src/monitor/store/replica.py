@@ -3,8 +3,8 @@
 Every app process (replica) keeps its own copy in memory, so all scoring SQL is the
 same whichever store is used. Before answering it asks PostgreSQL for its change
 counter; when the counter moved, it copies the uploads added since (by upload id),
-drops the uploads removed, takes the new audit lines and the settings and mappings,
-all from one snapshot and applied in one local transaction.
+drops the uploads removed, takes the new audit lines, the settings, the mappings and the
+counts of people invited, all from one snapshot and applied in one local transaction.
 
 Writes go to PostgreSQL (see `postgres.PostgresStore.write`), then the copy catches up.
 """
@@ -27,7 +27,7 @@ from monitor.store.writer import DATA_TABLES, ROW_TABLES
 
 log = logging.getLogger(__name__)
 REFRESH_SECONDS = 1.0  # reads through the library look for changes at most this often
-WHOLE_TABLES = ("settings", "column_mappings")  # small; copied whole when anything changed
+WHOLE_TABLES = ("settings", "column_mappings", "invited")  # small; copied whole on change
 BY_UPLOAD = "WHERE upload_id = ANY(%(ids)s)"
 NEW_AUDIT = "WHERE audit_id > %(after)s"
 

@@ -32,7 +32,8 @@ ROW_TABLES: dict[str, tuple[str, ...]] = {
     "outcomes": ("upload_id", "partnership", "area", "month", "category", "count"),
 }  # fmt: skip
 
-# Small tables copied whole: the upload records, the audit list, settings and mappings.
+# Small tables copied whole: the upload records, the audit list, settings, mappings and
+# the people invited per wave and agency.
 SMALL_TABLES: dict[str, tuple[str, ...]] = {
     "uploads": (
         "upload_id", "kind", "file_name", "sha256", "uploaded_at", "uploaded_by",
@@ -41,6 +42,7 @@ SMALL_TABLES: dict[str, tuple[str, ...]] = {
     "audit": ("audit_id", "happened_at", "who", "action", "upload_id", "file_name", "details"),
     "settings": ("name", "value", "changed_at", "changed_by"),
     "column_mappings": ("name", "mapping", "saved_at", "saved_by"),
+    "invited": ("partnership", "wave", "partner", "invited", "recorded_at", "recorded_by"),
 }  # fmt: skip
 
 # Every table of stored data, in the order a copy writes them.
