@@ -69,6 +69,24 @@ def _whole(value: object) -> tuple[int | None, str | None]:
     return int(number), None
 
 
+COUNT_FIX = "Enter how many people were invited (0, 1, 2 ...)."
+
+
+def check_count(value: object, answered: int, wave: str) -> tuple[int | None, str, str]:
+    """One count as typed or read, against the `answered` of its agency in `wave`:
+    (count or None for a blank, what is wrong or "", how to fix it or "")."""
+    count, wrong = _whole(value)
+    if wrong:
+        return None, wrong, COUNT_FIX
+    if count is not None and count < answered:
+        return (
+            None,
+            f"{count} invited, but {answered} answered in {wave}",
+            f"Enter at least {answered}: everyone asked to answer, whether they did or not.",
+        )
+    return count, "", ""
+
+
 def check_counts(
     raw: Mapping[str, object], answered: Mapping[str, int], wave: str
 ) -> dict[str, int]:
@@ -81,18 +99,11 @@ def check_counts(
         if not name:
             problems.append("A count has no agency name. Name the agency, or leave the row out.")
             continue
-        count, wrong = _whole(value)
+        count, wrong, fix = check_count(value, int(answered.get(name, 0)), wave)
         if wrong:
-            problems.append(f"{name}: {wrong}. Enter how many people were invited (0, 1, 2 ...).")
+            problems.append(f"{name}: {wrong}. {fix}")
         elif count is not None:
-            came = int(answered.get(name, 0))
-            if count < came:
-                problems.append(
-                    f"{name}: {count} invited, but {came} answered in {wave}. Enter at least "
-                    f"{came}: everyone asked to answer, whether they did or not."
-                )
-            else:
-                counts[name] = count
+            counts[name] = count
     if problems:
         raise InvitedCountError(wave, problems)
     return counts

@@ -31,6 +31,10 @@ ID_COLUMNS: tuple[str, ...] = ("respondent_id", "partner", "role", "wave")
 ANSWER_ROWS = 1000
 """How many rows (below the header) carry the answer drop-down."""
 
+INVITED_SHEET = "Invited"
+INVITED_COLUMNS: tuple[str, ...] = ("partner", "wave", "invited")
+"""The sheet of a partnership's template where the people invited per agency are counted."""
+
 WAVE_HINT = "e.g. 2025-Q1, 2025-03 or 2025-03-31"
 
 # Missing-answer labels offered in the drop-down, when the instrument has them.
@@ -98,13 +102,16 @@ def build_template(instrument: Instrument | None = None, preset: Preset | None =
 
     With a `preset`, the Responses sheet starts with a partnership column filled on every
     answer row, the wave column is filled with the next wave and the partner column offers
-    the partnership's agencies."""
+    the partnership's agencies; an Invited sheet lists the agencies, with the wave, for the
+    number of people each invited to answer."""
     instrument = instrument or load_instrument()
     wb = Workbook()
     responses = wb.active
     responses.title = "Responses"
     _write_responses(responses, instrument, preset)
     _write_items(wb.create_sheet("Items"), instrument)
+    if preset and preset.partners:
+        _write_invited(wb.create_sheet(INVITED_SHEET), preset)
     _write_instructions(wb.create_sheet("Instructions"), instrument, preset)
     _write_lists(wb.create_sheet("Lists"), instrument, preset)
     wb.active = 0
@@ -242,6 +249,34 @@ def _add_partner_list(ws: Worksheet, id_columns: tuple[str, ...], n_partners: in
     ws.add_data_validation(partners)
 
 
+def _write_invited(ws: Worksheet, preset: Preset) -> None:
+    """One row per agency with the wave filled in and the count left to type."""
+    ws.append(list(INVITED_COLUMNS))
+    _style_header(ws)
+    for partner in preset.partners:
+        ws.append([partner, preset.wave, None])
+        ws.cell(row=ws.max_row, column=1).data_type = "s"  # a name, never a formula
+    for col, width in zip("ABC", (30, 13, 12), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    last = len(preset.partners) + 1
+    counts = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Not a count of people",
+        error="Enter how many people of the agency were invited (0, 1, 2 ...), or leave it blank.",
+        showInputMessage=True,
+        promptTitle="People invited",
+        prompt="How many people of this agency were asked to answer (including those who "
+        "did not). Blank: not known.",
+    )
+    counts.add(f"C2:C{last}")
+    ws.add_data_validation(counts)
+
+
 def _answer_error(instrument: Instrument) -> str:
     labels = [instrument.labels[v] for v in sorted(instrument.labels)]
     options = ", ".join([f"{labels[0]} ... {labels[-1]}", *missing_choices(instrument)])
@@ -271,6 +306,12 @@ def _preset_lines(preset: Preset | None) -> list[str]:
         lines.append(
             f"The wave column is filled in with the next wave, {preset.wave}. Change it if "
             "this round is a different one."
+        )
+    if preset.partners:
+        lines.append(
+            "Invited sheet: for each agency, how many people were asked to answer (including "
+            "those who did not), so the dashboard can show the response rate. Leave a count "
+            "blank when it is not known. Keep the wave the same as on the Responses sheet."
         )
     return lines
 

@@ -265,6 +265,30 @@ def read_excel(data: bytes, file_name: str, limits: Limits | None = None) -> She
     return Sheet(header=header, cells=cells, sheet_name=sheet_name)
 
 
+def read_named_sheet(data: bytes, file_name: str, name: str, limits: Limits) -> list[list[str]]:
+    """The rows of the workbook's sheet called `name` (any case) as text, blanks as "";
+    [] when the file is not a workbook or has no such sheet. Read after `read_sheet`, so
+    the bytes were checked already."""
+    if _check_kind(data, file_name) != "excel":
+        return []
+    try:
+        reader = fastexcel.read_excel(data)
+        match = next((n for n in reader.sheet_names if n.strip().lower() == name.lower()), None)
+        if match is None:
+            return []
+        batch = reader.load_sheet(match, header_row=None, dtypes="string").to_arrow()
+    except Exception as exc:
+        raise UnreadableFileError(
+            f"The sheet '{name}' of {file_name} could not be read ({str(exc).splitlines()[0]})."
+            " Open the file in Excel and save it again as .xlsx."
+        ) from exc
+    table = pa.Table.from_batches([batch])
+    check_shape(table.num_rows, table.num_columns, file_name, limits)
+    return [
+        [("" if v is None else str(v)).strip() for v in row.values()] for row in table.to_pylist()
+    ]
+
+
 def read_sheet(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet:
     """Read CSV or Excel bytes; raises UnreadableFileError with a fix when that fails.
 

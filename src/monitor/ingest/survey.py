@@ -30,6 +30,7 @@ from monitor.ingest.columns import (
     normalise_header,
 )
 from monitor.ingest.files import read_new_file
+from monitor.ingest.invited import read_counts
 from monitor.ingest.mapping import (
     COMMENT,
     DATE,
@@ -40,12 +41,13 @@ from monitor.ingest.mapping import (
     save_mapping,
 )
 from monitor.ingest.platforms import Layout, blank_missing_codes, detect_layout
-from monitor.ingest.readers import Sheet, read_sheet
+from monitor.ingest.readers import Sheet, read_named_sheet, read_sheet
 from monitor.ingest.safety import Limits
 from monitor.instrument import Instrument, load_instrument
 from monitor.settings import load_settings
-from monitor.store import Database, lookups, responses, uploads
+from monitor.store import Database, invited, lookups, responses, uploads
 from monitor.store.staging import ROW_COLUMN, StagedAnswers, SurveySpec, stage_survey
+from monitor.template import INVITED_SHEET
 from monitor.waves import parse_start, parse_wave
 
 
@@ -65,6 +67,7 @@ class PreparedImport:
     proposal: Proposal | None = None  # the column mapping, when one was needed
     comments: pa.Table | None = None  # free-text answers, linked to their respondent
     adds_to: list[str] = field(default_factory=list)  # its waves already stored (late replies)
+    invited: dict[str, dict[str, int]] = field(default_factory=dict)  # wave -> agency -> count
 
     @property
     def mapping(self) -> ColumnMapping | None:
@@ -85,6 +88,9 @@ class PreparedImport:
             notes.append(
                 "Items not in the file (counted as unanswered): " + ", ".join(self.missing_items)
             )
+        for wave, counts in self.invited.items():
+            agencies = "1 agency" if len(counts) == 1 else f"{len(counts)} agencies"
+            notes.append(f"People invited in {wave} (Invited sheet): counts of {agencies} kept.")
         return notes
 
     @property
@@ -425,6 +431,14 @@ def prepare_survey(
             Problem("the file has column names but no response rows", "Add the responses")
         )
         staged.total_problems += 1
+    counts, invited_problems = read_counts(
+        db,
+        read_named_sheet(data, file_name, INVITED_SHEET, limits),
+        staged.partnerships,
+        staged.waves,
+        staged.answers.respondents if staged.answers is not None else None,
+    )
+    problems += invited_problems
     if problems or sheet.problems or staged.problems:
         total = len(problems) + len(sheet.problems) + staged.total_problems
         error = ValidationError(file_name, problems + sheet.problems + staged.problems, total)
@@ -444,6 +458,7 @@ def prepare_survey(
         proposal=proposal,
         comments=comments,
         adds_to=_stored_waves(db, staged.partnerships, staged.waves),
+        invited=counts,
     )
 
 
@@ -466,7 +481,14 @@ def commit_survey(
         n_rows=prepared.rows,
         uploaded_by=uploaded_by,
     )
-    upload_id = uploads.insert_survey(db, record, prepared.staged, prepared.comments)
+    also = None
+    if prepared.invited:  # the Invited sheet's counts, in the same transaction
+        partnership = prepared.partnerships[0]
+
+        def also(writer):
+            invited.keep_counts(writer, partnership, prepared.invited, uploaded_by)
+
+    upload_id = uploads.insert_survey(db, record, prepared.staged, prepared.comments, also)
     return ImportResult(
         upload_id=upload_id,
         file_name=prepared.file_name,

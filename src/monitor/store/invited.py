@@ -47,6 +47,19 @@ def save_invited(
     return changes
 
 
+def keep_counts(
+    w: Writer, partnership: str, by_wave: Mapping[str, Mapping[str, int]], who: str | None
+) -> None:
+    """Store the counts of `by_wave` inside the caller's transaction (a survey upload's),
+    leaving the other agencies' counts of those waves as they are; audited as a save."""
+    at = datetime.now().replace(microsecond=0)
+    for wave, counts in by_wave.items():
+        before = dict(w.execute(_sql()["of_wave"], {"partnership": partnership, "wave": wave}))
+        changed = _save_wave(w, partnership, wave, {**before, **counts}, at, who)
+        if changed:
+            record_audit(w, "invited", who, None, None, _details(partnership, wave, changed))
+
+
 def _save_wave(
     w: Writer, partnership: str, wave: str, counts: Mapping[str, int], at: datetime, who
 ) -> dict[str, tuple[int | None, int | None]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,10 +71,13 @@ def insert_survey(
     record: UploadRecord,
     staged: AnswerRows | pa.Table,
     comments: pa.Table | None = None,
+    also: Callable[[Writer], None] | None = None,
 ) -> int:
     """Store an upload record, its answers and its free-text comments in one transaction;
     returns the upload id. The answers go in without a whole copy being made first: a
-    DuckDB store makes them from the file's cells itself, PostgreSQL gets them in batches."""
+    DuckDB store makes them from the file's cells itself, PostgreSQL gets them in batches.
+    `also` writes what else came with the file (the people invited) in the same
+    transaction."""
     if isinstance(staged, pa.Table):
         staged = AnswerTable(staged)
     with db.write() as w:
@@ -86,6 +89,8 @@ def insert_survey(
             w.insert_rows("comments", upload_rows("comments", comments, upload_id))
         details = f"{record.partnership}: {', '.join(record.waves)}, {record.n_rows} rows"
         record_audit(w, "upload", record.uploaded_by, upload_id, record.file_name, details)
+        if also is not None:
+            also(w)
     return upload_id
 
 
