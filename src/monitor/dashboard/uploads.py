@@ -472,9 +472,11 @@ def partnership_template_download(partnership: str | None) -> None:
         st.caption("Choose the partnership to download a template made for it.")
         return
     preset = template_preset(store_at(db_path()), partnership)
-    details = [f"its {len(preset.partners)} agencies in the partner drop-down"] * bool(
-        preset.partners
-    ) + [f"wave {_plain(preset.wave or '')} filled in"] * bool(preset.wave)
+    details = (
+        [f"its {len(preset.partners)} agencies in the partner drop-down"] * bool(preset.partners)
+        + [f"wave {_plain(preset.wave or '')} filled in"] * bool(preset.wave)
+        + ["an Invited sheet for the people each agency invited"] * bool(preset.partners)
+    )
     st.download_button(
         "Download the Excel template for this partnership",
         _partnership_template(db_path(), partnership),
