@@ -53,7 +53,7 @@ CASES = [
         UnconfirmedMappingError("forms.csv", [UNCERTAIN], ["Q1"]),
         "forms.csv was not imported: 1 problem found.",
         "import with --mapping NAME",
-        "Open the column mapping above, correct it where needed and apply it.",
+        "Open the column mapping above, check the marked rows and confirm it.",
     ),
 ]
 

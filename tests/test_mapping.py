@@ -32,7 +32,7 @@ def _forms(reworded: bool = False, answers=None, month: int = 5) -> bytes:
 def test_similar_text_needs_confirmation(db):
     with pytest.raises(UnconfirmedMappingError) as info:
         prepare_survey(db, io.BytesIO(_forms(reworded=True)), "f.csv")
-    assert "similar (not identical) question text" in str(info.value)
+    assert "similar, not identical, question text" in str(info.value)
     assert "--mapping" not in str(info.value) and "page" not in str(info.value)
     table = info.value.proposal.table.set_index("column")
     reworded = ITEMS[0].statement.replace("clear purpose", "clear aim").rstrip(".")

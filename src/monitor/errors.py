@@ -154,8 +154,9 @@ class ValidationError(MonitorError):
 
 
 class UnconfirmedMappingError(ValidationError):
-    """A platform export whose columns were partly matched to items by similar (not
-    identical) question text: the proposed mapping must be confirmed before import."""
+    """A platform export whose proposed column mapping has rows to check (columns matched
+    by similar, not identical, question text; two columns that could hold one field):
+    the mapping must be confirmed before import."""
 
     def __init__(
         self,
@@ -163,9 +164,35 @@ class UnconfirmedMappingError(ValidationError):
         problems: list[Problem],
         uncertain: list[str],
         total: int | None = None,
+        pending: list[Problem] | None = None,
     ):
-        self.uncertain = uncertain  # the columns matched by similar text
+        self.uncertain = uncertain  # the columns to check
+        self.pending = pending or []  # the problems that only ask for the confirmation
         super().__init__(file_name, problems, total)
+
+    def others(self) -> ValidationError | None:
+        """The file's other problems (those a confirmation does not settle), if any."""
+        rest = [p for p in self.problems if p not in self.pending]
+        if not rest:
+            return None
+        return ValidationError(self.file_name, rest, self.total - (len(self.problems) - len(rest)))
+
+
+class AmbiguousMappingError(MonitorError):
+    """An edited column mapping maps two columns to one field or item."""
+
+    def __init__(self, doubled: dict[str, list[str]]):
+        self.doubled = doubled  # target -> the columns mapped to it
+        parts = [
+            f"{len(columns)} columns map to {target} (" + ", ".join(f"'{c}'" for c in columns) + ")"
+            for target, columns in doubled.items()
+        ]
+        super().__init__(
+            "The column mapping is ambiguous: "
+            + "; ".join(parts)
+            + ". Map only one column to each field or item; map the others elsewhere or "
+            "to 'ignore'."
+        )
 
 
 class AccessDenied(MonitorError):

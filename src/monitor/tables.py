@@ -469,3 +469,29 @@ def problems(error: ValidationError) -> pd.DataFrame:
             for p in error.problems
         ]
     )
+
+
+TO_CHECK = "⚠ "  # starts the Check cell of a mapping row the evaluator must check
+
+
+def mapping(proposed: pd.DataFrame) -> pd.DataFrame:
+    """A proposed column mapping as the evaluator reviews it: why a row must be checked
+    (blank when it need not), the column, its full question text (the column's name where
+    the file has no separate question), what it maps to, how it was matched, an example."""
+    return pd.DataFrame(
+        {
+            "Check": [TO_CHECK + c if c else "" for c in proposed["check"]],
+            "Column in the file": proposed["column"],
+            "Question text": [
+                q or c for q, c in zip(proposed["question"], proposed["column"], strict=True)
+            ],
+            "Maps to": proposed["maps_to"],
+            "How it was matched": proposed["how"],
+            "Example value": proposed["example"],
+        }
+    )
+
+
+def mapping_choices(reviewed: pd.DataFrame) -> pd.DataFrame:
+    """The column and chosen target of each row of a reviewed `mapping` table."""
+    return pd.DataFrame({"column": reviewed["Column in the file"], "maps_to": reviewed["Maps to"]})

@@ -13,6 +13,7 @@ from monitor.store import config, lookups, open_database, uploads
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from shown import shown  # noqa: E402
 from test_mapping import _forms  # noqa: E402
+from test_mapping_fields import JOB_TITLE, ROLE_QUESTION, two_role_questions  # noqa: E402
 from test_platforms import ITEMS, PEOPLE, qualtrics  # noqa: E402
 
 
@@ -56,12 +57,66 @@ def _keys(at: AppTest, kind: str = "text_input") -> list[str]:
     return [w.key for w in getattr(at, kind) if w.key]
 
 
-def test_an_uncertain_mapping_points_to_the_mapping_above(open_app, empty_store):
-    at = _upload_page(open_app)
-    forms = _forms(reworded=True)
-    at = _run(at.file_uploader[0].set_value(("forms.csv", forms, "text/csv")))
+def _mapping_table(at: AppTest):
+    """The proposed mapping as the page shows it (the data editor's frame)."""
+    tables = [d.value for d in at.dataframe if "Maps to" in d.value.columns]
+    assert len(tables) == 1, [list(d.value.columns) for d in at.dataframe]
+    return tables[0]
 
-    assert any(shown(e.label).startswith("Column mapping of forms.csv") for e in at.expander)
-    message = shown(at.error[0].value)
-    assert "Open the column mapping above, correct it where needed and apply it." in message
-    assert "--mapping" not in message
+
+def _confirm(at: AppTest) -> AppTest:
+    return _run(at.button(key=next(k for k in _keys(at, "button") if "mapping_apply" in k)).click())
+
+
+def test_a_mapping_to_check_says_what_to_check_instead_of_an_error(open_app, empty_store):
+    at = _upload_page(open_app)
+    at = _run(at.file_uploader[0].set_value(("forms.csv", _forms(reworded=True), "text/csv")))
+
+    assert not at.error, [e.value for e in at.error]
+    note = shown(at.warning[0].value)
+    assert note.startswith("The columns of **forms.csv** were matched by their question text.")
+    assert "Check the 1 row marked ⚠ in the column mapping below" in note
+    assert "press 'Confirm this mapping'" in note
+    table = _mapping_table(at)
+    marked = table[table["Check"] != ""]
+    assert marked["Question text"].tolist() == [
+        ITEMS[0].statement.replace("clear purpose", "clear aim").rstrip(".")
+    ]
+    assert marked["Check"].iloc[0].startswith("⚠ similar, not identical, question text")
+    assert len(table) == 7 + len(ITEMS)  # every column, none cut
+
+    at = _confirm(at)
+    assert not at.error and not at.warning
+    assert shown(at.success[0].value).startswith(f"**forms.csv**: {len(PEOPLE)} respondents")
+    at = _run(at.button(key="confirm_import").click())
+    assert uploads.list_uploads(open_database(str(empty_store)))["n_rows"].tolist() == [4]
+
+
+def test_two_role_questions_are_both_shown_to_check(open_app, empty_store):
+    at = _upload_page(open_app)
+    at = _run(at.file_uploader[0].set_value(("roles.csv", two_role_questions(), "text/csv")))
+
+    assert not at.error, [e.value for e in at.error]
+    assert "Check the 2 rows marked ⚠" in shown(at.warning[0].value)
+    table = _mapping_table(at).set_index("Question text")
+    chosen, left_out = table.loc[ROLE_QUESTION], table.loc[JOB_TITLE]
+    assert chosen["Maps to"] == "role" and left_out["Maps to"] == "ignore"
+    assert "this one was chosen" in chosen["Check"]
+    assert f"which '{ROLE_QUESTION}' holds" in left_out["Check"]
+
+    at = _confirm(at)
+    at = _run(at.button(key="confirm_import").click())
+    roles = open_database(str(empty_store)).query_rows("SELECT DISTINCT role FROM answers")
+    assert {r for (r,) in roles} == {r for _, r in PEOPLE}
+
+
+def test_a_plain_template_is_not_called_question_text(open_app, empty_store, files):
+    rows = [["respondent_id", "agency name", "wave", "mission_1"], ["r1", "Police", "2025-Q1", 4]]
+    at = _upload_page(open_app)
+    at = _run(at.file_uploader[0].set_value(("t.csv", files.csv(rows), "text/csv")))
+
+    captions = [shown(c.value) for c in at.caption]
+    mapping = [c for c in captions if c.startswith("Each column was matched to the survey")]
+    assert mapping and "by their names (item ids" in mapping[0]
+    assert not any("question text" in c for c in captions)
+    assert not any("question text" in shown(w.value) for w in at.warning)

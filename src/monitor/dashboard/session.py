@@ -131,7 +131,7 @@ def hint(exc: MonitorError) -> str:
     if isinstance(exc, DatabaseUnreachableError):
         return "The address is MONITOR_DB, in the environment or the app's secrets."
     if isinstance(exc, UnconfirmedMappingError):
-        return "Open the column mapping above, correct it where needed and apply it."
+        return "Open the column mapping above, check the marked rows and confirm it."
     return ""
 
 

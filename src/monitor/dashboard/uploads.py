@@ -25,8 +25,13 @@ from monitor.dashboard.session import (
     show_error,
     store_at,
 )
-from monitor.dashboard.widgets import EXCEL, table
-from monitor.errors import MonitorError, PartnershipNeededError, ValidationError
+from monitor.dashboard.widgets import EXCEL, WRAPPING_ROW_HEIGHT, table
+from monitor.errors import (
+    MonitorError,
+    PartnershipNeededError,
+    UnconfirmedMappingError,
+    ValidationError,
+)
 from monitor.ingest import ImportResult, PreparedImport, prepare_survey, records
 from monitor.ingest import mapping as column_mapping
 from monitor.ingest.marked import marked_file
@@ -35,6 +40,7 @@ from monitor.names import close_name
 from monitor.store import config
 from monitor.template import template_bytes, template_preset
 from monitor.untrusted import markdown_text as md
+from monitor.wording import plural
 
 PREPARED = "prepared"  # first part of the session keys of checked files
 MAPPING = "mapping"  # session key ("mapping", file): the mapping chosen for a file
@@ -245,13 +251,22 @@ def _check_and_import(
     describe: Callable[[object], str],
     commit: Callable[[object], object],
     key: str,
+    review: Callable[[object, object], None] | None = None,
 ) -> None:
-    """Check each file (`check` gives the prepared file or the error) and show the result;
-    then one button imports every checked file (`commit`), keeping each summary to show."""
+    """Check each file (`check` gives the prepared file or the error) and show the result,
+    after `review` (the column mapping) where given; then one button imports every checked
+    file (`commit`), keeping each summary to show."""
     ready = []
     for uploaded in files or []:
         checked = check(uploaded)
         with st.container(border=True):
+            if review is not None:
+                review(uploaded, checked)
+            if isinstance(checked, UnconfirmedMappingError):
+                others = checked.others()  # the mapping waits: only other problems are red
+                if others is not None:
+                    show_rejection(uploaded.name, others, uploaded)
+                continue
             if isinstance(checked, Exception):
                 show_rejection(uploaded.name, checked, uploaded)
                 continue
@@ -293,12 +308,19 @@ def import_surveys(files, wave: str | None, partnership: str | None, who: str | 
         if chosen is not None:
             with st.spinner(f"Checking {md(uploaded.name)} with the chosen column mapping..."):
                 checked = prepare_mapped_upload(uploaded, wave, partnership, *chosen)
-        if getattr(checked, "proposal", None) is not None:
-            _mapping_step(uploaded, checked, who)
         return checked
 
+    def review(uploaded, checked) -> None:
+        if getattr(checked, "proposal", None) is not None:
+            _mapping_step(uploaded, checked, who)
+
     _check_and_import(
-        files, check, _survey_summary, lambda p: commit_upload(p, who), "confirm_import"
+        files,
+        check,
+        _survey_summary,
+        lambda p: commit_upload(p, who),
+        "confirm_import",
+        review,
     )
 
 
@@ -321,30 +343,55 @@ def import_records(files, kind: str, partnership: str | None, who: str | None) -
 # --- the column mapping of survey platform exports -----------------------------------------
 
 
+TO_CHECK_COLOUR = "background-color: #fff3cd"  # the rows to check, in a pale amber
+
+
+def _marked_rows(frame: pd.DataFrame):
+    """`frame` with the rows to check highlighted (Streamlit colours the fixed columns)."""
+    checked = frame["Check"] != ""
+    return frame.style.apply(
+        lambda row: [TO_CHECK_COLOUR if checked[row.name] else ""] * len(row), axis=1
+    )
+
+
 def mapping_editor(proposal, key: str) -> pd.DataFrame:
-    """The proposed mapping as an editable table: the evaluator corrects `maps_to`."""
+    """The proposed mapping as an editable table, every row shown with its whole question
+    text, the rows to check marked and highlighted; the evaluator corrects 'Maps to'.
+    Returns the chosen targets (column, maps_to)."""
     options = column_mapping.target_options(instrument())
-    return st.data_editor(
-        proposal.table,
+    frame = tables.mapping(proposal.table)
+    shown = list(frame.columns)
+    if (frame["Question text"] == frame["Column in the file"]).all():
+        shown.remove("Column in the file")  # the file's own names are its question texts
+    if (frame["Check"] == "").all():
+        shown.remove("Check")
+    edited = st.data_editor(
+        _marked_rows(frame),
         key=key,
         hide_index=True,
         width="stretch",
-        disabled=["column", "question", "how", "example"],
+        height="content",
+        row_height=WRAPPING_ROW_HEIGHT,
+        column_order=shown,
+        disabled=[c for c in frame.columns if c != "Maps to"],
         column_config={
-            "column": st.column_config.TextColumn("Column in the file"),
-            "question": st.column_config.TextColumn("Question text"),
-            "maps_to": st.column_config.SelectboxColumn(
-                "Maps to",
+            "Check": st.column_config.TextColumn(
+                width="medium", help="Why the row must be checked before the import."
+            ),
+            "Column in the file": st.column_config.TextColumn(width="medium"),
+            "Question text": st.column_config.TextColumn(width="large"),
+            "Maps to": st.column_config.SelectboxColumn(
                 options=options,
                 required=True,
                 help="A field (respondent_id, partner, role, wave...), an item id, 'date' "
                 "(completion date: gives the wave's quarter), 'comment' (free text, kept) "
                 "or 'ignore'.",
             ),
-            "how": st.column_config.TextColumn("How it was matched"),
-            "example": st.column_config.TextColumn("Example value"),
+            "How it was matched": st.column_config.TextColumn(width="medium"),
+            "Example value": st.column_config.TextColumn(width="small"),
         },
     )
+    return tables.mapping_choices(edited)
 
 
 def _save_mapping(name: str, mapping, who: str | None) -> bool:
@@ -374,21 +421,41 @@ def _use_saved_mapping(file_key: str) -> None:
         st.rerun()
 
 
+def _matched_by(proposal) -> str:
+    if proposal.by_question_text:
+        return "their question text"
+    return "their names (item ids such as mission_1, field names such as partner)"
+
+
+def _waiting_note(file_name: str, proposal) -> None:
+    """What to check before the mapping of `file_name` can be confirmed, in plain words."""
+    rows = plural(len(proposal.uncertain), "row")
+    st.warning(
+        f"The columns of **{md(file_name)}** were matched by {_matched_by(proposal)}. "
+        f"Check the {rows} marked ⚠ in the column mapping below (highlighted), correct "
+        "'Maps to' where needed, then press 'Confirm this mapping'. Nothing is stored "
+        "until you import the file.",
+        icon=":material/fact_check:",
+    )
+
+
 def _mapping_step(uploaded, checked, who: str | None) -> None:
-    """The proposed column mapping of a file: choose a saved one, or correct and apply
+    """The proposed column mapping of a file: choose a saved one, or correct and confirm
     (and optionally save) this one; the file is then checked again with it."""
     file_key, proposal = _file_key(uploaded), checked.proposal
     layout = getattr(checked, "layout", "")
-    needs_check = isinstance(checked, Exception) or proposal.needs_confirmation
+    waiting = isinstance(checked, UnconfirmedMappingError)
+    if waiting:
+        _waiting_note(uploaded.name, proposal)
     title = f"Column mapping of {md(uploaded.name)}: {md(layout)}"
-    with st.expander(title, expanded=needs_check):
+    with st.expander(title, expanded=isinstance(checked, Exception)):
         st.caption(
-            "The file's columns are named by question text, so each column was matched to "
-            "the survey. Check the 'Maps to' column, correct it where needed, then apply "
-            "the mapping. Save it under a name to map the next wave's export automatically."
+            f"Each column was matched to the survey by {_matched_by(proposal)}. Check the "
+            "'Maps to' column, correct it where needed, then confirm the mapping. Save it "
+            "under a name to map the next wave's export automatically."
         )
         _use_saved_mapping(file_key)
-        edited = mapping_editor(proposal, key=f"mapping_table_{file_key}")
+        chosen = mapping_editor(proposal, key=f"mapping_table_{file_key}")
         if proposal.mapping.scale_note:
             st.info(md(proposal.mapping.scale_note, None))
         save_as = st.text_input(
@@ -396,13 +463,24 @@ def _mapping_step(uploaded, checked, who: str | None) -> None:
             placeholder="e.g. Northside partnership survey (Qualtrics)",
             key=f"mapping_name_{file_key}",
         ).strip()
-        if st.button("Apply this mapping", key=f"mapping_apply_{file_key}"):
-            mapping = column_mapping.edited_mapping(proposal.mapping, edited)
-            if not save_as or _save_mapping(save_as, mapping, who):
-                st.session_state[(MAPPING, file_key)] = (mapping, "edited:" + mapping.to_json())
-                if save_as:
-                    flash(f"Column mapping saved as '{md(save_as)}'.")
-                st.rerun()
+        confirm = st.button(
+            "Confirm this mapping",
+            type="primary" if waiting else "secondary",
+            key=f"mapping_apply_{file_key}",
+        )
+        if confirm:
+            _confirm_mapping(file_key, proposal, chosen, save_as, who)
+
+
+def _confirm_mapping(file_key: str, proposal, chosen: pd.DataFrame, save_as: str, who) -> None:
+    """Check the file again with the mapping as reviewed (and save it under `save_as`)."""
+    mapping = run_safely(lambda: column_mapping.edited_mapping(proposal.mapping, chosen))
+    if mapping is None or save_as and not _save_mapping(save_as, mapping, who):
+        return
+    st.session_state[(MAPPING, file_key)] = (mapping, "edited:" + mapping.to_json())
+    if save_as:
+        flash(f"Column mapping saved as '{md(save_as)}'.")
+    st.rerun()
 
 
 # --- the inputs of the upload pages --------------------------------------------------------

@@ -303,13 +303,17 @@ def _stage(db, sheet, instrument, fields, items, wave, partnership, extra_codes=
     )
 
 
-def _confirm_problem(proposal: Proposal) -> Problem:
-    return Problem(
-        message="some columns were matched to items by similar (not identical) question text: "
-        + ", ".join(proposal.uncertain),
-        fix="Check the proposed column mapping, correct it where needed and confirm it",
-        row=1,
-    )
+def _confirm_problems(proposal: Proposal) -> list[Problem]:
+    """A problem per column of the proposed mapping that the evaluator must check."""
+    return [
+        Problem(
+            message=f"to check in the column mapping: {reason}",
+            fix="Check the proposed column mapping, correct it where needed and confirm it",
+            row=1,
+            column=column,
+        )
+        for column, reason in proposal.checks.items()
+    ]
 
 
 def _with_proposal(error: ValidationError, layout: Layout, proposal: Proposal | None):
@@ -414,12 +418,11 @@ def prepare_survey(
     if not reshaped:  # a plain table: its headers were typed, so may be mistyped
         problems += _unknown_header_problems(ignored, fields, items, instrument.item_ids)
     unconfirmed = proposal is not None and proposal.needs_confirmation and not confirmed
-    if unconfirmed:
-        problems.append(_confirm_problem(proposal))
-    if problems and (unconfirmed or not _can_stage(fields, items, wave)):
-        problems += sheet.problems
+    pending = _confirm_problems(proposal) if unconfirmed else []
+    if unconfirmed or problems and not _can_stage(fields, items, wave):
+        problems += pending + sheet.problems
         error = (
-            UnconfirmedMappingError(file_name, problems, proposal.uncertain)
+            UnconfirmedMappingError(file_name, problems, proposal.uncertain, pending=pending)
             if unconfirmed
             else ValidationError(file_name, problems)
         )

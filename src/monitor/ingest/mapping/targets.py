@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from monitor.errors import NotFoundError, Problem, ValidationError
+from monitor.errors import AmbiguousMappingError, NotFoundError, Problem, ValidationError
 from monitor.instrument import Instrument
 from monitor.store import Database, config
 
@@ -57,11 +57,25 @@ class ColumnMapping:
         return [h for h, t in self.targets.items() if t == target]
 
 
+SHARED = (DATE, COMMENT, IGNORE)  # targets any number of columns may have
+
+
 def edited_mapping(base: ColumnMapping, table: pd.DataFrame) -> ColumnMapping:
-    """`base` with the targets chosen in an edited mapping table (column, maps_to)."""
+    """`base` with the targets chosen in an edited mapping table (column, maps_to).
+
+    Raises AmbiguousMappingError when two columns map to the same field or item (one of
+    them would be left out)."""
     targets = dict(base.targets)
     for column, target in zip(table["column"], table["maps_to"], strict=True):
         targets[str(column)] = str(target or IGNORE)
+    doubled = {
+        target: columns
+        for target in dict.fromkeys(targets.values())
+        if target not in SHARED
+        and len(columns := [c for c, t in targets.items() if t == target]) > 1
+    }
+    if doubled:
+        raise AmbiguousMappingError(doubled)
     return ColumnMapping(targets, dict(base.answer_codes), base.scale_note, base.date_column)
 
 
