@@ -171,9 +171,11 @@ def test_a_choice_between_two_columns_waits_for_the_evaluator(db):
     assert error.uncertain == [JOB_TITLE, ROLE_QUESTION]  # in file order
     assert error.others() is None  # nothing else is wrong with the file
     assert "could hold role" in str(error)
-    how = error.proposal.table.set_index("column")["how"]
-    assert f"chosen for role over '{JOB_TITLE}'" in how[ROLE_QUESTION]
-    assert f"'{ROLE_QUESTION}' was chosen (its question names the role)" in how[JOB_TITLE]
+    checks = error.proposal.checks
+    assert checks[ROLE_QUESTION] == (
+        f"chosen for role over '{JOB_TITLE}': its question names the role"
+    )
+    assert checks[JOB_TITLE] == f"left out: could hold role, but '{ROLE_QUESTION}' was chosen"
     prepared = prepare_survey(db, io.BytesIO(data), name, partnership="Northside", confirmed=True)
     assert set(prepared.answers.to_pandas()["role"]) == set(ROLES)
 

@@ -101,8 +101,8 @@ def test_two_role_questions_are_both_shown_to_check(open_app, empty_store):
     table = _mapping_table(at).set_index("Question text")
     chosen, left_out = table.loc[ROLE_QUESTION], table.loc[JOB_TITLE]
     assert chosen["Maps to"] == "role" and left_out["Maps to"] == "ignore"
-    assert "this one was chosen" in chosen["Check"]
-    assert f"which '{ROLE_QUESTION}' holds" in left_out["Check"]
+    assert chosen["Check"].startswith(f"⚠ chosen for role over '{JOB_TITLE}'")
+    assert left_out["Check"].startswith("⚠ left out: could hold role")
 
     at = _confirm(at)
     at = _run(at.button(key="confirm_import").click())

@@ -376,19 +376,20 @@ def mapping_editor(proposal, key: str) -> pd.DataFrame:
         disabled=[c for c in frame.columns if c != "Maps to"],
         column_config={
             "Check": st.column_config.TextColumn(
-                width="medium", help="Why the row must be checked before the import."
+                width=170, help="Why the row must be checked before the import."
             ),
-            "Column in the file": st.column_config.TextColumn(width="medium"),
-            "Question text": st.column_config.TextColumn(width="large"),
+            "Column in the file": st.column_config.TextColumn(width=110),
+            "Question text": st.column_config.TextColumn(width=250),
             "Maps to": st.column_config.SelectboxColumn(
+                width=120,
                 options=options,
                 required=True,
                 help="A field (respondent_id, partner, role, wave...), an item id, 'date' "
                 "(completion date: gives the wave's quarter), 'comment' (free text, kept) "
                 "or 'ignore'.",
             ),
-            "How it was matched": st.column_config.TextColumn(width="medium"),
-            "Example value": st.column_config.TextColumn(width="small"),
+            "How it was matched": st.column_config.TextColumn(width=160),
+            "Example value": st.column_config.TextColumn(width=90),
         },
     )
     return tables.mapping_choices(edited)

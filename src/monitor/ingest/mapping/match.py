@@ -211,12 +211,9 @@ class _Proposer:
             ranked = sorted(rivals, key=lambda r: (r.rank, -r.pos), reverse=True)
             best, others = ranked[0], ranked[1:]
             names = ", ".join(f"'{r.column}'" for r in others)
-            why = _why(best, others[0], target)
-            best.how += f"; chosen for {target} over {names} ({why})"
-            _mark(best, f"{len(rivals)} columns could hold {target}: this one was chosen")
+            _mark(best, f"chosen for {target} over {names}: {_why(best, others[0], target)}")
             for row in others:
-                row.how += f" for {target}, but '{best.column}' was chosen ({why})"
-                _mark(row, f"could hold {target}, which '{best.column}' holds: left out")
+                _mark(row, f"left out: could hold {target}, but '{best.column}' was chosen")
                 row.target = IGNORE
 
 
