@@ -109,6 +109,16 @@ CASES = {
         {AGENCY: "partner", "Which organisation employs you?": "ignore", "Role": "role"},
         {AGENCY, "Which organisation employs you?"},
     ),
+    "a role question answered with codes is shown, not dropped": (
+        [(AGENCY, AGENCIES), ("What is your role?", ["1", "2", "2", "3"])],
+        {AGENCY: "partner", "What is your role?": "ignore"},
+        {"What is your role?"},
+    ),
+    "a statement about partners is no field": (
+        [(AGENCY, AGENCIES), ("Role", ROLES), ("Partners share data well", ["4", "2", "5", "3"])],
+        {AGENCY: "partner", "Role": "role", "Partners share data well": "ignore"},
+        set(),
+    ),
     "time in the role is not the role": (
         [(AGENCY, AGENCIES), ("Role", ROLES), ("How long have you been in your role?", EMPTY)],
         {AGENCY: "partner", "Role": "role", "How long have you been in your role?": "ignore"},

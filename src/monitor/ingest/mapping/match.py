@@ -46,6 +46,9 @@ FIELD_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # Questions about an amount or a duration (how long in the role...) are not the field.
 NOT_A_FIELD = re.compile(r"^(how (long|many|much|often)|since when|for how long)\b|\byears?\b")
 
+# A question asking for the respondent's own field ("your role", "which agency...").
+ASKS_YOURS = re.compile(r"\byour\b|^(which|what)\b")
+
 COLUMNS = ["column", "question", "maps_to", "how", "check", "example"]
 
 # How sure each way of matching is: a better match wins a field or item from a worse one.
@@ -185,7 +188,7 @@ class _Proposer:
         self.rows: list[_Row] = []
 
     def add(self, pos: int, question: str, target: str, how: str, level: int, score=1.0):
-        values = _sample(self.sheet.cells, pos, 20)
+        values = _sample(self.sheet.cells, pos)
         self.rows.append(
             _Row(
                 column=self.sheet.header[pos],
@@ -204,8 +207,11 @@ class _Proposer:
         """One column per field or item: the best one keeps it, the others are ignored;
         both sides are marked to check."""
         unique = self.item_ids | set(FIELDS)
-        for target in dict.fromkeys(r.target for r in self.rows if r.target in unique):
-            rivals = [r for r in self.rows if r.target == target]
+        groups: dict[str, list[_Row]] = {}
+        for row in self.rows:
+            if row.target in unique:
+                groups.setdefault(row.target, []).append(row)
+        for target, rivals in groups.items():
             if len(rivals) < 2:
                 continue
             ranked = sorted(rivals, key=lambda r: (r.rank, -r.pos), reverse=True)
@@ -324,6 +330,14 @@ def _match_text(proposer: _Proposer, pos: int, question: str) -> None:
         name, strict = found
         how = f"question wording ({'names' if strict else 'suggests'} the {name})"
         proposer.add(pos, question, name, how, WORDING if strict else LOOSE)
+    elif found and answers and ASKS_YOURS.search(_text_key(question or header)):
+        name = found[0]
+        proposer.add(pos, question, IGNORE, f"asks for the {name}; answers look like codes", OTHER)
+        _mark(
+            proposer.rows[-1],
+            f"asks for the {name}, but its answers are numbers or scale "
+            f"answers: map it to {name} if it holds the {name}",
+        )
     elif _looks_like_free_text(values, proposer.codes):
         proposer.add(pos, question, COMMENT, "free-text answers (kept as comments)", OTHER)
     else:
