@@ -214,6 +214,10 @@ class _Proposer:
         for target, rivals in groups.items():
             if len(rivals) < 2:
                 continue
+            if len({normalise_header(r.column) for r in rivals}) == 1:
+                for row in rivals[1:]:  # a repeated column name: refused as a header problem
+                    row.target, row.how = IGNORE, f"{row.how} (a repeated column name)"
+                continue
             ranked = sorted(rivals, key=lambda r: (r.rank, -r.pos), reverse=True)
             best, others = ranked[0], ranked[1:]
             names = ", ".join(f"'{r.column}'" for r in others)
