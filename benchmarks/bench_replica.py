@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=REPEATS, help="runs (3)")
     args = parser.parse_args(argv)
 
-    _, csv_path, _ = bench_import.survey_files(args.rows, args.out)
+    paths, _ = bench_import.survey_files(args.rows, args.out, ("csv",))
+    csv_path = paths["csv"]
     server = PostgresServer().start()
     load_before = os.getloadavg()[0]
     try:

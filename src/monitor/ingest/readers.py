@@ -181,13 +181,34 @@ def _has_text(record: str, delimiter: str) -> bool:
     return any(cell.strip() for cell in cells)
 
 
+def _blank_for_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A string column with its empty cells ("null") as "" (blank). When every null slot
+    already spans no characters, as readers write them, the validity bitmap is simply
+    dropped (no copy of the text); otherwise the nulls are filled."""
+    return pa.chunked_array([_chunk_blank_for_null(c) for c in column.chunks], pa.string())
+
+
+def _chunk_blank_for_null(chunk: pa.Array) -> pa.Array:
+    if chunk.null_count == 0:
+        return chunk
+    if chunk.type != pa.string():
+        return pc.fill_null(chunk.cast(pa.string()), "")
+    _, offsets, text = chunk.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
+    empty = np.diff(ends) == 0
+    nulls = ~np.asarray(chunk.is_valid())
+    if not empty[nulls].all():
+        return pc.fill_null(chunk, "")
+    return pa.StringArray.from_buffers(len(chunk), offsets, text, null_count=0, offset=chunk.offset)
+
+
 def _with_blank_rows(table: pa.Table, at: list[int]) -> pa.Table:
     """`table` with a row of blank cells at each 0-based position of `at`."""
     keep = np.ones(table.num_rows + len(at), dtype=bool)
     keep[at] = False
     indices = pa.array(np.cumsum(keep) - 1, mask=~keep)
     taken = table.take(indices)
-    return pa.table({n: pc.fill_null(taken[n], "") for n in table.column_names})
+    return pa.table({n: _blank_for_null(taken[n]) for n in table.column_names})
 
 
 def read_csv(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet:
@@ -261,7 +282,7 @@ def read_excel(data: bytes, file_name: str, limits: Limits | None = None) -> She
     ]
     names = [f"c{i}" for i in range(len(header))]
     cells = table.slice(1).rename_columns(names)
-    cells = pa.table({n: pa.compute.fill_null(cells[n], "") for n in names})
+    cells = pa.table({n: _blank_for_null(cells[n]) for n in names})
     return Sheet(header=header, cells=cells, sheet_name=sheet_name)
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -234,15 +235,17 @@ def _raw_table(sheet: Sheet, positions: dict[str, int], prefilled: list[str]) ->
     the pre-filled columns (`prefilled` headers) hold anything."""
     columns = {name: sheet.cells.column(pos) for name, pos in positions.items()}
     start = sheet.first_data_row
-    columns[ROW_COLUMN] = pa.array(range(start, start + sheet.cells.num_rows), pa.int64())
+    columns[ROW_COLUMN] = pa.array(np.arange(start, start + sheet.cells.num_rows, dtype=np.int64))
     table = pa.table(columns)
     own = [name for name in positions if name not in prefilled]
     if not prefilled or not own or table.num_rows == 0:
         return table
-    filled = [pc.not_equal(pc.utf8_trim_whitespace(table[name]), "") for name in own]
-    keep = filled[0]
-    for mask in filled[1:]:
-        keep = pc.or_(keep, mask)
+    keep = None
+    for name in own:  # until every row is known to hold something (often the first column)
+        filled = pc.not_equal(pc.utf8_trim_whitespace(table[name]), "")
+        keep = filled if keep is None else pc.or_(keep, filled)
+        if keep.null_count == 0 and pc.all(keep).as_py():
+            return table
     return table.filter(keep)
 
 
