@@ -390,6 +390,9 @@ def test_upload_check_import_and_refuse_a_second_copy(open_app, empty_store, sam
     assert not upload_buttons(at)  # the picker starts empty again, so nothing to confirm
     assert at.dataframe[0].value["File"].tolist() == [name]
     assert stored_uploads(empty_store)["file_name"].tolist() == [name]
+    # The typed partnership is stored now: it is chosen as a stored one, not typed again.
+    assert at.selectbox(key="upload_partnership").value == "Riverside CSP"
+    assert "upload_partnership_new" not in [t.key for t in at.text_input]
 
     at.switch_page("pages/overview.py").run()
     no_exception(at)

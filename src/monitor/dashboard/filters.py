@@ -26,6 +26,7 @@ FILTER_KEYS = (KEY_PARTNERSHIP, KEY_WAVE, KEY_FROM, KEY_PARTNERS, KEY_WEIGHTING)
 LAST_VIEW = "_last_view"  # session: the view the page's filters selected in this run
 REMEMBERED = "_filters"  # session: the last value of each shared filter, by key
 ON_PAGE = "_filters_page"  # session: the page drawn in the last run
+SHOWN_PARTNERSHIP = "_filters_partnership"  # session: the partnership of the last run
 
 FITS_IN_SIDEBAR = 28  # characters of a partnership name the sidebar's drop-down shows
 
@@ -52,14 +53,35 @@ def _remember(key: str, value: object) -> object:
     return value
 
 
+def _forget_choices_of_another(partnership: str) -> None:
+    """When the user switches partnership, its waves and agencies are not the other's:
+    forget the wave, range and partners chosen for the one before, so the new one opens
+    on its latest wave with all its partners."""
+    before = st.session_state.get(SHOWN_PARTNERSHIP)
+    st.session_state[SHOWN_PARTNERSHIP] = partnership
+    if before is None or before == partnership:
+        return
+    remembered = st.session_state.get(REMEMBERED, {})
+    for key in (KEY_WAVE, KEY_FROM, KEY_PARTNERS):
+        st.session_state.pop(key, None)
+        remembered.pop(key, None)
+        if key in st.query_params:
+            del st.query_params[key]
+
+
 def _pick_partnership(options: list[str]) -> str | None:
     if len(options) == 1:
         st.sidebar.markdown(f"**Partnership**  \n{md(options[0])}")
-        return options[0]
-    chosen = st.sidebar.selectbox("Partnership", options, key=KEY_PARTNERSHIP, bind="query-params")
-    if len(chosen) > FITS_IN_SIDEBAR:  # the drop-down cuts it: the whole name, as plain text
-        st.sidebar.text(chosen)
-    return _remember(KEY_PARTNERSHIP, chosen)
+        chosen = options[0]
+    else:
+        chosen = st.sidebar.selectbox(
+            "Partnership", options, key=KEY_PARTNERSHIP, bind="query-params"
+        )
+        if len(chosen) > FITS_IN_SIDEBAR:  # the drop-down cuts it: the whole name, as text
+            st.sidebar.text(chosen)
+        _remember(KEY_PARTNERSHIP, chosen)
+    _forget_choices_of_another(chosen)
+    return chosen
 
 
 def _pick_waves(partnership: str, wave_range: bool) -> tuple[str | None, str | None]:
