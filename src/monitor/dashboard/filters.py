@@ -26,7 +26,7 @@ FILTER_KEYS = (KEY_PARTNERSHIP, KEY_WAVE, KEY_FROM, KEY_PARTNERS, KEY_WEIGHTING)
 LAST_VIEW = "_last_view"  # session: the view the page's filters selected in this run
 REMEMBERED = "_filters"  # session: the last value of each shared filter, by key
 ON_PAGE = "_filters_page"  # session: the page drawn in the last run
-SHOWN_PARTNERSHIP = "_filters_partnership"  # session: the partnership of the last run
+SHOWN_PARTNERSHIP = "_filters_partnership"  # session: the partnership of the last view
 
 FITS_IN_SIDEBAR = 28  # characters of a partnership name the sidebar's drop-down shows
 
@@ -53,20 +53,11 @@ def _remember(key: str, value: object) -> object:
     return value
 
 
-def _forget_choices_of_another(partnership: str) -> None:
-    """When the user switches partnership, its waves and agencies are not the other's:
-    forget the wave, range and partners chosen for the one before, so the new one opens
-    on its latest wave with all its partners."""
+def _switched(partnership: str) -> bool:
+    """Whether the user switched to `partnership` since the last page with the filters."""
     before = st.session_state.get(SHOWN_PARTNERSHIP)
     st.session_state[SHOWN_PARTNERSHIP] = partnership
-    if before is None or before == partnership:
-        return
-    remembered = st.session_state.get(REMEMBERED, {})
-    for key in (KEY_WAVE, KEY_FROM, KEY_PARTNERS):
-        st.session_state.pop(key, None)
-        remembered.pop(key, None)
-        if key in st.query_params:
-            del st.query_params[key]
+    return before is not None and before != partnership
 
 
 def _pick_partnership(options: list[str]) -> str | None:
@@ -80,13 +71,19 @@ def _pick_partnership(options: list[str]) -> str | None:
         if len(chosen) > FITS_IN_SIDEBAR:  # the drop-down cuts it: the whole name, as text
             st.sidebar.text(chosen)
         _remember(KEY_PARTNERSHIP, chosen)
-    _forget_choices_of_another(chosen)
     return chosen
 
 
-def _pick_waves(partnership: str, wave_range: bool) -> tuple[str | None, str | None]:
-    """The sidebar's wave (or range of waves): (from, to)."""
+def _pick_waves(
+    partnership: str, wave_range: bool, switched: bool
+) -> tuple[str | None, str | None]:
+    """The sidebar's wave (or range of waves): (from, to). A partnership the user just
+    switched to opens on its latest wave, unless an earlier wave was chosen that it
+    has too."""
     options = waves(partnership)
+    latest_before = st.session_state.get(REMEMBERED, {}).get(KEY_WAVE) is None
+    if switched and options and (latest_before or st.session_state.get(KEY_WAVE) not in options):
+        st.session_state[KEY_WAVE] = options[-1]
     wave_from = None
     if wave_range and len(options) > 1:
         wave_from = st.sidebar.selectbox(
@@ -112,8 +109,12 @@ def filters(*, wave_range: bool = False) -> View | None:
     if not options:
         return None
     partnership = _pick_partnership(options)
-    wave_from, wave = _pick_waves(partnership, wave_range)
+    switched = _switched(partnership)
+    wave_from, wave = _pick_waves(partnership, wave_range, switched)
     agencies = partner_names(partnership)
+    if switched:  # keep the agencies chosen that this partnership has too
+        kept = [a for a in st.session_state.get(KEY_PARTNERS) or [] if a in agencies]
+        st.session_state[KEY_PARTNERS] = kept
     chosen = st.sidebar.multiselect(
         "Partners",
         agencies,
