@@ -108,3 +108,29 @@ def test_the_pdf_report_holds_hostile_names_as_text(db):
 )
 def test_file_stems_hold_only_words(text, stem):
     assert file_stem(text) == stem
+
+
+def test_the_pdf_report_of_the_hostile_store_links_nowhere(tmp_path):
+    import io
+
+    from hostile_corpus import PARTNERSHIP, hostile_store
+    from pypdf import PdfReader
+
+    from monitor import report
+    from monitor.store import close_all, open_database
+
+    hostile_store(tmp_path / "hostile.duckdb")
+    try:
+        db = open_database(tmp_path / "hostile.duckdb")
+        pdf = report.pdf_report(db, PARTNERSHIP, min_group_size=1, charts_as_images=False)
+    finally:
+        close_all()
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            assert "/URI" not in action and "/JS" not in action
+    for marker in (b"/URI", b"/JavaScript", b"/Launch"):
+        assert marker not in pdf
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert f"{PARTNERSHIP} - wave 2025-Q1" in text  # the Markdown link, as written

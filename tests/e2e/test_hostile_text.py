@@ -6,6 +6,7 @@ formula made from them exists in the page."""
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 from test_browser import expect_no_exception, main, open_app
 
 from monitor.dashboard.frame import PAGES
@@ -83,6 +85,11 @@ def test_comments_are_shown_as_written(new_page, hostile_url):
     page = new_page()
     open_app(page, f"{hostile_url}/comments?{urlencode({'partnership': PARTNERSHIP})}")
     expect_nothing_made_from_the_corpus(page)
+    groups = main(page).locator("[data-testid=stExpander] summary")
+    expect(groups.first).to_be_visible()
+    for group in groups.all():  # open every group of comments, as a reader would
+        group.click()
+    expect_nothing_made_from_the_corpus(page)
     for comment in CORPUS:
         if len(comment) > 200 or "\u202e" in comment or "\n" in comment:
             continue  # checked below, as shown
@@ -106,3 +113,20 @@ def test_the_upload_page_lists_hostile_file_names_as_text(new_page, hostile_url)
     assert "<img src=x onerror=alert(1)>.csv" in labels
     assert "[x](http://evil.example).csv" in labels
     expect_nothing_made_from_the_corpus(page)
+
+
+def test_the_board_report_of_the_hostile_store_links_nowhere(new_page, hostile_url):
+    page = new_page()
+    open_app(page, f"{hostile_url}/?{urlencode({'partnership': PARTNERSHIP})}")
+    page.locator("[data-testid=stSidebar]").get_by_text("Report for the board").click()
+    with page.expect_download(timeout=180_000) as download:
+        page.get_by_role("button", name=re.compile("Download the PDF report")).click()
+    name = download.value.suggested_filename
+    assert name == "click-here-to-confirm-your-password-https-evil-example-login-2025-q1-report.pdf"
+    pdf = download.value.path().read_bytes()
+    reader = PdfReader(io.BytesIO(pdf))
+    for marker in (b"/URI", b"/JavaScript", b"/Launch"):
+        assert marker not in pdf
+    assert all(not p.get("/Annots") for p in reader.pages)
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    assert f"{PARTNERSHIP} - wave 2025-Q1" in text
