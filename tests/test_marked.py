@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import openpyxl
@@ -56,3 +57,23 @@ def test_bad_cells_are_filled_and_commented(data, name):
     assert [c.value for c in ws[1]] == ROWS[0]
     assert [c.value for c in ws[2]] == ["R1", "Police", "2025-Q1", 3.5, 4]
     assert ws["B3"].value is None  # a blank stays blank
+
+
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    from monitor.template import Preset, template_bytes
+
+    rows = [["respondent_id", "partner", "wave", "trust_1"], ["R1", FORMULA, "2025-Q1", "9"]]
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    data = out.getvalue().encode()
+    problems = [Problem("number outside the answer scale", "Use 1 to 5", row=2, column="trust_1")]
+    ws = openpyxl.load_workbook(io.BytesIO(marked_file(data, "f.csv", problems))).active
+    assert (ws["B2"].value, ws["B2"].data_type) == (FORMULA, "s")
+
+    preset = Preset(FORMULA, ["+cmd|' /C calc'!A0", "Police"], "2025-Q2")
+    book = openpyxl.load_workbook(io.BytesIO(template_bytes(preset=preset)))
+    assert (book["Responses"]["A2"].value, book["Responses"]["A2"].data_type) == (FORMULA, "s")
+    assert book["Lists"]["B1"].data_type == "s"

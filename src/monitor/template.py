@@ -71,6 +71,14 @@ def template_preset(db: Database, partnership: str) -> Preset:
     return Preset(partnership, lookups.partners(db, partnership), wave)
 
 
+def write_value(ws: Worksheet, row: int, column: int, value: object) -> None:
+    """Put `value` in a cell as data: text stays text even when it starts like a formula
+    ("=HYPERLINK(...)"), so a name or answer from a file never runs in a spreadsheet."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+
+
 def _id_columns(preset: Preset | None) -> tuple[str, ...]:
     return preset.id_columns if preset else ID_COLUMNS
 
@@ -189,7 +197,7 @@ def _prefill(ws: Worksheet, preset: Preset) -> None:
         if value:
             pos = columns.index(name) + 1
             for row in range(2, ANSWER_ROWS + 2):
-                ws.cell(row=row, column=pos, value=value)
+                write_value(ws, row, pos, value)
 
 
 def _add_validations(ws: Worksheet, instrument: Instrument, preset: Preset | None) -> None:
@@ -357,7 +365,7 @@ def _write_lists(ws: Worksheet, instrument: Instrument, preset: Preset | None) -
     for row, choice in enumerate(answer_choices(instrument), start=1):
         ws.cell(row=row, column=1, value=choice)
     for row, partner in enumerate(preset.partners if preset else [], start=1):
-        ws.cell(row=row, column=2, value=partner)
+        write_value(ws, row, 2, partner)
     ws.sheet_state = "hidden"
 
 

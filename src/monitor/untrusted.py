@@ -18,6 +18,12 @@ BIDI_CONTROLS = dict.fromkeys(
 )
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _LINE_BREAKS = re.compile(r"[\r\n\t\v\f\u0085\u2028\u2029]+")
+# GitHub-flavoured Markdown (Streamlit's) turns bare addresses into links after the
+# escapes are read: `scheme://...`, `www.` and e-mail addresses. An invisible word joiner
+# inside each (after the colon, before the dot of `www.`, before the `@`) keeps them from
+# being recognised.
+WORD_JOINER = "\u2060"
+_BARE_ADDRESS = re.compile(r"(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)", re.IGNORECASE)
 MAX_SHOWN = 200  # characters of one value inside formatted text
 
 
@@ -35,9 +41,18 @@ def markdown_text(text: object, max_length: int | None = MAX_SHOWN, lines: bool 
 
     CommonMark lets any ASCII punctuation be escaped with a backslash, so every one is:
     links, images, emphasis, headings, HTML tags and entities, `$` math, `:emoji:` codes
-    and `:red[...]` directives all stay literal. With `lines`, the text's own line breaks
-    are kept (as Markdown hard breaks); otherwise it is one line."""
+    and `:red[...]` directives all stay literal; bare web and e-mail addresses are not
+    made into links. With `lines`, the text's own line breaks are kept (as Markdown hard
+    breaks); otherwise it is one line."""
     if lines:
         parts = str(text).splitlines() or [""]
         return "  \n".join(markdown_text(part, max_length) for part in parts)
-    return _PUNCTUATION.sub(r"\\\1", plain(text, max_length))
+    linkless = _BARE_ADDRESS.sub(WORD_JOINER, plain(text, max_length))
+    return _PUNCTUATION.sub(r"\\\1", linkless)
+
+
+def file_stem(text: object, max_length: int = 60) -> str:
+    """`text` as part of a file name: lower-case letters and digits joined by hyphens,
+    nothing a file system or browser would read as a folder, drive or device."""
+    words = "".join(c if c.isalnum() else " " for c in str(text).lower()).split()
+    return "-".join(words)[:max_length].strip("-")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 import sys
 from pathlib import Path
 
@@ -11,15 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from hostile_corpus import HOSTILE  # noqa: E402
+from hostile_corpus import PARTNERSHIP, hostile_store  # noqa: E402
 from test_fail_closed import APP, MONITOR_PAGES, TIMEOUT, WRITE_PAGES, protos  # noqa: E402
-from test_platforms import ms_forms  # noqa: E402
 
-from monitor.ingest import import_survey  # noqa: E402
-from monitor.store import close_all, open_database  # noqa: E402
-
-PARTNERSHIP = HOSTILE[0]
-PARTNERS = HOSTILE[1:8]
 # Raw pieces that would act if placed inside Markdown (escaped, they carry backslashes).
 ACTIVE = [
     "[Click here to confirm your password](",
@@ -28,22 +21,9 @@ ACTIVE = [
     "<a href",
     "# HEADING",
 ]
+# A bare address is made a link from the text left after the escapes are read.
+BARE_ADDRESS = "://evil.example"
 AS_TEXT = {"Text", "Code", "Arrow", "ArrowNamedDataSet"}  # elements that never read Markdown
-
-
-def hostile_store(path: Path) -> None:
-    db = open_database(path)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"])
-    for n in range(42):
-        writer.writerow([f"R{n}", PARTNERS[n % len(PARTNERS)], "2025-Q1", 1 + n % 5, 4, 3])
-    data = out.getvalue().encode()
-    import_survey(db, io.BytesIO(data), f"{HOSTILE[2]}.csv", partnership=PARTNERSHIP)
-    comment = b"Meetings run over and minutes arrive late, caf\xe9 notes are lost."
-    forms = ms_forms().replace(comment, PARTNERSHIP.encode())
-    import_survey(db, io.BytesIO(forms), "forms.csv", partnership=PARTNERSHIP)
-    close_all()
 
 
 def formatted_fields(at: AppTest) -> list[tuple[str, str]]:
@@ -60,6 +40,15 @@ def formatted_fields(at: AppTest) -> list[tuple[str, str]]:
     return found
 
 
+def raw(piece: str, markdown: str) -> bool:
+    """`piece` is in `markdown` with its first character not escaped."""
+    return re.search(r"(?<!\\)" + re.escape(piece), markdown) is not None
+
+
+def unescaped(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 @pytest.mark.parametrize("page", MONITOR_PAGES + WRITE_PAGES + ["pages/settings.py"])
 def test_every_page_shows_hostile_text_as_text(empty_store, monkeypatch, page):
     monkeypatch.setenv("MONITOR_COMMENT_MIN_GROUP_SIZE", "1")
@@ -69,7 +58,9 @@ def test_every_page_shows_hostile_text_as_text(empty_store, monkeypatch, page):
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
-    acting = [(k, v[:120]) for k, v in formatted_fields(at) for a in ACTIVE if a in v]
+    acting = [(k, v[:120]) for k, v in formatted_fields(at) for a in ACTIVE if raw(a, v)]
+    acting += [(k, v[:120]) for k, v in formatted_fields(at) if BARE_ADDRESS in unescaped(v)]
     assert not acting, acting
     if page == "pages/comments.py":
+        at.selectbox(key="partnership").set_value(PARTNERSHIP).run()  # it has the comments
         assert PARTNERSHIP in [t.value for t in at.text]  # the comment, as written

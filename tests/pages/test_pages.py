@@ -390,6 +390,9 @@ def test_upload_check_import_and_refuse_a_second_copy(open_app, empty_store, sam
     assert not upload_buttons(at)  # the picker starts empty again, so nothing to confirm
     assert at.dataframe[0].value["File"].tolist() == [name]
     assert stored_uploads(empty_store)["file_name"].tolist() == [name]
+    # The typed partnership is stored now: it is chosen as a stored one, not typed again.
+    assert at.selectbox(key="upload_partnership").value == "Riverside CSP"
+    assert "upload_partnership_new" not in [t.key for t in at.text_input]
 
     at.switch_page("pages/overview.py").run()
     no_exception(at)
@@ -527,3 +530,30 @@ def test_data_page_shows_the_table_and_two_downloads(open_app):
     assert len(table) == sum(SAMPLE_RESPONDENTS.values())
     assert {"respondent_id", "partner", "wave", "trust_1", "power_3"} <= set(table.columns)
     assert f"{len(table)} responses" in joined(at.caption)
+
+
+# --- the sidebar filters ------------------------------------------------------------------
+
+
+def test_switching_partnership_opens_its_latest_wave(open_app, empty_store, sample_csv):
+    """Both partnerships have a 2025-Q1; the second also a 2025-Q2. The first is shown on
+    its latest wave, so the second opens on its own latest one, not the first's."""
+    import io
+
+    from monitor.ingest import import_survey
+    from monitor.store import close_all
+
+    _, q2 = sample_csv
+    q1 = q2.replace(b"2025-Q2", b"2025-Q1")
+    db = open_database(empty_store)
+    import_survey(db, io.BytesIO(q1), "alpha.csv", partnership="Alpha")
+    import_survey(db, io.BytesIO(q1 + b"\n"), "beta-q1.csv", partnership="Beta")
+    import_survey(db, io.BytesIO(q2), "beta-q2.csv", partnership="Beta")
+    close_all()
+
+    at = open_app("pages/overview.py")
+    assert at.selectbox(key="partnership").value == "Alpha"
+    assert at.selectbox(key="wave").value == "2025-Q1"
+    no_exception(at.selectbox(key="partnership").set_value("Beta").run())
+    assert at.selectbox(key="wave").value == "2025-Q2"
+    assert "Beta · wave 2025-Q2" in joined(at.caption)

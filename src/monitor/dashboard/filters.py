@@ -26,6 +26,7 @@ FILTER_KEYS = (KEY_PARTNERSHIP, KEY_WAVE, KEY_FROM, KEY_PARTNERS, KEY_WEIGHTING)
 LAST_VIEW = "_last_view"  # session: the view the page's filters selected in this run
 REMEMBERED = "_filters"  # session: the last value of each shared filter, by key
 ON_PAGE = "_filters_page"  # session: the page drawn in the last run
+SHOWN_PARTNERSHIP = "_filters_partnership"  # session: the partnership of the last view
 
 FITS_IN_SIDEBAR = 28  # characters of a partnership name the sidebar's drop-down shows
 
@@ -52,19 +53,37 @@ def _remember(key: str, value: object) -> object:
     return value
 
 
+def _switched(partnership: str) -> bool:
+    """Whether the user switched to `partnership` since the last page with the filters."""
+    before = st.session_state.get(SHOWN_PARTNERSHIP)
+    st.session_state[SHOWN_PARTNERSHIP] = partnership
+    return before is not None and before != partnership
+
+
 def _pick_partnership(options: list[str]) -> str | None:
     if len(options) == 1:
         st.sidebar.markdown(f"**Partnership**  \n{md(options[0])}")
-        return options[0]
-    chosen = st.sidebar.selectbox("Partnership", options, key=KEY_PARTNERSHIP, bind="query-params")
-    if len(chosen) > FITS_IN_SIDEBAR:  # the drop-down cuts it: the whole name, as plain text
-        st.sidebar.text(chosen)
-    return _remember(KEY_PARTNERSHIP, chosen)
+        chosen = options[0]
+    else:
+        chosen = st.sidebar.selectbox(
+            "Partnership", options, key=KEY_PARTNERSHIP, bind="query-params"
+        )
+        if len(chosen) > FITS_IN_SIDEBAR:  # the drop-down cuts it: the whole name, as text
+            st.sidebar.text(chosen)
+        _remember(KEY_PARTNERSHIP, chosen)
+    return chosen
 
 
-def _pick_waves(partnership: str, wave_range: bool) -> tuple[str | None, str | None]:
-    """The sidebar's wave (or range of waves): (from, to)."""
+def _pick_waves(
+    partnership: str, wave_range: bool, switched: bool
+) -> tuple[str | None, str | None]:
+    """The sidebar's wave (or range of waves): (from, to). A partnership the user just
+    switched to opens on its latest wave, unless an earlier wave was chosen that it
+    has too."""
     options = waves(partnership)
+    latest_before = st.session_state.get(REMEMBERED, {}).get(KEY_WAVE) is None
+    if switched and options and (latest_before or st.session_state.get(KEY_WAVE) not in options):
+        st.session_state[KEY_WAVE] = options[-1]
     wave_from = None
     if wave_range and len(options) > 1:
         wave_from = st.sidebar.selectbox(
@@ -90,8 +109,12 @@ def filters(*, wave_range: bool = False) -> View | None:
     if not options:
         return None
     partnership = _pick_partnership(options)
-    wave_from, wave = _pick_waves(partnership, wave_range)
+    switched = _switched(partnership)
+    wave_from, wave = _pick_waves(partnership, wave_range, switched)
     agencies = partner_names(partnership)
+    if switched:  # keep the agencies chosen that this partnership has too
+        kept = [a for a in st.session_state.get(KEY_PARTNERS) or [] if a in agencies]
+        st.session_state[KEY_PARTNERS] = kept
     chosen = st.sidebar.multiselect(
         "Partners",
         agencies,

@@ -39,6 +39,7 @@ from monitor.ingest.survey import adds_note
 from monitor.names import close_name
 from monitor.store import config
 from monitor.template import template_bytes, template_preset
+from monitor.untrusted import file_stem
 from monitor.untrusted import markdown_text as md
 from monitor.wording import plural
 
@@ -489,11 +490,6 @@ def _confirm_mapping(file_key: str, proposal, chosen: pd.DataFrame, save_as: str
 NEW_PARTNERSHIP = "A new partnership (type its name)"
 
 
-def _plain(text: str) -> str:
-    """`text` shown literally inside a Markdown message (names are data, not formatting)."""
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$:" else c for c in text)
-
-
 def _new_partnership(key: str, stored: list[str]) -> str | None:
     """A typed new partnership name; one close to a stored name must be confirmed as new."""
     typed = " ".join(
@@ -509,7 +505,7 @@ def _new_partnership(key: str, stored: list[str]) -> str | None:
     if close is None:
         return typed
     st.warning(
-        f"'{_plain(typed)}' is very like the stored partnership '{_plain(close)}'. Choose "
+        f"'{md(typed)}' is very like the stored partnership '{md(close)}'. Choose "
         "that one above if it is meant; a different spelling starts a separate partnership."
     )
     confirmed = st.checkbox(
@@ -522,6 +518,9 @@ def partnership_choice(key: str) -> str | None:
     """The partnership the page works for: a stored one (preselected only when it is the
     only one) or an explicitly typed new one; None until the choice is made."""
     stored = visible(partnerships())
+    typed = " ".join(str(st.session_state.get(f"{key}_new") or "").split())
+    if st.session_state.get(key) == NEW_PARTNERSHIP and typed in stored:
+        st.session_state[key] = typed  # imported: the new partnership is a stored one now
     choice = st.selectbox(
         "Partnership",
         [*stored, NEW_PARTNERSHIP],
@@ -534,10 +533,6 @@ def partnership_choice(key: str) -> str | None:
     if choice == NEW_PARTNERSHIP:
         return _new_partnership(key, stored)
     return choice
-
-
-def _file_stem(name: str) -> str:
-    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())[:60]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -553,13 +548,13 @@ def partnership_template_download(partnership: str | None) -> None:
     preset = template_preset(store_at(db_path()), partnership)
     details = (
         [f"its {len(preset.partners)} agencies in the partner drop-down"] * bool(preset.partners)
-        + [f"wave {_plain(preset.wave or '')} filled in"] * bool(preset.wave)
+        + [f"wave {md(preset.wave or '')} filled in"] * bool(preset.wave)
         + ["an Invited sheet for the people each agency invited"] * bool(preset.partners)
     )
     st.download_button(
         "Download the Excel template for this partnership",
         _partnership_template(db_path(), partnership),
-        file_name=f"survey-template-{_file_stem(partnership)}.xlsx",
+        file_name=f"survey-template-{file_stem(partnership)}.xlsx",
         mime=EXCEL,
         icon=":material/download:",
         key="partnership_template",

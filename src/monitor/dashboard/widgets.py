@@ -16,6 +16,7 @@ from monitor.dashboard.session import db_path, instrument, settings, store_at
 from monitor.scorecard import View
 from monitor.settings import Settings
 from monitor.template import records_template_bytes, template_bytes
+from monitor.untrusted import file_stem
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -131,7 +132,7 @@ def report_downloads() -> None:
     if view is None or not view.partnership or not view.wave:
         return
     path, current = db_path(), settings()
-    name = f"{view.partnership} {view.wave}".replace(" ", "-").lower()
+    name = f"{file_stem(view.partnership)}-{file_stem(view.wave, 20)}".lstrip("-")
     with st.sidebar.expander("Report for the board", icon=":material/print:"):
         st.download_button(
             "Download the PDF report",

@@ -13,7 +13,7 @@ from openpyxl.styles import PatternFill
 from monitor.errors import Problem
 from monitor.ingest.readers import Sheet, read_sheet
 from monitor.ingest.safety import Limits
-from monitor.template import workbook_bytes
+from monitor.template import workbook_bytes, write_value
 
 _BAD = PatternFill("solid", fgColor="FFC7CE")
 _AUTHOR = "Partnership Monitor"
@@ -44,12 +44,12 @@ def marked_workbook(sheet: Sheet, problems: list[Problem]) -> Workbook:
     ws = wb.active
     ws.title = sheet.sheet_name or "Responses"
     for pos, name in enumerate(sheet.header, start=1):
-        ws.cell(row=1, column=pos, value=name)
+        write_value(ws, 1, pos, name)
     rows = zip(*(c.to_pylist() for c in sheet.cells.columns), strict=True)
     for offset, values in enumerate(rows):
         for pos, value in enumerate(values, start=1):
             if value not in (None, ""):
-                ws.cell(row=sheet.first_data_row + offset, column=pos, value=_value(value))
+                write_value(ws, sheet.first_data_row + offset, pos, _value(value))
     notes: dict[tuple[int, int], list[str]] = defaultdict(list)
     for problem in problems:
         where = _cell_of(problem, sheet)
