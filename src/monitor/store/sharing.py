@@ -23,6 +23,7 @@ An in-memory database (tests, a replica's copy) has one connection for its whole
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -35,6 +36,7 @@ import duckdb
 
 from monitor.errors import DatabaseOpenError, NotADatabaseError, StoreBusyError, StoreError
 
+log = logging.getLogger(__name__)
 WAIT_ENV = "MONITOR_DB_WAIT"
 DEFAULT_WAIT_SECONDS = 30.0
 LINGER_SECONDS = 5.0  # an idle read-only connection is closed after this long
@@ -230,9 +232,11 @@ class SharedFile:
         me = threading.get_ident()
         if self._writer == me or getattr(self._mine, "depth", 0):
             raise RuntimeError("A write cannot start inside a read or write of the same thread.")
-        deadline = time.monotonic() + wait_seconds()
+        started = time.monotonic()
+        deadline = started + wait_seconds()
         with self._announced():
             self._take_turn(me, deadline)
+            log.debug("%s: a write waited %.3f s for its turn", self.path, time.monotonic() - started)
             try:
                 with self._cursor() as cur:
                     yield cur
