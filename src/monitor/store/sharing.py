@@ -236,7 +236,8 @@ class SharedFile:
         deadline = started + wait_seconds()
         with self._announced():
             self._take_turn(me, deadline)
-            log.debug("%s: a write waited %.3f s for its turn", self.path, time.monotonic() - started)
+            waited = time.monotonic() - started
+            log.debug("%s: a write waited %.3f s for its turn", self.path, waited)
             try:
                 with self._cursor() as cur:
                     yield cur
