@@ -243,7 +243,7 @@ class SharedFile:
                     yield cur
             finally:
                 with self._cond:
-                    self._close()  # makes the checkpoint: the file holds the write
+                    self._close_soon()  # makes the checkpoint: the file holds the write
                     self._writer = None
                     self._cond.notify_all()
 
@@ -254,7 +254,8 @@ class SharedFile:
             try:
                 while self._readers or self._writer is not None or self._opening:
                     self._wait(deadline, writing=True)
-                self._close()
+                while not self._close():
+                    self._wait(deadline, writing=True)
                 self._writer = me
             finally:
                 self._writers_waiting -= 1
@@ -327,8 +328,7 @@ class SharedFile:
             while self._con is con and con is not None:
                 idle = self._readers == 0 and not self._opening
                 expired = time.monotonic() - self._idle_since >= LINGER_SECONDS
-                if idle and (expired or self._yielding()):
-                    self._close()
+                if idle and (expired or self._yielding()) and self._close():
                     self._cond.notify_all()
                     return
                 self._cond.wait(POLL_SECONDS)
@@ -339,15 +339,26 @@ class SharedFile:
             raise StoreBusyError(self.path, wait_seconds(), None, writing)
         self._cond.wait(min(POLL_SECONDS, remaining))
 
-    def _close(self) -> None:
-        if self._con is not None:
-            con, self._con = self._con, None
-            con.close()
+    def _close(self) -> bool:
+        """Close the connection; False when DuckDB refuses because another thread is
+        making or closing a cursor of it at this moment (the caller looks again)."""
+        if self._con is None:
+            return True
+        try:
+            self._con.close()
+        except duckdb.ResourceInUseException:
+            return False
+        self._con = None
+        return True
+
+    def _close_soon(self) -> None:
+        while not self._close():
+            self._cond.wait(POLL_SECONDS)
 
     def close(self) -> None:
         """Close the connection now (the next use opens a new one)."""
         with self._cond:
-            self._close()
+            self._close_soon()
             self._cond.notify_all()
 
     def files_stamp(self) -> tuple | None:
