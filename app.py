@@ -7,6 +7,6 @@ from monitor import dashboard
 st.set_page_config(page_title="Partnership Monitor", page_icon=":handshake:", layout="wide")
 
 dashboard.start_app()
-dashboard.navigation().run()
+dashboard.run_page(dashboard.navigation())
 dashboard.share_link()
 dashboard.report_downloads()

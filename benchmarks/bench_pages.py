@@ -68,7 +68,8 @@ def large_store(n_rows: int, out: Path) -> tuple[Path, bool]:
     path = out / f"{name}.duckdb"
     if path.exists():
         return path, False
-    _, csv_path, _ = bench_import.survey_files(n_rows, out)
+    files, _ = bench_import.survey_files(n_rows, out, ("csv",))
+    csv_path = files["csv"]
     started = time.perf_counter()
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)

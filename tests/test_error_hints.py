@@ -17,6 +17,7 @@ from monitor.errors import (
     MonitorError,
     NotADatabaseError,
     Problem,
+    StoreBusyError,
     UnconfirmedMappingError,
     ValidationError,
 )
@@ -42,6 +43,21 @@ CASES = [
         "Cannot open the database m.duckdb: Could not set lock on file.",
         "Or point --db at another file.",
         "Then reload this page.",
+    ),
+    (
+        StoreBusyError("m.duckdb", 30, "python3, process 41", writing=True),
+        "The database m.duckdb is busy: it is in use elsewhere (held by python3, process 41), "
+        "as by an import that is still being stored. Waited 30 seconds for a turn. "
+        "Nothing was stored.",
+        "Try again when it has finished. To wait longer, set MONITOR_DB_WAIT",
+        "Try again in a moment.",
+    ),
+    (
+        StoreBusyError("m.duckdb", 1, None, writing=False),
+        "The database m.duckdb is busy: it is in use elsewhere, as by an import that is "
+        "still being stored. Waited 1 second for a turn. Nothing was read or stored.",
+        "To wait longer, set MONITOR_DB_WAIT to a number of seconds.",
+        "Reload this page in a moment.",
     ),
     (
         DatabaseUnreachableError("postgresql://db/monitor", "connection refused"),

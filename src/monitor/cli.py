@@ -23,6 +23,7 @@ from monitor.errors import (
     MonitorError,
     NotADatabaseError,
     NotFoundError,
+    StoreBusyError,
     UnconfirmedMappingError,
     ValidationError,
 )
@@ -804,6 +805,11 @@ def _hint(exc: MonitorError) -> str:
     """What to do about `exc` on the command line ("" when its message says it all)."""
     if isinstance(exc, NotADatabaseError):
         return "Point --db or MONITOR_DB at another file."
+    if isinstance(exc, StoreBusyError):
+        return (
+            "Try again when it has finished. To wait longer, set MONITOR_DB_WAIT to a "
+            "number of seconds."
+        )
     if isinstance(exc, DatabaseOpenError):
         return "Or point --db at another file."
     if isinstance(exc, DatabaseUnreachableError):

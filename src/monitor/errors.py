@@ -36,14 +36,30 @@ class NotADatabaseError(StoreError):
 
 
 class DatabaseOpenError(StoreError):
-    """The database file exists but cannot be opened now, as when another program holds it."""
+    """The database file cannot be opened (no permission, a damaged disk, a program that
+    holds it in a way the monitor cannot share)."""
 
     def __init__(self, path: str, reason: str):
         self.path = path
         self.reason = reason
+        super().__init__(f"Cannot open the database {path}: {reason}.")
+
+
+class StoreBusyError(StoreError):
+    """The database file stayed in use by another program (or another write of this one)
+    for longer than a read or write waits for its turn."""
+
+    def __init__(self, path: str, seconds: float, holder: str | None, writing: bool):
+        self.path = path
+        self.seconds = seconds
+        self.holder = holder  # the program and process that held the file, when known
+        self.writing = writing
+        by = f" (held by {holder})" if holder else ""
+        outcome = "Nothing was stored." if writing else "Nothing was read or stored."
+        unit = "second" if seconds == 1 else "seconds"
         super().__init__(
-            f"Cannot open the database {path}: {reason}. If another program (the dashboard "
-            "or another import) is using it, close that first."
+            f"The database {path} is busy: it is in use elsewhere{by}, as by an import "
+            f"that is still being stored. Waited {seconds:g} {unit} for a turn. {outcome}"
         )
 
 

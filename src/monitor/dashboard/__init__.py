@@ -1,6 +1,6 @@
 """The dashboard: the only package of monitor that imports Streamlit.
 
-It caches at the edge (one connection per store, query results until the data change),
+It caches at the edge (one database handle per store, query results until the data change),
 keeps the shared filters in the page address, turns library errors into messages, and
 holds the page registry app.py builds its navigation from. Pages import this package
 (with monitor.charts and monitor.tables) and draw; they hold no queries or reshaping.
@@ -70,6 +70,7 @@ from monitor.dashboard.session import (
     bands,
     flash,
     instrument,
+    run_page,
     save_settings,
     settings,
     stored_settings,
@@ -115,7 +116,7 @@ __all__ = [
     "partnership_page", "placement", "plural", "plain_page", "power_index", "reliability",
     "report_downloads", "representative_changes",
     "response_rate_section", "respondents", "responses_by_partner",
-    "retention", "save_settings", "scorecard_table", "settings", "share_link", "share_url",
-    "side_by_side", "start_app", "stored_settings", "table", "template_download",
+    "retention", "run_page", "save_settings", "scorecard_table", "settings", "share_link",
+    "share_url", "side_by_side", "start_app", "stored_settings", "table", "template_download",
     "trend_scores", "upload_history", "upload_round", "voice", "waves_compared",
 ]  # fmt: skip

@@ -1,6 +1,7 @@
 """The session's store and settings: the database handle (one per store, shared by every
-session), the settings and instrument in force, catching up with other replicas,
-showing library errors as messages, and success messages kept across a rerun."""
+session), the settings and instrument in force, catching up with what other processes
+wrote (app replicas, command-line imports), showing library errors as messages, and
+success messages kept across a rerun."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from monitor.errors import (
     DatabaseUnreachableError,
     MonitorError,
     NotADatabaseError,
+    StoreBusyError,
     StoreError,
     UnconfirmedMappingError,
 )
@@ -64,10 +66,14 @@ _seen_versions: dict[str, int] = {}  # per store: the data version cached result
 
 def catch_up() -> None:
     """Bring the store up to date before the page answers: a PostgreSQL store's local
-    copy takes what other app replicas wrote, and cached results made before are dropped."""
+    copy takes what other app replicas wrote; when another process wrote (a replica, or
+    a command-line import into the DuckDB file), cached results made before are dropped."""
     path = db_path()
     try:
         version = store_at(path).refresh()
+    except StoreBusyError as exc:  # no copy to show: the page waits for no more queries
+        show_error(exc)
+        st.stop()
     except StoreError as exc:  # the detail (host, port, user) only for administrators
         actor = current_actor()
         detail = md(explain(exc), None) if actor and actor.can(access.SETTINGS) else ""
@@ -126,6 +132,8 @@ def hint(exc: MonitorError) -> str:
     """What to do about `exc` on the dashboard ("" when its message says it all)."""
     if isinstance(exc, NotADatabaseError):
         return "Set MONITOR_DB (environment or the app's secrets) to another file."
+    if isinstance(exc, StoreBusyError):
+        return "Try again in a moment." if exc.writing else "Reload this page in a moment."
     if isinstance(exc, DatabaseOpenError):
         return "Then reload this page."
     if isinstance(exc, DatabaseUnreachableError):
@@ -138,6 +146,15 @@ def hint(exc: MonitorError) -> str:
 def explain(exc: MonitorError) -> str:
     """The library's message for `exc`, with the hint that fits the dashboard."""
     return f"{exc} {hint(exc)}".strip()
+
+
+def run_page(page: st.Page) -> None:
+    """Run the page chosen in the navigation. A store that stayed busy for longer than
+    reads wait (another program writing to the file) is shown as a message."""
+    try:
+        page.run()
+    except StoreBusyError as exc:
+        show_error(exc)
 
 
 def show_error(exc: MonitorError) -> None:

@@ -1,13 +1,14 @@
-"""The one module that owns DuckDB: connection, schema migrations, transactions.
+"""The one module that owns DuckDB: connections, schema migrations, transactions.
 
-Every query runs on its own `.cursor()` of one shared connection per database
-file, so Streamlit sessions (threads) can share a Store safely.
+Every query runs on its own cursor, so Streamlit sessions (threads) can share a Store
+safely. A DuckDB file is shared with other processes (the dashboard and command-line
+imports, see `sharing`): it is read through read-only connections opened when needed,
+and each write opens the file for its own transaction.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,9 +18,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from monitor.errors import DatabaseOpenError, NotADatabaseError, StoreError
+from monitor.errors import StoreError
 from monitor.store import kept_scores
 from monitor.store.migrations import pending
+from monitor.store.sharing import HeldConnection, SharedFile
 from monitor.store.sqlfiles import sql_statements, sql_text
 from monitor.store.writer import AnswerRows, Writer
 
@@ -39,6 +41,19 @@ MIGRATIONS: dict[int, str] = {
     7: "migration_007.sql",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
+
+# Every write of stored data counts itself in `meta`, so a process sees that another
+# one wrote to the file (and drops what it cached).
+COUNT_WRITE = (
+    "INSERT OR REPLACE INTO meta SELECT 'data_version', "
+    "CAST(coalesce(max(TRY_CAST(value AS BIGINT)), 0) + 1 AS VARCHAR) "
+    "FROM meta WHERE key = 'data_version'"
+)
+WRITES_COUNTED = "SELECT value FROM meta WHERE key = 'data_version'"
+MAIN_TABLES = (
+    "SELECT table_name FROM duckdb_tables() "
+    "WHERE database_name = current_database() AND schema_name = 'main'"
+)
 
 
 def quote_identifier(name: str) -> str:
@@ -68,44 +83,34 @@ def resolve_db_path(db: str | os.PathLike | None = None) -> str:
 
 
 class Database:
-    """A DuckDB database with the monitor's schema. Use `open_database()` to share one."""
+    """A DuckDB database with the monitor's schema. Use `open_database()` to share one.
 
-    def __init__(self, path: str | os.PathLike = MEMORY):
+    A file is shared with other processes unless `shared=False`: then this object keeps
+    it open, and to itself, until `close()` (as an in-memory database always is)."""
+
+    def __init__(self, path: str | os.PathLike = MEMORY, *, shared: bool = True):
         self.path = str(path)
-        self._con = self._connect(self.path)
-        self._write_lock = threading.Lock()
+        file = self.path != MEMORY
+        self._access = SharedFile(self.path) if shared and file else HeldConnection(self.path)
+        self._stamp: tuple | None = None  # the files' state when `_version` was read
+        self._version = 0
         self.applied = self.migrate()  # the migrations this opening applied
         self.created = 1 in self.applied  # this process created the schema from scratch
 
-    @staticmethod
-    def _connect(path: str) -> duckdb.DuckDBPyConnection:
-        if path != MEMORY:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            return duckdb.connect(path)
-        except duckdb.IOException as exc:
-            if "not a valid DuckDB database" in str(exc):
-                raise NotADatabaseError(path) from exc
-            raise DatabaseOpenError(path, str(exc)) from exc
-        except duckdb.Error as exc:
-            raise NotADatabaseError(path, str(exc)) from exc
-
     def close(self) -> None:
-        self._con.close()
+        self._access.close()
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A private cursor for one query (thread-safe use of the shared connection)."""
-        cur = self._con.cursor()
-        try:
+        """A private cursor for reading (thread-safe; on a shared file, read-only)."""
+        with self._access.reading() as cur:
             yield cur
-        finally:
-            cur.close()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor inside BEGIN/COMMIT; any exception rolls everything back."""
-        with self._write_lock, self.cursor() as cur:
+        """A cursor inside BEGIN/COMMIT; any exception rolls everything back. Writes
+        take turns, in this process and, on a shared file, with other processes."""
+        with self._access.writing() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
@@ -137,17 +142,27 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Writer]:
         """A write transaction (see `writer.Writer`): everything in it is stored, or
-        nothing is. Writes of this process run one at a time."""
+        nothing is. Writes run one at a time (on a shared file, across processes)."""
         try:
             with self.transaction() as cur:
                 yield DuckWriter(cur)
+                cur.execute(COUNT_WRITE)
         except duckdb.Error as exc:
             raise StoreError(refused_write(exc)) from exc
 
     def refresh(self) -> int:
-        """Bring the data up to date; its version. A DuckDB file has one writer (this
-        process), so it is always current."""
-        return 0
+        """Bring the data up to date; its version, which changes when data were written.
+        A shared file is read afresh anyway: this counts the writes stored in it (by any
+        process), looked up only when the file changed on disk. An unshared database is
+        written by this process alone: always 0."""
+        if not self._access.shared:
+            return 0
+        stamp = self._access.files_stamp()
+        if stamp is None or stamp != self._stamp:
+            rows = self.query_rows(WRITES_COUNTED)
+            self._version = int(rows[0][0]) if rows else 0
+            self._stamp = stamp
+        return self._version
 
     def table_arrow(self, table: str, columns: tuple[str, ...]) -> pa.Table:
         """A whole table as Arrow (for copying a store)."""
@@ -158,7 +173,7 @@ class Database:
     def schema_version(self) -> int:
         """The newest schema migration applied to this database."""
         with self.cursor() as cur:
-            return max(self._applied(cur, self._listed(cur)), default=0)
+            return max(self._applied(*self._read_listed(cur)), default=0)
 
     @staticmethod
     def _listed(cur: duckdb.DuckDBPyConnection) -> set[int]:
@@ -170,20 +185,44 @@ class Database:
         return {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
 
     @staticmethod
-    def _applied(cur: duckdb.DuckDBPyConnection, listed: set[int]) -> set[int]:
+    def _read_listed(cur: duckdb.DuckDBPyConnection) -> tuple[set[int], int]:
+        """The migrations listed and the newest noted in `meta`, without writing (none
+        when the tables are missing)."""
+        tables = {r[0] for r in cur.execute(MAIN_TABLES).fetchall()}
+        listed = set()
+        if "schema_migrations" in tables:
+            rows = cur.execute("SELECT version FROM schema_migrations").fetchall()
+            listed = {r[0] for r in rows}
+        return listed, Database._meta_version(cur) if "meta" in tables else 0
+
+    @staticmethod
+    def _applied(listed: set[int], legacy: int) -> set[int]:
         """The listed migrations, and those an older database noted only by its newest
-        number in `meta`."""
-        legacy = Database._meta_version(cur)
+        number (`legacy`, from `meta`)."""
         if legacy <= max(listed, default=0):
             return listed
         return listed | ({legacy} if listed else set(range(1, legacy + 1)))
 
+    def _up_to_date(self) -> bool:
+        """Whether an existing shared file needs no migration (found by reading alone,
+        so that opening a store does not wait for a turn to write)."""
+        if not self._access.shared or not Path(self.path).exists():
+            return False
+        if Path(self.path).stat().st_size == 0:
+            return False
+        with self.cursor() as cur:
+            listed, legacy = self._read_listed(cur)
+        applied = self._applied(listed, legacy)
+        return applied == listed and not pending(applied, MIGRATIONS, self.path)
+
     def migrate(self) -> list[int]:
         """Apply the schema migrations this database lacks, each in its own transaction;
         the versions applied."""
+        if self._up_to_date():
+            return []
         with self.transaction() as cur:
             listed = self._listed(cur)
-            applied = self._applied(cur, listed)
+            applied = self._applied(listed, self._meta_version(cur))
             todo = pending(applied, MIGRATIONS, self.path)
             for version in sorted(applied - listed):  # an older database listed none
                 self._record_migration(cur, version)
