@@ -15,7 +15,8 @@ of t (and f times the density of F), which Newton's method needs.
 Quantiles solve log P(tail) = log(target) by Newton's method in log(statistic), where
 the tails of both distributions are nearly straight lines, started from a Cornish-Fisher
 expansion (t) or the log-normal approximation of F, and kept inside a shrinking bracket
-(bisection whenever a step would leave it).
+(bisection whenever a step would leave it). For large df, t's quantile is the
+Cornish-Fisher expansion itself (A&S 26.7.5, terms to 1/df^4), exact to 1e-13 there.
 
 This module replaces scipy at run time: importing scipy costs more than a command line's
 whole start-up. Accuracy (checked against scipy in the tests): relative 1e-12 or better
@@ -139,6 +140,27 @@ def _normal_upper_guess(q: np.ndarray) -> np.ndarray:
     )
 
 
+def _normal_upper(q: np.ndarray) -> np.ndarray:
+    """z with P(Z > z) = q (0 < q <= 1/2): Newton steps on log P(Z > z), using math.erfc."""
+    erfc = np.frompyfunc(math.erfc, 1, 1)
+    z = _normal_upper_guess(q)
+    for _ in range(4):
+        tail = 0.5 * np.asarray(erfc(z / math.sqrt(2)), dtype=float)
+        density = np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+        z = z + (np.log(tail) - np.log(q)) * tail / density
+    return z
+
+
+def _t_expansion(z: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Cornish-Fisher expansion of t's quantile in powers of 1/df (A&S 26.7.5, to 1/df^4)."""
+    z2 = z * z
+    g1 = z * (z2 + 1) / 4
+    g2 = z * ((5 * z2 + 16) * z2 + 3) / 96
+    g3 = z * (((3 * z2 + 19) * z2 + 17) * z2 - 15) / 384
+    g4 = z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) / 92160
+    return z + (g1 + (g2 + (g3 + g4 / df) / df) / df) / df
+
+
 def _t_guess(q: np.ndarray, df: np.ndarray) -> np.ndarray:
     """A starting t with P(T > t) about q (0 < q < 1/2): Cornish-Fisher (A&S 26.7.5) for
     large df, the power-law tail P(T > t) ~ C t^-df for small df."""
@@ -175,6 +197,26 @@ def _solve_log(log_target, guess, tail_and_slope, increasing) -> np.ndarray:
     return u
 
 
+def _t_upper_quantile(q: np.ndarray, nu: np.ndarray) -> np.ndarray:
+    """t with P(T > t) = q (1-d arrays, 0 < q < 1/2, nu > 0). Where nu >= 100 z^2 the
+    expansion's first omitted term is below 1e-13 of t, so it is the answer (summing the
+    continued fraction is slow there); elsewhere Newton's method."""
+    z = _normal_upper(q)
+    series = nu >= 100 * np.maximum(z * z, 1.0)
+    rest = ~series
+    t = _t_expansion(z, nu)
+    if rest.any():
+        guess = _t_guess(q[rest], nu[rest])
+        nu_rest = nu[rest]
+
+        def tail(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            upper, t_density = _t_upper(np.exp(u), nu_rest)
+            return np.log(upper), -t_density / upper
+
+        t[rest] = np.exp(_solve_log(np.log(q[rest]), guess, tail, increasing=False))
+    return t
+
+
 def t_ppf(p, df):
     """The p-quantile of Student's t with `df` degrees of freedom (NaN where df <= 0 or p
     is outside [0, 1]; -inf and inf at p = 0 and 1)."""
@@ -183,12 +225,7 @@ def t_ppf(p, df):
         ok = (df > 0) & (p > 0) & (p < 1) & (p != 0.5)
         q = np.where(ok, np.minimum(p, 1 - p), 0.25)
         nu = np.where(ok, df, 1.0)
-
-        def tail(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            upper, t_density = _t_upper(np.exp(u), nu)
-            return np.log(upper), -t_density / upper
-
-        t = np.exp(_solve_log(np.log(q), _t_guess(q, nu), tail, increasing=False))
+        t = _t_upper_quantile(np.atleast_1d(q), np.atleast_1d(nu)).reshape(q.shape)
         out = np.where(p < 0.5, -t, t)
         out = np.where(p == 0.5, 0.0, out)
         out = np.where(p == 0, -np.inf, np.where(p == 1, np.inf, out))
