@@ -3,8 +3,8 @@ overlapping samples t-test, agency-weighted means, one-way random-effects ANOVA 
 Feldt's interval for Cronbach's alpha.
 
 Pure functions of summary numbers or numpy arrays. Distribution functions come from
-`scipy.special` (imported on first use); `scipy.stats` is never imported, because it
-costs about a second at start-up.
+`monitor.distributions` (plain numpy): scipy is never imported, because importing it
+costs more than a command's whole start-up.
 
 Conventions: a difference is always `second - first` (for waves: later minus earlier);
 an interval is two-sided at `level` (default 95%); NaN means "cannot be computed".
@@ -18,17 +18,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from monitor import distributions
+
 LEVEL = 0.95
 # Repeat respondents needed before their correlation is used (below: r = 0).
 MIN_PAIRS_FOR_CORRELATION = 3
 
 nan = math.nan
-
-
-def _special():
-    from scipy import special
-
-    return special
 
 
 # --- Student's t ---------------------------------------------------------------------
@@ -37,8 +33,7 @@ def _special():
 def t_quantile(p: float, df: float | np.ndarray) -> float | np.ndarray:
     """The p-quantile of Student's t with `df` degrees of freedom (NaN where df <= 0);
     an array of quantiles for an array of df."""
-    value = _special().stdtrit(df, p)
-    return value if isinstance(value, np.ndarray) and value.ndim else float(value)
+    return distributions.t_ppf(p, df)
 
 
 def t_critical(df: float, level: float = LEVEL) -> float:
@@ -52,7 +47,7 @@ def t_two_sided_p(t: float, df: float) -> float:
         return nan
     if math.isinf(t):
         return 0.0
-    return float(2 * _special().stdtr(df, -abs(t)))
+    return 2 * distributions.t_sf(abs(t), df)
 
 
 def satterthwaite(variances: Sequence[float], dfs: Sequence[float]) -> float:
@@ -367,7 +362,7 @@ def random_effects_anova(ns: Sequence[int], means: Sequence[float], sds: Sequenc
     tau2 = max(0.0, (msb - msw) / n0)
     if msw > 0:
         f = msb / msw
-        p = float(_special().fdtrc(k - 1, total - k, f))
+        p = distributions.f_sf(f, k - 1, total - k)
     else:
         f, p = (math.inf, 0.0) if msb > 0 else (nan, nan)
     icc = tau2 / (tau2 + msw) if tau2 + msw > 0 else nan
@@ -386,7 +381,6 @@ def feldt_interval(alpha: float, n: int, items: int, level: float = LEVEL) -> tu
         return nan, nan
     df1, df2 = n - 1, (n - 1) * (items - 1)
     tail = (1 - level) / 2
-    special = _special()
-    upper_f = float(special.fdtri(df1, df2, 1 - tail))
-    lower_f = float(special.fdtri(df1, df2, tail))
+    upper_f = distributions.f_ppf(1 - tail, df1, df2)
+    lower_f = distributions.f_ppf(tail, df1, df2)
     return 1 - (1 - alpha) * upper_f, 1 - (1 - alpha) * lower_f
