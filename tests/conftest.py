@@ -140,6 +140,19 @@ def shared_dbs():
 
 
 @pytest.fixture
+def cli(capsys, shared_dbs):
+    """Run the command line in-process: returns (exit code, stdout, stderr)."""
+    from monitor.cli import main
+
+    def run(*args: object) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
 def load(db) -> Callable[..., ImportResult]:
     """Import a file (bytes, or rows written as CSV) into `db`."""
 

@@ -1,6 +1,8 @@
 """Hostile names and comments: text from files that must be shown as written, acting as
 nothing (used as partnership, partner and file names and as comments)."""
 
+from monitor.template import ACTIVITY_COLUMNS
+
 HOSTILE = [
     "[Click here to confirm your password](https://evil.example/login)",
     "![tracker](https://evil.example/pixel.png)",
@@ -86,20 +88,7 @@ def forms_file(comments: list[str]) -> bytes:
 
 def activity_file(partners: list[str]) -> bytes:
     """Meetings attended by hostile agencies' hostile representatives."""
-    rows: list[list[object]] = [
-        [
-            "date",
-            "activity",
-            "partner",
-            "representative",
-            "attended",
-            "role",
-            "minutes_recorded",
-            "staff_hours",
-            "resources",
-            "info_shared",
-        ],
-    ]
+    rows: list[list[object]] = [list(ACTIVITY_COLUMNS)]
     for month in range(1, 4):
         for n, partner in enumerate(partners):
             rows.append(

@@ -21,18 +21,6 @@ SCORE_KEYS = {"partnership", "wave", "factor", "n", "mean", "sd", "ci_low", "ci_
 HEADER = "respondent_id,partner,wave,trust_1,trust_2,trust_3\n"
 
 
-@pytest.fixture
-def cli(capsys, shared_dbs):
-    """Run the CLI; returns (exit code, stdout, stderr)."""
-
-    def run(*args: object) -> tuple[int, str, str]:
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     """A database file with the sample data loaded through the CLI."""

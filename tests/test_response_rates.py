@@ -14,7 +14,6 @@ from pypdf import PdfReader
 
 from monitor import access, report, response_rates
 from monitor.access import ADMIN, EVALUATOR, VIEWER, Actor
-from monitor.cli import main
 from monitor.errors import AccessDenied, InvitedCountError, MonitorError
 from monitor.settings import Settings, load_settings
 from monitor.store import close_all, config, invited, open_database, uploads
@@ -307,16 +306,6 @@ def test_a_bad_csv_file_is_explained(data, problem):
     with pytest.raises(InvitedCountError) as info:
         response_rates.read_invited_csv(data)
     assert info.value.problems[0].startswith(problem)
-
-
-@pytest.fixture
-def cli(capsys, shared_dbs):
-    def run(*args: object) -> tuple[int, str, str]:
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_the_command_line_records_and_shows_rates(cli, tmp_path, files):
