@@ -60,6 +60,25 @@ def existing_respondents(db: Database, partnerships_: list[str], waves_: list[st
     )
 
 
+# Comments of groups with at least $min_n respondents who commented, and the count of
+# those left out (and of their groups), both over comment_groups.sql.
+VISIBLE_COMMENTS = """
+SELECT partnership, wave, grp AS "group", question, text
+FROM ({groups})
+WHERE n >= $min_n
+ORDER BY partnership, wave, grp, question, source_row
+"""
+HIDDEN_COMMENTS = """
+SELECT count(*) AS comments, count(DISTINCT (partnership, wave, grp)) AS groups
+FROM ({groups})
+WHERE n < $min_n
+"""
+
+
+def _comments_query(template: str) -> str:
+    return template.format(groups=sql_text("comment_groups.sql"))
+
+
 def visible_comments(
     db: Database,
     partnership: str | None,
@@ -70,7 +89,7 @@ def visible_comments(
     """Comments of stored uploads (of one wave, if given), leaving out groups below
     `min_group_size` respondents."""
     params = {"partnership": partnership, "by": by, "min_n": min_group_size, "wave": wave}
-    return db.query_df(sql_text("comments.sql"), params)
+    return db.query_df(_comments_query(VISIBLE_COMMENTS), params)
 
 
 def hidden_comments(
@@ -82,5 +101,5 @@ def hidden_comments(
 ) -> tuple[int, int]:
     """How many comments `visible_comments` leaves out, and in how many groups."""
     params = {"partnership": partnership, "by": by, "min_n": min_group_size, "wave": wave}
-    comments, groups = db.query_rows(sql_text("hidden_comments.sql"), params)[0]
+    comments, groups = db.query_rows(_comments_query(HIDDEN_COMMENTS), params)[0]
     return int(comments), int(groups)

@@ -1,6 +1,7 @@
--- How many comments the comments reader leaves out (groups, wave x partner or wave x
--- role, with fewer than $min_n respondents who commented), and in how many groups.
--- Parameters as comments.sql: $partnership and $wave (NULL = all), $by, $min_n.
+-- Free-text comments of stored uploads, each with the size of its group (wave x partner,
+-- or wave x role): n respondents who commented. The disclosure rule for comments reads
+-- its visible and its hidden comments from here.
+-- Parameters: $partnership and $wave (NULL = all), $by ('partner' or 'role').
 WITH c AS (
     SELECT c.*,
            CASE WHEN $by = 'role' THEN coalesce(c.role, '') ELSE c.partner END AS grp
@@ -13,7 +14,6 @@ WITH c AS (
     FROM c
     GROUP BY partnership, wave, grp
 )
-SELECT count(*) AS comments, count(DISTINCT (c.partnership, c.wave, c.grp)) AS groups
+SELECT c.partnership, c.wave, c.grp, c.question, c.text, c.source_row, sizes.n
 FROM c
 JOIN sizes USING (partnership, wave, grp)
-WHERE sizes.n < $min_n
