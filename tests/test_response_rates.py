@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from monitor import access, report, response_rates
 from monitor.access import ADMIN, EVALUATOR, VIEWER, Actor
 from monitor.errors import AccessDenied, InvitedCountError, MonitorError
+from monitor.ingest.invited import read_invited_csv
 from monitor.settings import Settings, load_settings
 from monitor.store import close_all, config, invited, open_database, uploads
 from monitor.store.copy import copy_store
@@ -285,8 +286,8 @@ def test_the_minimum_rate_is_saved_by_an_admin(db):
 
 def test_counts_read_from_a_csv_file():
     data = b"\xef\xbb\xbfAgency,Invited,Wave\nPolice,10,2025-Q1\n,,\nCouncil,,2025-Q1\n"
-    assert response_rates.read_invited_csv(data) == {"2025-Q1": {"Police": "10", "Council": ""}}
-    assert response_rates.read_invited_csv(b"partner,invited\nPolice,3\n", "2025-Q2") == {
+    assert read_invited_csv(data) == {"2025-Q1": {"Police": "10", "Council": ""}}
+    assert read_invited_csv(b"partner,invited\nPolice,3\n", "2025-Q2") == {
         "2025-Q2": {"Police": "3"}
     }
 
@@ -304,7 +305,7 @@ def test_counts_read_from_a_csv_file():
 )
 def test_a_bad_csv_file_is_explained(data, problem):
     with pytest.raises(InvitedCountError) as info:
-        response_rates.read_invited_csv(data)
+        read_invited_csv(data)
     assert info.value.problems[0].startswith(problem)
 
 

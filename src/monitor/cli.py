@@ -499,12 +499,13 @@ def _cmd_copy(args: argparse.Namespace) -> int:
 
 
 def _cmd_invited(args: argparse.Namespace) -> int:
-    from monitor import access, response_rates
+    from monitor import access
+    from monitor.ingest.invited import read_invited_csv
     from monitor.store import open_database
 
     db = open_database(args.db)
     partnership = args.partnership or _only_partnership(db)
-    by_wave = response_rates.read_invited_csv(_read(args.file), args.wave)
+    by_wave = read_invited_csv(_read(args.file), args.wave)
     changes = access.save_invited(access.cli_actor(), db, partnership, by_wave)
     for wave in by_wave:
         changed = changes.get(wave, {})

@@ -15,8 +15,6 @@ shown for every agency too. Only scores of small groups are hidden (`disclosure`
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -142,66 +140,6 @@ def record_invited(
     if problems:
         raise InvitedCountError(f"{partnership}, {', '.join(waves)}", problems)
     return stored.save_invited(db, partnership, checked, who)
-
-
-def read_invited_csv(data: bytes, wave: str | None = None) -> dict[str, dict[str, str]]:
-    """Counts of people invited from a CSV file with the columns partner (or agency),
-    invited and, unless `wave` is given, wave: wave -> agency -> the cell as written
-    (checked by `record_invited`). Raises InvitedCountError listing every problem."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvitedCountError(
-            "the file", ["It is not UTF-8 text. Save it as CSV (UTF-8) and try again."]
-        ) from None
-    rows = list(csv.reader(io.StringIO(text)))
-    header = [h.strip().lower() for h in (rows[0] if rows else [])]
-    columns = {
-        "partner": _column(header, ("partner", "agency")),
-        "invited": _column(header, ("invited",)),
-        "wave": _column(header, ("wave",)),
-    }
-    missing = [name for name in ("partner", "invited") if columns[name] is None]
-    if wave is None and columns["wave"] is None:
-        missing.append("wave")
-    if missing:
-        raise InvitedCountError(
-            "the file",
-            [
-                f"It has no {' or '.join(missing)} column. The first row must name the "
-                "columns partner, invited and wave (or give the wave separately)."
-            ],
-        )
-    found: dict[str, dict[str, str]] = {}
-    problems = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        partner = " ".join(_cell(row, columns["partner"]).split())
-        row_wave = wave or _cell(row, columns["wave"]).strip()
-        if not partner or not row_wave:
-            problems.append(f"Row {number}: no {'agency' if not partner else 'wave'}. Fill it in.")
-            continue
-        counts = found.setdefault(row_wave, {})
-        if partner in counts:
-            problems.append(
-                f"Row {number}: {partner} is listed twice for {row_wave}. Keep one row."
-            )
-            continue
-        counts[partner] = _cell(row, columns["invited"])
-    if problems:
-        raise InvitedCountError("the file", problems)
-    if not found:
-        raise InvitedCountError("the file", ["It has no rows of counts below the header."])
-    return found
-
-
-def _column(header: list[str], names: tuple[str, ...]) -> int | None:
-    return next((header.index(n) for n in names if n in header), None)
-
-
-def _cell(row: list[str], position: int | None) -> str:
-    return row[position] if position is not None and position < len(row) else ""
 
 
 def entry(db: Database, partnership: str, wave: str) -> pd.DataFrame:

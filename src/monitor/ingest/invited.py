@@ -1,15 +1,17 @@
-"""The Invited sheet of a partnership's survey template: how many people of each agency
-were invited to answer, read when the filled template is uploaded and stored with its
-answers (see monitor.response_rates for the rate)."""
+"""Counts of people invited per agency, as files bring them: the Invited sheet of a
+partnership's survey template (read when the filled template is uploaded and stored with
+its answers) and a CSV file of counts (see monitor.response_rates for the rate)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 
 import pyarrow as pa
 
 from monitor import response_rates
-from monitor.errors import Problem
+from monitor.errors import InvitedCountError, Problem
 from monitor.store import Database, lookups
 from monitor.template import INVITED_COLUMNS, INVITED_SHEET
 
@@ -95,3 +97,66 @@ def _file_counts(respondents: pa.Table | None) -> Counter:
 def _answered(db: Database, partnership: str, wave: str, in_file: Counter, partner: str) -> int:
     stored = response_rates.answered(db, partnership, wave).get(partner, 0)
     return int(stored) + in_file[(wave, partner)]
+
+
+# --- a CSV file of counts ---------------------------------------------------------------
+
+
+def read_invited_csv(data: bytes, wave: str | None = None) -> dict[str, dict[str, str]]:
+    """Counts of people invited from a CSV file with the columns partner (or agency),
+    invited and, unless `wave` is given, wave: wave -> agency -> the cell as written
+    (checked by `record_invited`). Raises InvitedCountError listing every problem."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvitedCountError(
+            "the file", ["It is not UTF-8 text. Save it as CSV (UTF-8) and try again."]
+        ) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [h.strip().lower() for h in (rows[0] if rows else [])]
+    columns = {
+        "partner": _column(header, ("partner", "agency")),
+        "invited": _column(header, ("invited",)),
+        "wave": _column(header, ("wave",)),
+    }
+    missing = [name for name in ("partner", "invited") if columns[name] is None]
+    if wave is None and columns["wave"] is None:
+        missing.append("wave")
+    if missing:
+        raise InvitedCountError(
+            "the file",
+            [
+                f"It has no {' or '.join(missing)} column. The first row must name the "
+                "columns partner, invited and wave (or give the wave separately)."
+            ],
+        )
+    found: dict[str, dict[str, str]] = {}
+    problems = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        partner = " ".join(_csv_cell(row, columns["partner"]).split())
+        row_wave = wave or _csv_cell(row, columns["wave"]).strip()
+        if not partner or not row_wave:
+            problems.append(f"Row {number}: no {'agency' if not partner else 'wave'}. Fill it in.")
+            continue
+        counts = found.setdefault(row_wave, {})
+        if partner in counts:
+            problems.append(
+                f"Row {number}: {partner} is listed twice for {row_wave}. Keep one row."
+            )
+            continue
+        counts[partner] = _csv_cell(row, columns["invited"])
+    if problems:
+        raise InvitedCountError("the file", problems)
+    if not found:
+        raise InvitedCountError("the file", ["It has no rows of counts below the header."])
+    return found
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    return next((header.index(n) for n in names if n in header), None)
+
+
+def _csv_cell(row: list[str], position: int | None) -> str:
+    return row[position] if position is not None and position < len(row) else ""
