@@ -174,6 +174,21 @@ def list_uploads(db: Database) -> pd.DataFrame:
     return db.query_df(sql_text("list_uploads.sql"))
 
 
+# The columns of the list of uploads and their pandas types.
+LISTED_TYPES = {
+    "upload_id": "int32",
+    "kind": "str",
+    "file_name": "str",
+    "uploaded_at": "datetime64[us]",
+    "uploaded_by": "str",
+    "partnership": "str",
+    "waves": "str",
+    "n_rows": "int32",
+    "n_answers": "int32",
+    "sha256": "str",
+}
+
+
 def upload_list(db: Database) -> list[dict]:
     """Every upload, newest first, as plain rows: upload_id, kind, file_name, uploaded_at,
     uploaded_by, partnership, waves (joined by commas), n_rows, n_answers, sha256."""
