@@ -264,10 +264,9 @@ def suppress_groups_of_selection_rows(
 
 
 def _column_keys(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
+    """Each row's values of `columns` as a key (missing values None)."""
     values = [frame[c].tolist() for c in columns]
-    return [tuple(_label(v) for v in key) for key in zip(*values, strict=True)] or [
-        () for _ in range(len(frame))
-    ]
+    return [tuple(_label(column[row]) for column in values) for row in range(len(frame))]
 
 
 def blank(frame: pd.DataFrame, rows: pd.Series, columns: list[str] | None = None) -> pd.DataFrame:
