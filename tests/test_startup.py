@@ -20,6 +20,8 @@ from monitor.store import close_all, open_database
 
 # A name stands for the package and every module under it.
 HEAVY = ("altair", "openpyxl", "scipy", "monitor.charts", "monitor.template")
+# The light commands print plain rows: they load neither pandas nor numpy either.
+LIGHT_HEAVY = (*HEAVY, "pandas", "numpy", "pyarrow")
 
 RUNNER = """
 import json, sys
@@ -51,13 +53,13 @@ def scored_db(tmp_path_factory, files) -> Path:
     return path
 
 
-def run_cli(tmp_path: Path, *args: str) -> dict:
-    """Run the CLI in a new interpreter; its exit code and the heavy modules it loaded."""
+def run_cli(tmp_path: Path, *args: str, heavy: tuple[str, ...] = HEAVY) -> dict:
+    """Run the CLI in a new interpreter; its exit code and the `heavy` modules it loaded."""
     out = tmp_path / "loaded.json"
     src = str(Path(monitor.__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run(
-        [sys.executable, "-c", RUNNER.format(heavy=HEAVY), str(out), *args],
+        [sys.executable, "-c", RUNNER.format(heavy=heavy), str(out), *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -78,9 +80,29 @@ def run_cli(tmp_path: Path, *args: str) -> dict:
     ],
     ids=["help", "scores", "scores-json", "uploads"],
 )
-def test_light_commands_load_no_charts_excel_or_scipy(tmp_path, scored_db, args):
-    result = run_cli(tmp_path, *(a.format(db=scored_db) for a in args))
+def test_light_commands_load_no_charts_excel_scipy_pandas_or_numpy(tmp_path, scored_db, args):
+    result = run_cli(tmp_path, *(a.format(db=scored_db) for a in args), heavy=LIGHT_HEAVY)
     assert result == {"code": 0, "loaded": []}
+
+
+def test_scores_of_fresh_answers_load_no_pandas(tmp_path, files):
+    """The first reading of new answers makes their kept scores: without pandas too."""
+    from monitor.ingest import import_survey
+
+    path = tmp_path / "fresh.duckdb"
+    rows = [["respondent_id", "partner", "wave", "trust_1", "trust_2"]]
+    rows += [[f"R{i}", "Police", "2025-Q1", 1 + i % 5, 4] for i in range(4)]
+    import_survey(open_database(path), io.BytesIO(files.csv(rows)), "survey.csv")
+    close_all()
+    result = run_cli(tmp_path, "scores", "--db", str(path), "--format", "csv", heavy=LIGHT_HEAVY)
+    assert result == {"code": 0, "loaded": []}
+
+
+def test_agency_weighting_may_load_pandas(tmp_path, scored_db):
+    """The check above can fail: one agency, one vote is computed with pandas."""
+    args = ("scores", "--db", str(scored_db), "--weighting", "agency")
+    result = run_cli(tmp_path, *args, heavy=LIGHT_HEAVY)
+    assert result["code"] == 0 and "pandas" in result["loaded"]
 
 
 def test_the_runner_sees_heavy_modules(tmp_path, scored_db):

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,12 +26,14 @@ from monitor.errors import (
     ValidationError,
 )
 from monitor.ingest.kinds import KINDS
+from monitor.plain_output import csv_text, json_records, text_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
 # Each command imports what it needs when it runs, so that `--help`, `scores` and
-# `uploads` start without loading the chart, report, Excel and import modules.
+# `uploads` start without loading the chart, report, Excel and import modules, nor
+# pandas and numpy: they print plain rows (see monitor.plain_output).
 
 EXIT_OK, EXIT_REJECTED = 0, 2
 
@@ -242,37 +242,21 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return status
 
 
-def _plain_value(value: object) -> object:
-    """A JSON value: None for missing, ISO text for dates, Python numbers (full precision)."""
-    import pandas as pd
-
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp | date):
-        return value.isoformat()[:10]
-    if hasattr(value, "item"):  # numpy scalars
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA:
-        return None
-    if isinstance(value, list | tuple):
-        return [_plain_value(v) for v in value]
-    return value
-
-
 def _json_records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {str(k): _plain_value(v) for k, v in row.items()}
-        for row in frame.astype(object).to_dict(orient="records")
-    ]
+    return json_records(frame.astype(object).to_dict(orient="records"))
+
+
+def _repeated(columns: Sequence[str]) -> set[str]:
+    """The columns a table leaves out as repeating another (dates, names beside keys)."""
+    hides = {"wave_start", "band_label", "secondary"}
+    if "factor" in columns:
+        hides.add("factor_name")
+    return hides
 
 
 def _print_table(frame: pd.DataFrame) -> None:
     """Rounded, without the columns that repeat another (dates, names beside keys)."""
-    hides = {"wave_start", "band_label", "secondary"}
-    if "factor" in frame.columns:
-        hides.add("factor_name")
+    hides = _repeated(list(frame.columns))
     shown = frame.drop(columns=[c for c in frame.columns if c in hides])
     for column in shown.columns:  # whole numbers that may be missing (Int64)
         if str(shown[column].dtype) == "Int64":
@@ -296,6 +280,25 @@ def _emit(frame: pd.DataFrame, fmt: str, notes: Sequence[str] = ()) -> None:
         _print_table(frame)
 
 
+def _emit_rows(
+    rows: Sequence[Mapping], types: Mapping[str, str], fmt: str, notes: Sequence[str] = ()
+) -> None:
+    """`_emit` for plain rows with the columns (and pandas types) of `types`: the same
+    output, without pandas."""
+    for note in notes:
+        print(note, file=sys.stdout if fmt == "table" else sys.stderr)
+    if fmt == "json":
+        print(json.dumps(json_records(rows), indent=2))
+    elif fmt == "csv":
+        sys.stdout.write(csv_text(rows, types))
+    elif not rows:
+        print("Nothing to show for this selection.")
+    else:
+        hides = _repeated(list(types))
+        shown = {c: t for c, t in types.items() if c not in hides}
+        print(text_table(rows, shown, na_rep="-", decimals=3))
+
+
 def _minimum(db, args: argparse.Namespace) -> int:
     """The minimum group size for this command: the configured one, or none at all with
     --show-small-groups."""
@@ -306,7 +309,15 @@ def _minimum(db, args: argparse.Namespace) -> int:
     return disclosure.minimum(db, None)
 
 
-def _disclosure_notes(frame: pd.DataFrame, minimum: int, fmt: str) -> list[str]:
+def _hidden_count(frame: pd.DataFrame) -> int:
+    """How many rows of `frame` are hidden (`suppressed`)."""
+    if "suppressed" not in frame:
+        return 0
+    return int(frame["suppressed"].fillna(False).astype(bool).sum())
+
+
+def _disclosure_notes(hidden: int, minimum: int, fmt: str) -> list[str]:
+    """What the output must say about the disclosure rule, with `hidden` scores hidden."""
     from monitor import disclosure
 
     if minimum <= disclosure.NO_MINIMUM:
@@ -314,12 +325,11 @@ def _disclosure_notes(frame: pd.DataFrame, minimum: int, fmt: str) -> list[str]:
             "Small groups shown (--show-small-groups): scores of fewer than the minimum "
             "group size may identify respondents. Do not share them."
         ]
-    hidden = frame["suppressed"].fillna(False).astype(bool) if "suppressed" in frame else None
-    if hidden is None or not hidden.any():
+    if not hidden:
         return []
     where = "a dash" if fmt == "table" else "empty values and suppressed = true"
     return [
-        f"Hidden ({where}): {int(hidden.sum())} score(s) of fewer than {minimum} respondents, "
+        f"Hidden ({where}): {hidden} score(s) of fewer than {minimum} respondents, "
         "or that would give such a group away. --show-small-groups shows them."
     ]
 
@@ -337,27 +347,30 @@ def _cmd_scores(args: argparse.Namespace) -> int:
         day = view.starts(db)[view.wave] if args.wave else None
         where = scoring.ScoreFilter(view.partnership, view.partners, day, day)
     minimum = _minimum(db, args)
-    frame = scores.factor_scores(
+    rows = scores.factor_score_rows(
         db, by=args.by, where=where, weighting=args.weighting, min_group_size=minimum
     )
-    if frame.empty and args.format == "table":
+    if not rows and args.format == "table":
         if lookups.count_answers(db):
             print("No factor scores: no respondent answered at least half of any factor's items.")
         else:
             print("No survey data yet. Import files with `python -m monitor import FILE`.")
         return EXIT_OK
-    _emit(frame, args.format, _disclosure_notes(frame, minimum, args.format))
+    hidden = sum(bool(row["suppressed"]) for row in rows)
+    notes = _disclosure_notes(hidden, minimum, args.format)
+    _emit_rows(rows, scores.score_types(args.by, args.weighting), args.format, notes)
     return EXIT_OK
 
 
 def _cmd_uploads(args: argparse.Namespace) -> int:
     from monitor.store import open_database, uploads
 
-    frame = uploads.list_uploads(open_database(args.db))
-    if frame.empty:
+    rows = uploads.upload_list(open_database(args.db))
+    if not rows:
         print("No uploads yet.")
     else:
-        print(frame.drop(columns=["sha256"]).to_string(index=False))
+        shown = {c: t for c, t in uploads.LISTED_TYPES.items() if c != "sha256"}
+        print(text_table(rows, shown))
     return EXIT_OK
 
 
@@ -782,7 +795,7 @@ def _cmd_table(args: argparse.Namespace) -> int:
     if frame.empty and spec.empty and args.format == "table":
         print(spec.empty)
         return EXIT_OK
-    _emit(frame, args.format, _disclosure_notes(frame, minimum, args.format))
+    _emit(frame, args.format, _disclosure_notes(_hidden_count(frame), minimum, args.format))
     return EXIT_OK
 
 

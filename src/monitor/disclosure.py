@@ -25,16 +25,25 @@ for computations that never leave the library.
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from monitor.store import Database, config, responses
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HIDDEN = ["mean", "sd", "ci_low", "ci_high", "band", "band_label"]
 NUMERIC = ("mean", "sd", "ci_low", "ci_high")
 NO_MINIMUM = 1  # every group has at least one respondent: nothing is hidden
 HIDDEN_TEXT = "hidden (small group)"  # the verdict of a change that is not shown
 CELL = ("partnership", "wave", "factor")
+
+# The rule is decided once, on plain numbers (`hidden_groups`, `group_marks`,
+# `total_marks`, `selection_cells`, `selection_group_marks`): which rows to hide, and
+# which of them only to protect another. Scores come as plain rows (dicts: the
+# `*_rows` functions) or as pandas tables (the others); each form only blanks what the
+# rule marked.
 
 
 def configured(db: Database) -> tuple[int, int]:
@@ -52,32 +61,223 @@ def minimum(db: Database, min_group_size: int | None) -> int:
     return configured(db)[0] if min_group_size is None else max(int(min_group_size), 1)
 
 
+def _size_of(columns: Iterable[str]) -> str:
+    return "respondents" if "respondents" in columns else "n"
+
+
 def size_column(frame: pd.DataFrame) -> str:
     """The column counting people: `respondents` (agency weighting, where `n` counts
     partners) or `n`."""
-    return "respondents" if "respondents" in frame.columns else "n"
+    return _size_of(frame.columns)
 
 
-def hidden_groups(sizes: pd.Series, min_group_size: int) -> set:
-    """Labels of the groups (index of `sizes`: respondents per group within one total)
-    that must be hidden: primary plus secondary suppression."""
-    hidden = set(sizes.index[(sizes > 0) & (sizes < min_group_size)])
+def _label(value: object) -> object:
+    """A group label as a key: every kind of missing (None, NaN, NA) is None."""
+    try:
+        return None if value is None or value != value else value
+    except TypeError:  # pandas' NA has no truth value
+        return None
+
+
+# --- the rule, on plain numbers -------------------------------------------------------
+
+
+def hidden_groups(sizes: Mapping, min_group_size: int) -> set:
+    """Labels of the groups that must be hidden (primary plus secondary suppression);
+    `sizes` maps each group of one total to its respondents (a dict or a Series)."""
+    sizes = dict(sizes.items())
+    hidden = {label for label, people in sizes.items() if 0 < people < min_group_size}
     if not hidden:
         return hidden
-    visible = sizes.drop(index=list(hidden)).sort_values(kind="stable")
-    while len(visible) and sizes[list(hidden)].sum() < min_group_size:
-        smallest = visible.index[0]
-        hidden.add(smallest)
-        visible = visible.drop(index=smallest)
+    people = sum(sizes[label] for label in hidden)
+    visible = sorted((label for label in sizes if label not in hidden), key=sizes.__getitem__)
+    for label in visible:  # the smallest first (in their order when equal)
+        if people >= min_group_size:
+            break
+        hidden.add(label)
+        people += sizes[label]
     return hidden
+
+
+def group_marks(
+    cells: Sequence[Hashable], sizes: Sequence[float], min_group_size: int
+) -> tuple[list[bool], list[bool]]:
+    """For rows of groups, each with the cell (total) it belongs to and its respondents:
+    whether each row is hidden, and whether only to protect another group (secondary)."""
+    members: dict[Hashable, dict[int, float]] = {}
+    for row, (cell, people) in enumerate(zip(cells, sizes, strict=True)):
+        members.setdefault(cell, {})[row] = people
+    hide = [False] * len(sizes)
+    for groups in members.values():
+        for row in hidden_groups(groups, min_group_size):
+            hide[row] = True
+    secondary = [h and people >= min_group_size for h, people in zip(hide, sizes, strict=True)]
+    return hide, secondary
+
+
+def total_marks(sizes: Iterable[float], min_group_size: int) -> list[bool]:
+    """Which totals (a whole partnership or a partner selection in one wave) are hidden:
+    those of fewer than `min_group_size` respondents (primary suppression)."""
+    return [people < min_group_size for people in sizes]
+
+
+def selection_too_small(selected: int, total: int, min_group_size: int) -> bool:
+    """Whether a partner selection must not be scored: it has fewer respondents than the
+    minimum, or what it leaves out (total minus selection) does, so that comparing it
+    with the whole partnership would reveal a small group."""
+    left_out = total - selected
+    return selected < min_group_size or 0 < left_out < min_group_size
+
+
+def _reveals(people: int, min_group_size: int) -> bool:
+    return 0 < people < min_group_size
+
+
+def selection_cells(
+    partner_sizes: Iterable[tuple[tuple, object, int]],
+    partners: Sequence[str],
+    min_group_size: int,
+) -> set[tuple]:
+    """Cells (partnership, wave, factor) where the total of the partner selection must
+    be hidden; `partner_sizes` holds (cell, partner, respondents) over the whole
+    partnership.
+
+    The selection total can be subtracted from the partnership total, and the visible
+    partner scores from both, so it is hidden when the selection, what it leaves out,
+    its own hidden partners or the hidden partners outside it number fewer than the
+    minimum (but more than none)."""
+    by_cell: dict[tuple, dict] = {}
+    for cell, partner, people in partner_sizes:
+        by_cell.setdefault(cell, {})[partner] = people
+    chosen = set(partners)
+    cells = set()
+    for cell, sizes in by_cell.items():
+        hidden = hidden_groups(sizes, min_group_size)
+        selected = sum(n for p, n in sizes.items() if p in chosen)
+        whole = sum(sizes.values())
+        if (
+            selection_too_small(int(selected), int(whole), min_group_size)
+            or _reveals(int(sum(sizes[p] for p in hidden if p in chosen)), min_group_size)
+            or _reveals(int(sum(sizes[p] for p in hidden if p not in chosen)), min_group_size)
+        ):
+            cells.add(cell)
+    return cells
+
+
+def selection_group_marks(
+    keys: Sequence[tuple],
+    sizes: Sequence[float],
+    whole: Mapping[tuple, float],
+    min_group_size: int,
+) -> tuple[list[bool], list[bool]]:
+    """Groups (roles) within a partner selection, each keyed (*CELL, group) with its
+    respondents; `whole` holds the same groups' respondents over the whole partnership.
+    A group is hidden when its members outside the selection number fewer than the
+    minimum (but more than none); then secondary suppression within the selection's
+    total. Whether each row is hidden, and whether only to protect another."""
+    outside = [whole.get(key, 0) - people for key, people in zip(keys, sizes, strict=True)]
+    too_few = [_reveals(o, min_group_size) for o in outside]
+    counted = [0 if few else people for few, people in zip(too_few, sizes, strict=True)]
+    hide, secondary = group_marks([key[: len(CELL)] for key in keys], counted, min_group_size)
+    hide = [h or few for h, few in zip(hide, too_few, strict=True)]
+    secondary = [s and not few for s, few in zip(secondary, too_few, strict=True)]
+    return hide, secondary
+
+
+# --- plain rows (dicts) ---------------------------------------------------------------
+
+
+def _keys(row: Mapping, columns: Sequence[str]) -> tuple:
+    return tuple(_label(row[c]) for c in columns)
+
+
+def _mark_rows(
+    rows: Sequence[dict], hide: Sequence[bool], secondary: Sequence[bool] | None = None
+) -> list[dict]:
+    """`rows` with `suppressed` (hidden now or before) and `secondary` set, and the
+    HIDDEN values of hidden rows emptied (None)."""
+    marked = []
+    for at, row in enumerate(rows):
+        shut = bool(hide[at]) or bool(row.get("suppressed", False))
+        second = bool(secondary[at]) if secondary is not None else row.get("secondary", False)
+        new = {**row, "suppressed": shut, "secondary": second}
+        if shut:
+            new.update({c: None for c in HIDDEN if c in new})
+        marked.append(new)
+    return marked
+
+
+def _row_size(rows: Sequence[Mapping]) -> str:
+    return _size_of(rows[0]) if rows else "n"
+
+
+def suppress_rows(
+    rows: Sequence[dict],
+    min_group_size: int,
+    group: str = "partner",
+    within: tuple[str, ...] = CELL,
+    size: str | None = None,
+) -> list[dict]:
+    """`suppress` on plain rows."""
+    size = size or _row_size(rows)
+    keys = [c for c in within if rows and c in rows[0]]
+    cells = [_keys(row, keys) for row in rows]
+    hide, secondary = group_marks(cells, [row[size] for row in rows], min_group_size)
+    return _mark_rows(rows, hide, secondary)
+
+
+def suppress_total_rows(rows: Sequence[dict], min_group_size: int) -> list[dict]:
+    """`suppress_totals` on plain rows."""
+    size = _row_size(rows)
+    return _mark_rows(rows, total_marks((row[size] for row in rows), min_group_size))
+
+
+def suppress_selection_rows(
+    rows: Sequence[dict],
+    partner_rows: Sequence[dict],
+    partners: Sequence[str],
+    min_group_size: int,
+) -> list[dict]:
+    """`suppress_selection` on plain rows (`partner_rows`: scores by partner over the
+    whole partnership)."""
+    rows = suppress_total_rows(rows, min_group_size)
+    sizes = ((_keys(r, CELL), r["partner"], r["n"]) for r in partner_rows)
+    cells = selection_cells(sizes, partners, min_group_size)
+    return _mark_rows(rows, [_keys(row, CELL) in cells for row in rows])
+
+
+def suppress_groups_of_selection_rows(
+    rows: Sequence[dict], whole: Sequence[dict], group: str, min_group_size: int
+) -> list[dict]:
+    """`suppress_groups_of_selection` on plain rows."""
+    keys = [*CELL, group]
+    whole_size = _row_size(whole)
+    totals = {_keys(row, keys): row[whole_size] for row in whole}
+    size = _row_size(rows)
+    hide, secondary = selection_group_marks(
+        [_keys(row, keys) for row in rows], [row[size] for row in rows], totals, min_group_size
+    )
+    return _mark_rows(rows, hide, secondary)
+
+
+# --- pandas tables --------------------------------------------------------------------
+
+
+def _column_keys(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
+    """Each row's values of `columns` as a key (missing values None)."""
+    values = [frame[c].tolist() for c in columns]
+    return [tuple(_label(column[row]) for column in values) for row in range(len(frame))]
 
 
 def blank(frame: pd.DataFrame, rows: pd.Series, columns: list[str] | None = None) -> pd.DataFrame:
     """`frame` with `columns` (default: the score columns present) emptied where `rows`
     is True; numeric columns stay numeric."""
+    import numpy as np
+    import pandas as pd
+
     frame = frame.copy()
     columns = [c for c in (columns or HIDDEN) if c in frame.columns]
-    rows = rows.to_numpy(dtype=bool)
+    rows = np.asarray(rows, dtype=bool)
     for column in columns:
         values = frame[column]
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
@@ -87,12 +287,17 @@ def blank(frame: pd.DataFrame, rows: pd.Series, columns: list[str] | None = None
     return frame
 
 
-def _mark(frame: pd.DataFrame, hide: pd.Series, secondary: pd.Series | None = None):
+def _mark(frame: pd.DataFrame, hide: Sequence[bool], secondary: Sequence[bool] | None = None):
+    """`frame` with `suppressed` (hidden now or before), `secondary` and the scores of
+    hidden rows blanked (see `blank`)."""
+    import numpy as np
+    import pandas as pd
+
     frame = frame.copy()
     old = frame["suppressed"] if "suppressed" in frame.columns else False
-    frame["suppressed"] = hide.to_numpy(dtype=bool) | np.asarray(old, dtype=bool)
+    frame["suppressed"] = np.asarray(hide, dtype=bool) | np.asarray(old, dtype=bool)
     if secondary is not None:
-        frame["secondary"] = secondary.to_numpy(dtype=bool)
+        frame["secondary"] = np.asarray(secondary, dtype=bool)
     elif "secondary" not in frame.columns:
         frame["secondary"] = False
     for column in NUMERIC:
@@ -113,60 +318,26 @@ def suppress(
     `secondary` (True when hidden only to protect another group). Groups are rows of
     one cell (`within`); a missing group label (no role given) is a group too."""
     size = size or size_column(frame)
-    hide = pd.Series(False, index=frame.index)
-    keys = [c for c in within if c in frame.columns]
-    cells = frame.groupby(keys, sort=False, dropna=False) if keys else [(None, frame)]
-    for _, cell in cells:
-        for row in hidden_groups(cell[size], min_group_size):
-            hide[row] = True
-    secondary = hide & (frame[size] >= min_group_size)
+    cells = _column_keys(frame, [c for c in within if c in frame.columns])
+    hide, secondary = group_marks(cells, frame[size].tolist(), min_group_size)
     return _mark(frame, hide, secondary)
 
 
 def suppress_totals(frame: pd.DataFrame, min_group_size: int) -> pd.DataFrame:
     """Blank the scores of totals (a whole partnership or a partner selection in one
     wave) with fewer than `min_group_size` respondents (primary suppression)."""
-    size = size_column(frame)
-    return _mark(frame, frame[size] < min_group_size)
-
-
-def selection_too_small(selected: int, total: int, min_group_size: int) -> bool:
-    """Whether a partner selection must not be scored: it has fewer respondents than the
-    minimum, or what it leaves out (total minus selection) does, so that comparing it
-    with the whole partnership would reveal a small group."""
-    left_out = total - selected
-    return selected < min_group_size or 0 < left_out < min_group_size
-
-
-def _reveals(people: int, min_group_size: int) -> bool:
-    return 0 < people < min_group_size
+    return _mark(frame, total_marks(frame[size_column(frame)].tolist(), min_group_size))
 
 
 def selection_hidden(
     partner_sizes: pd.DataFrame, partners: tuple[str, ...], min_group_size: int
 ) -> set[tuple]:
     """Cells (partnership, wave, factor) where the total of the partner selection must
-    be hidden. `partner_sizes` holds respondents per partner over the whole partnership
-    (partnership, wave, factor, partner, n).
-
-    The selection total can be subtracted from the partnership total, and the visible
-    partner scores from both, so it is hidden when the selection, what it leaves out,
-    its own hidden partners or the hidden partners outside it number fewer than the
-    minimum (but more than none)."""
-    cells = set()
-    for key, cell in partner_sizes.groupby(list(CELL), sort=False):
-        sizes = cell.set_index("partner")["n"]
-        hidden = hidden_groups(sizes, min_group_size)
-        chosen = sizes.index.isin(list(partners))
-        is_hidden = sizes.index.isin(list(hidden))
-        selected, whole = int(sizes[chosen].sum()), int(sizes.sum())
-        if (
-            selection_too_small(selected, whole, min_group_size)
-            or _reveals(int(sizes[chosen & is_hidden].sum()), min_group_size)
-            or _reveals(int(sizes[~chosen & is_hidden].sum()), min_group_size)
-        ):
-            cells.add(key)
-    return cells
+    be hidden (see `selection_cells`). `partner_sizes` holds respondents per partner
+    over the whole partnership (partnership, wave, factor, partner, n)."""
+    cells = _column_keys(partner_sizes, CELL)
+    sizes = zip(cells, partner_sizes["partner"].tolist(), partner_sizes["n"].tolist(), strict=True)
+    return selection_cells(sizes, partners, min_group_size)
 
 
 def suppress_selection(
@@ -179,8 +350,7 @@ def suppress_selection(
     factor) where `selection_hidden` says so, as well as those too small themselves."""
     frame = suppress_totals(frame, min_group_size)
     cells = selection_hidden(partner_sizes, partners, min_group_size)
-    keys = list(zip(*(frame[c] for c in CELL), strict=True))
-    return _mark(frame, pd.Series([k in cells for k in keys], index=frame.index))
+    return _mark(frame, [key in cells for key in _column_keys(frame, CELL)])
 
 
 def suppress_groups_of_selection(
@@ -189,18 +359,13 @@ def suppress_groups_of_selection(
     """Groups (roles) within a partner selection: each is also compared with the same
     group over the whole partnership (`whole`), so it is hidden when the group's
     members outside the selection number fewer than the minimum; then secondary
-    suppression within the selection's total."""
-    size = size_column(frame)
+    suppression within the selection's total (see `selection_group_marks`)."""
     keys = [*CELL, group]
-    totals = whole.set_index(keys)[size_column(whole)]
-    index = pd.MultiIndex.from_frame(frame[keys])
-    outside = totals.reindex(index).fillna(0).to_numpy() - frame[size].to_numpy()
-    sizes = frame[size].where(~((outside > 0) & (outside < min_group_size)), 0)
-    marked = suppress(frame.assign(_size=sizes), min_group_size, group=group, size="_size")
-    too_few_outside = (outside > 0) & (outside < min_group_size)
-    marked["secondary"] = marked["secondary"] & ~too_few_outside
-    marked = _mark(marked, pd.Series(too_few_outside, index=frame.index))
-    return marked.drop(columns="_size")
+    totals = dict(zip(_column_keys(whole, keys), whole[size_column(whole)].tolist(), strict=True))
+    hide, secondary = selection_group_marks(
+        _column_keys(frame, keys), frame[size_column(frame)].tolist(), totals, min_group_size
+    )
+    return _mark(frame, hide, secondary)
 
 
 def protect_change(
@@ -217,6 +382,8 @@ def protect_change(
     Where the current wave's or the compared wave's score is hidden, every column of
     the comparison (`{label}_*` except its wave and respondent count, `{prefix}*`) is
     emptied and the verdict reads HIDDEN_TEXT."""
+    import pandas as pd
+
     shut = scores[scores["suppressed"].astype(bool)]
     hidden = set(zip(shut["wave"], shut[key], strict=True))
     now = card["suppressed"].astype(bool) if "suppressed" in card else False

@@ -6,18 +6,30 @@ default one ships next to this module (`instrument.yaml`).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
 
 from monitor.errors import InstrumentError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 DEFAULT_PATH = Path(__file__).with_name("instrument.yaml")
 BAND_TOLERANCE = 1e-9
+
+
+def _missing(value: object) -> bool:
+    """Whether a score is missing: None, NaN or pandas' NA."""
+    try:
+        return value is None or math.isnan(value)
+    except TypeError:  # pandas' NA (and NaT) refuse to be numbers
+        return True
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,7 @@ class Instrument:
         A mean that is exactly a band's `min` in arithmetic can come out a hair below
         it in floating point (4.0 as 3.9999999999999996); it belongs to that band.
         """
-        if score is None or pd.isna(score):
+        if _missing(score):
             return None
         for band in self.bands:
             if score >= band.min - BAND_TOLERANCE:
@@ -91,6 +103,8 @@ class Instrument:
     def items_frame(self) -> pd.DataFrame:
         """One row per item: item_id, factor, reverse, position (instrument order)."""
         factor_pos = {key: pos for pos, key in enumerate(self.factor_keys)}
+        import pandas as pd
+
         rows = [
             {
                 "item_id": item.id,

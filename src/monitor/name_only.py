@@ -14,12 +14,13 @@ dashboard draws its section and its settings with `monitor.dashboard.name_only`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from monitor import tables
 from monitor.errors import MonitorError
 from monitor.untrusted import markdown_text
+
+if TYPE_CHECKING:  # the settings read this module's thresholds without loading pandas
+    import pandas as pd
 
 FACTORS = ("power", "trust", "communication")
 
@@ -47,7 +48,12 @@ FLAG_COLUMNS = [
     "latest_difference", "latest_high", "mean_difference",
 ]  # fmt: skip
 
-table = tables.name_only
+
+def table(found: pd.DataFrame) -> pd.DataFrame:
+    """The flags as the pages show them (`tables.name_only`)."""
+    from monitor import tables
+
+    return tables.name_only(found)
 
 
 def check(gap: float, waves: int) -> None:
@@ -128,6 +134,8 @@ def _streak(cells: dict, order: list[str], gap: float) -> tuple[list, str | None
     """The run of waves (newest first) in which the agency was clearly below the others,
     ending at the wave shown or, if it cannot be checked there (hidden or absent), at
     the latest wave where it could be; and that wave."""
+    import pandas as pd
+
     run, through = [], None
     for wave in reversed(order):
         cell = cells.get(wave)
@@ -160,6 +168,8 @@ def flags(
     inside a run breaks it. One row per partner and factor: partner, factor,
     factor_name, waves (run length), through, current, latest_difference and
     latest_high (of wave `through`), mean_difference; most below first."""
+    import pandas as pd
+
     if history.empty:
         return pd.DataFrame(columns=FLAG_COLUMNS)
     order = history.drop_duplicates("wave").sort_values("wave_start")["wave"].tolist()

@@ -3,7 +3,7 @@ overlapping samples t-test, agency-weighted means, one-way random-effects ANOVA 
 Feldt's interval for Cronbach's alpha.
 
 Pure functions of summary numbers or numpy arrays. Distribution functions come from
-`monitor.distributions` (plain numpy): scipy is never imported, because importing it
+`monitor.distributions` (plain Python): scipy is never imported, because importing it
 costs more than a command's whole start-up.
 
 Conventions: a difference is always `second - first` (for waves: later minus earlier);

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from monitor.errors import StoreError
 from monitor.store import kept_scores
@@ -24,6 +23,10 @@ from monitor.store.migrations import pending
 from monitor.store.sharing import HeldConnection, SharedFile
 from monitor.store.sqlfiles import sql_statements, sql_text
 from monitor.store.writer import AnswerRows, Writer
+
+if TYPE_CHECKING:  # a query's rows need neither: commands start without them
+    import pandas as pd
+    import pyarrow as pa
 
 DEFAULT_DB = Path("data") / "monitor.duckdb"
 ENV_VAR = "MONITOR_DB"
@@ -138,6 +141,15 @@ class Database:
             for name, frame in (relations or {}).items():
                 cur.register(name, frame)
             return cur.execute(sql, params or {}).fetchall()
+
+    def query_dicts(self, sql: str, params: dict | None = None) -> list[dict]:
+        """Run a read query with bound parameters; each row as a dict by column name
+        (plain Python values: no pandas or numpy needed)."""
+        self._before_read()
+        with self.cursor() as cur:
+            cur.execute(sql, params or {})
+            names = [column[0] for column in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     @contextmanager
     def write(self) -> Iterator[Writer]:

@@ -15,7 +15,6 @@ import hashlib
 import json
 
 import duckdb
-import pyarrow as pa
 
 from monitor.instrument import Instrument
 from monitor.store.sqlfiles import sql_statements
@@ -51,18 +50,13 @@ def keep(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
     if description is None:
         return
     scoring = json.loads(description)
-    items_noted = scoring["items"]
-    ids, factors, reverse = zip(*items_noted, strict=True) if items_noted else ([], [], [])
-    items = pa.table(
-        {
-            "item_id": pa.array(ids, pa.string()),
-            "factor": pa.array(factors, pa.string()),
-            "reverse": pa.array(reverse, pa.bool_()),
-        }
+    if not scoring["items"]:
+        return
+    ids, factors, reverse = (list(column) for column in zip(*scoring["items"], strict=True))
+    params = {"item_ids": ids, "item_factors": factors, "item_reverse": reverse}
+    cur.execute(
+        statements()["build"], {"scale_sum": scoring["scale_sum"], "ids": upload_ids, **params}
     )
-    cur.register("scored_items", items)
-    cur.execute(statements()["build"], {"scale_sum": scoring["scale_sum"], "ids": upload_ids})
-    cur.unregister("scored_items")
 
 
 def drop(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:

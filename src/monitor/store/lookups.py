@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from monitor.store.database import Database, quote_identifier, sql_text
 from monitor.store.writer import DATA_TABLES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def partnerships(db: Database) -> list[str]:

@@ -4,12 +4,14 @@ match repeat respondents) and per-agency summaries (n, mean, sd)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from monitor.instrument import Instrument
 from monitor.store.database import Database, sql_text
-from monitor.store.scoring import ScoreFilter, respondent_scores_sql
+from monitor.store.scoring import ScoreFilter, respondent_params, respondent_scores_sql
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GROUPS = (None, "role")
 
@@ -27,11 +29,7 @@ def scores_in_waves(
     respondent_id match."""
     where = ScoreFilter(partnership, tuple(partners) if partners else None)
     sql = respondent_scores_sql(db, instrument) + sql_text("respondent_scores_in_waves.sql")
-    return db.query_df(
-        sql,
-        {**where.params_without_scale(), "waves": list(waves)},
-        instrument_items=instrument.items_frame(),
-    )
+    return db.query_df(sql, {**respondent_params(instrument, where), "waves": list(waves)})
 
 
 def agency_summaries(
@@ -44,8 +42,4 @@ def agency_summaries(
     sql = respondent_scores_sql(db, instrument) + sql_text("agency_summaries.sql").format(
         group_select=f"{by}, " if by else ""
     )
-    return db.query_df(
-        sql,
-        (where or ScoreFilter()).params_without_scale(),
-        instrument_items=instrument.items_frame(),
-    )
+    return db.query_df(sql, respondent_params(instrument, where))

@@ -3,11 +3,14 @@ wave, the respondents already stored, and the free-text comments."""
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from monitor.instrument import Instrument
 from monitor.store.database import Database, quote_identifier, sql_text
 from monitor.store.scoring import ScoreFilter
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def answers_wide(

@@ -3,21 +3,39 @@ weightings, respondent scores, reliability, item quality and the power index."""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
+from monitor import distributions, frames
 from monitor.instrument import Instrument
 from monitor.store import kept_scores
 from monitor.store.database import Database, sql_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GROUPINGS = {None: None, "partner": "partner", "role": "role"}
 
 
 WEIGHTINGS = ("person", "agency")
+# Intervals of larger groups use the critical value of this many degrees of freedom.
+MAX_DF = 10_000
+# Group scores: the columns (with `by`'s after wave_start) and their pandas types.
+GROUP_SCORE_TYPES = {
+    "partnership": "str",
+    "wave": "str",
+    "wave_start": "datetime64[us]",
+    "factor": "str",
+    "n": "int64",
+    "mean": "float64",
+    "sd": "float64",
+    "ci_low": "float64",
+    "ci_high": "float64",
+}
 
 
 @dataclass(frozen=True)
@@ -43,12 +61,42 @@ class ScoreFilter:
 
 
 @cache
-def t_critical(max_df: int = 10_000) -> pd.DataFrame:
-    """Two-sided 95% critical values of Student's t for df = 1..max_df."""
-    from monitor.statistics import t_quantile
+def critical_t(df: int) -> float:
+    """The two-sided 95% critical value of Student's t with `df` (at least 1) degrees of
+    freedom; that of MAX_DF above it."""
+    return distributions.t_ppf(0.975, min(df, MAX_DF))
 
-    df = np.arange(1, max_df + 1)
-    return pd.DataFrame({"df": df, "t": t_quantile(0.975, df)})
+
+@cache
+def t_critical(max_df: int = MAX_DF) -> pd.DataFrame:
+    """Two-sided 95% critical values of Student's t for df = 1..max_df, as a table."""
+    import pandas as pd
+
+    df = range(1, max_df + 1)
+    return pd.DataFrame({"df": list(df), "t": [critical_t(d) for d in df]})
+
+
+def with_interval(row: dict) -> dict:
+    """A group score (`n`, `mean`, `sd` of its respondents' scores) with its 95%
+    t-interval `ci_low`, `ci_high` (None for fewer than two respondents)."""
+    n, mean, sd = row["n"], row["mean"], row["sd"]
+    if n < 2 or mean is None or sd is None:
+        return {**row, "ci_low": None, "ci_high": None}
+    half = critical_t(n - 1) * sd / math.sqrt(n)
+    return {**row, "ci_low": mean - half, "ci_high": mean + half}
+
+
+def respondent_params(instrument: Instrument, where: ScoreFilter | None = None) -> dict:
+    """The parameters of the `respondent_scores` prelude: the filter's and the
+    instrument's factors (key, position, number of items)."""
+    items = Counter(item.factor for item in instrument.items)
+    factors = [(pos, key) for pos, key in enumerate(instrument.factor_keys) if items[key]]
+    return {
+        **(where or ScoreFilter()).params_without_scale(),
+        "factors": [key for _, key in factors],
+        "factor_positions": [pos for pos, _ in factors],
+        "factor_items": [items[key] for _, key in factors],
+    }
 
 
 def make_scores_current(db: Database, instrument: Instrument) -> None:
@@ -70,8 +118,7 @@ def make_scores_current(db: Database, instrument: Instrument) -> None:
 
 def respondent_scores_sql(db: Database, instrument: Instrument) -> str:
     """The SQL prelude defining `respondent_scores` (read from the kept respondent scores,
-    made current for `instrument` first). Its parameters are those of
-    `ScoreFilter.params_without_scale`; it needs `instrument_items` registered."""
+    made current for `instrument` first). Its parameters are `respondent_params`."""
     make_scores_current(db, instrument)
     return sql_text("respondent_scores.sql")
 
@@ -88,18 +135,33 @@ def _scores_sql(db: Database, instrument: Instrument, by: str | None) -> str:
     )
 
 
+def group_score_rows(
+    db: Database, instrument: Instrument, by: str | None = None, where: ScoreFilter | None = None
+) -> list[dict]:
+    """Factor scores per partnership and wave (and partner or role when `by` says so) as
+    plain rows: partnership, wave, wave_start, [partner|role], factor, n, mean, sd,
+    ci_low, ci_high (see `with_interval`); waves in time order, factors in instrument
+    order."""
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {sorted(k for k in GROUPINGS if k)} or None")
+    sql = _scores_sql(db, instrument, by)
+    return [with_interval(row) for row in db.query_dicts(sql, respondent_params(instrument, where))]
+
+
+def group_score_types(by: str | None) -> dict[str, str]:
+    """The columns of group scores grouped `by` and their pandas types."""
+    columns = list(GROUP_SCORE_TYPES.items())
+    if by:
+        columns.insert(3, (GROUPINGS[by], "str"))
+    return dict(columns)
+
+
 def group_scores(
     db: Database, instrument: Instrument, by: str | None = None, where: ScoreFilter | None = None
 ) -> pd.DataFrame:
-    """Factor scores per partnership and wave (and partner or role when `by` says so)."""
-    if by not in GROUPINGS:
-        raise ValueError(f"by must be one of {sorted(k for k in GROUPINGS if k)} or None")
-    return db.query_df(
-        _scores_sql(db, instrument, by),
-        (where or ScoreFilter()).params_without_scale(),
-        instrument_items=instrument.items_frame(),
-        t_critical=t_critical(),
-    )
+    """`group_score_rows` as a table."""
+    rows = group_score_rows(db, instrument, by=by, where=where)
+    return frames.from_rows(rows, group_score_types(by))
 
 
 def weighted_group_scores(
@@ -125,12 +187,7 @@ def weighted_group_scores(
         group_output=f"g.{group}" if column else "",
         group_order=f"g.{group}" if column else "",
     )
-    return db.query_df(
-        sql,
-        (where or ScoreFilter()).params_without_scale(),
-        instrument_items=instrument.items_frame(),
-        t_critical=t_critical(),
-    )
+    return db.query_df(sql, respondent_params(instrument, where), t_critical=t_critical())
 
 
 def respondent_scores(
@@ -141,11 +198,7 @@ def respondent_scores(
         "SELECT * EXCLUDE (factor_pos) FROM respondent_scores "
         "ORDER BY partnership, wave_start, respondent_id, factor_pos"
     )
-    return db.query_df(
-        sql,
-        (where or ScoreFilter()).params_without_scale(),
-        instrument_items=instrument.items_frame(),
-    )
+    return db.query_df(sql, respondent_params(instrument, where))
 
 
 def reliability(db: Database, instrument: Instrument, where: ScoreFilter | None = None):

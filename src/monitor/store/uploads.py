@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from monitor.errors import ConflictError, DuplicateUploadError, NotFoundError
 from monitor.store.database import Database, DuckWriter, sql_statements, sql_text
 from monitor.store.writer import ROW_TABLES, AnswerRows, Writer, upload_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 UPLOAD_PARTNERSHIP = "SELECT partnership FROM uploads WHERE upload_id = $id"
 
@@ -78,6 +80,8 @@ def insert_survey(
     DuckDB store makes them from the file's cells itself, PostgreSQL gets them in batches.
     `also` writes what else came with the file (the people invited) in the same
     transaction."""
+    import pyarrow as pa
+
     if isinstance(staged, pa.Table):
         staged = AnswerTable(staged)
     with db.write() as w:
@@ -166,7 +170,29 @@ def remove_upload(db: Database, upload_id: int, removed_by: str | None = None) -
 
 
 def list_uploads(db: Database) -> pd.DataFrame:
+    """Every upload, newest first (see `upload_list`)."""
     return db.query_df(sql_text("list_uploads.sql"))
+
+
+# The columns of the list of uploads and their pandas types.
+LISTED_TYPES = {
+    "upload_id": "int32",
+    "kind": "str",
+    "file_name": "str",
+    "uploaded_at": "datetime64[us]",
+    "uploaded_by": "str",
+    "partnership": "str",
+    "waves": "str",
+    "n_rows": "int32",
+    "n_answers": "int32",
+    "sha256": "str",
+}
+
+
+def upload_list(db: Database) -> list[dict]:
+    """Every upload, newest first, as plain rows: upload_id, kind, file_name, uploaded_at,
+    uploaded_by, partnership, waves (joined by commas), n_rows, n_answers, sha256."""
+    return db.query_dicts(sql_text("list_uploads.sql"))
 
 
 def record_audit(

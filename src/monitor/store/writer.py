@@ -8,10 +8,10 @@ uses DuckDB's `$name` parameters and only syntax both databases share.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Tables whose rows belong to one upload, with their columns in table order. Removing
 # an upload deletes its rows from each; a replica copies them upload by upload.
@@ -95,6 +95,8 @@ class Writer(Protocol):
 
 def upload_rows(table: str, staged: pa.Table | pa.RecordBatch, upload_id: int) -> pa.Table:
     """The columns of `table` taken from `staged`, with `upload_id` in front."""
-    ids = pa.array(np.full(staged.num_rows, upload_id, dtype=np.int32))
+    import pyarrow as pa
+
+    ids = pa.array([upload_id] * staged.num_rows, pa.int32())
     columns = ROW_TABLES[table]
     return pa.Table.from_arrays([ids, *(staged[c] for c in columns[1:])], names=list(columns))

@@ -5,10 +5,15 @@
 -- The respondent factor scores of the uploads in $ids (of every upload when $ids is NULL):
 -- the mean of a respondent's answered items of a factor, reverse-worded items flipped
 -- ($scale_sum = scale min + max); a respondent who answered fewer than half of the
--- factor's items gets no score for it. Needs `scored_items(item_id, factor, reverse)`.
+-- factor's items gets no score for it. The items scored are the lists $item_ids,
+-- $item_factors and $item_reverse (one element per item).
 INSERT INTO respondent_factor_scores (upload_id, partnership, wave, wave_start,
                                       respondent_id, partner, role, factor, score,
                                       n_answered)
+WITH scored_items AS (
+    SELECT unnest($item_ids) AS item_id, unnest($item_factors) AS factor,
+           unnest($item_reverse) AS reverse
+)
 SELECT
     a.upload_id, a.partnership, a.wave, a.wave_start, a.respondent_id, a.partner, a.role,
     i.factor,

@@ -1,13 +1,14 @@
 -- Respondent factor scores, as kept in respondent_factor_scores (see kept_scores.sql:
 -- the mean of a respondent's answered items of a factor, reverse-worded items flipped,
 -- only where at least half of the factor's items were answered).
--- Needs `instrument_items(item_id, factor, factor_pos, reverse)` registered.
+-- The instrument's factors are the lists $factors, $factor_positions (instrument order)
+-- and $factor_items (items per factor), one element per factor.
 -- Parameters, NULL meaning all: $partnership, $partners (a list of partner names),
 -- $wave_from and $wave_to (wave start dates).
 WITH factor_size AS (
-    SELECT factor, any_value(factor_pos) AS factor_pos, count(*) AS n_items
-    FROM instrument_items
-    GROUP BY factor
+    SELECT unnest($factors) AS factor,
+           CAST(unnest($factor_positions) AS BIGINT) AS factor_pos,
+           CAST(unnest($factor_items) AS BIGINT) AS n_items
 ),
 respondent_scores AS (
     SELECT
