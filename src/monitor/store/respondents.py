@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from monitor.instrument import Instrument
+from monitor.statistics import MIN_PAIRS_FOR_CORRELATION
 from monitor.store.database import Database, sql_text
 from monitor.store.scoring import ScoreFilter, respondent_params, respondent_scores_sql
 
@@ -30,6 +31,38 @@ def scores_in_waves(
     where = ScoreFilter(partnership, tuple(partners) if partners else None)
     sql = respondent_scores_sql(db, instrument) + sql_text("respondent_scores_in_waves.sql")
     return db.query_df(sql, {**respondent_params(instrument, where), "waves": list(waves)})
+
+
+def wave_overlap(
+    db: Database,
+    instrument: Instrument,
+    before: Sequence[str],
+    after: str,
+    *,
+    partnership: str | None = None,
+    partners: Sequence[str] | None = None,
+    by_agency: bool = False,
+) -> pd.DataFrame:
+    """The factor scores of each wave in `before` against those of wave `after`, as
+    partially overlapping samples (see `statistics.Overlap`): one row per earlier wave
+    and factor (and partner with `by_agency`, where a respondent repeats only for the
+    same agency): before, factor, [partner], n1, mean1, sd1, n2, mean2, sd2, n_paired,
+    r. A side without respondents has n 0 and NULL mean; sd is NULL for one respondent;
+    r is 0 below `statistics.MIN_PAIRS_FOR_CORRELATION` shared respondents or when
+    either side of the pairs has no spread (as `statistics.pearson`)."""
+    agency = {
+        "agency": ", partner",
+        "later_agency": ", l.partner",
+        "earlier_agency": ", e.partner",
+        "group_agency": ", g.partner",
+        "same_agency": " AND e.partner = l.partner",
+    }
+    keys = agency if by_agency else dict.fromkeys(agency, "")
+    sql = respondent_scores_sql(db, instrument) + sql_text("wave_overlap.sql").format(**keys)
+    where = ScoreFilter(partnership, tuple(partners) if partners else None)
+    params = {**where.params_without_scale(), "before": list(before), "after": after}
+    params["min_pairs"] = MIN_PAIRS_FOR_CORRELATION
+    return db.query_df(sql, params, instrument_items=instrument.items_frame())
 
 
 def agency_summaries(
