@@ -1,5 +1,6 @@
-"""Respondent-level reads for the statistics: the factor scores of chosen waves (to
-match repeat respondents) and per-agency summaries (n, mean, sd)."""
+"""Respondent-level reads for the statistics: two waves' factor scores summarised with
+their repeat respondents matched (for the change test) and per-agency summaries (n,
+mean, sd)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from monitor.instrument import Instrument
-from monitor.statistics import MIN_PAIRS_FOR_CORRELATION
 from monitor.store.database import Database, sql_text
 from monitor.store.scoring import ScoreFilter, respondent_params, respondent_scores_sql
 
@@ -15,22 +15,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 GROUPS = (None, "role")
-
-
-def scores_in_waves(
-    db: Database,
-    instrument: Instrument,
-    waves: Sequence[str],
-    partnership: str | None = None,
-    partners: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """Each respondent's factor score in the listed waves (of one partnership, and only
-    `partners` when given): partnership, wave, wave_start, respondent_id, partner, role,
-    factor, score. A respondent is the same person in two waves when partnership and
-    respondent_id match."""
-    where = ScoreFilter(partnership, tuple(partners) if partners else None)
-    sql = respondent_scores_sql(db, instrument) + sql_text("respondent_scores_in_waves.sql")
-    return db.query_df(sql, {**respondent_params(instrument, where), "waves": list(waves)})
 
 
 def wave_overlap(
@@ -57,12 +41,14 @@ def wave_overlap(
         "group_agency": ", g.partner",
         "same_agency": " AND e.partner = l.partner",
     }
+    from monitor.statistics import MIN_PAIRS_FOR_CORRELATION  # numpy: only when used
+
     keys = agency if by_agency else dict.fromkeys(agency, "")
     sql = respondent_scores_sql(db, instrument) + sql_text("wave_overlap.sql").format(**keys)
     where = ScoreFilter(partnership, tuple(partners) if partners else None)
-    params = {**where.params_without_scale(), "before": list(before), "after": after}
+    params = {**respondent_params(instrument, where), "before": list(before), "after": after}
     params["min_pairs"] = MIN_PAIRS_FOR_CORRELATION
-    return db.query_df(sql, params, instrument_items=instrument.items_frame())
+    return db.query_df(sql, params)
 
 
 def agency_summaries(

@@ -41,7 +41,7 @@ paired AS (
     SELECT e.before, e.factor{earlier_agency}, count(*) AS n_paired,
            CASE WHEN count(*) < $min_pairs OR min(e.score) = max(e.score)
                      OR min(l.score) = max(l.score) THEN 0.0
-                ELSE corr(e.score, l.score) END AS r
+                ELSE least(1.0, greatest(-1.0, corr(e.score, l.score))) END AS r  -- rounding
     FROM later AS l
     JOIN earlier AS e
       ON e.factor = l.factor AND e.partnership = l.partnership
