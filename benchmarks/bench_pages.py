@@ -14,7 +14,9 @@ run it once more to warm up, then time
                  (alternating between the last two waves, so the queries are cached);
   - wave_cold:   the same, but with `st.cache_data` cleared before each change, so
                  every query runs on the database (what a wave not seen yet costs).
-The median of each is compared with the target. Times include AppTest's own work
+Each session opens the app (the Overview) with `st.cache_data` cleared first ("open": a
+cold render of the Overview). Targets: rerun and wave under 300 ms; the cold Overview and
+cold wave changes under 3 s. Times include AppTest's own work
 (script runner thread, message parsing); `apptest_floor` is a one-line app's rerun.
 Results go to `<out>/pages_<rows>.json`.
 """
@@ -41,6 +43,7 @@ import bench_import  # noqa: E402  (the seeded survey generator lives there)
 
 import monitor  # noqa: E402
 from monitor.ingest import import_survey  # noqa: E402
+from monitor.ingest.safety import Limits  # noqa: E402
 from monitor.store import Database, close_all  # noqa: E402
 from monitor.store.database import SCHEMA_VERSION  # noqa: E402
 
@@ -55,6 +58,7 @@ PAGES = {
 }
 NO_WAVE_FILTER = {"upload"}
 TARGET_MS = 300.0
+COLD_TARGET_MS = 3000.0  # the Overview opened, or a wave chosen, with no query cached
 RUN_TIMEOUT = 300  # seconds; a cold page on a large store is slow on a small machine
 STORE_VERSION = 1  # bump when the stored benchmark database must be rebuilt
 
@@ -77,7 +81,12 @@ def large_store(n_rows: int, out: Path) -> tuple[Path, bool]:
     try:
         with csv_path.open("rb") as handle:
             result = import_survey(
-                db, handle, csv_path.name, partnership=bench_import.PARTNERSHIP, uploaded_by="bench"
+                db,
+                handle,
+                csv_path.name,
+                partnership=bench_import.PARTNERSHIP,
+                uploaded_by="bench",
+                limits=Limits(max_bytes=None, max_rows=max(n_rows, Limits.max_rows)),
             )
     finally:
         db.close()
@@ -117,8 +126,8 @@ def stats(times: list[float]) -> dict[str, object]:
 
 def bench_page(page: str, reruns: int) -> dict[str, object]:
     at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
-    timed(at.run)
-    result: dict[str, object] = {}
+    st.cache_data.clear()
+    result: dict[str, object] = {"open_cold_ms": timed(at.run)}  # the Overview, no query cached
     if page != "overview":
         result["first_ms"] = timed(at.switch_page(PAGES[page]).run)
     timed(at.run)  # warm-up
@@ -168,22 +177,25 @@ SCENARIOS = ("rerun", "wave", "wave_cold")
 
 def print_table(report: dict[str, object]) -> None:
     print()
-    header = f"{'store':<10}{'page':<10}{'first':>9}" + "".join(f"{s:>12}" for s in SCENARIOS)
-    print(header + "   (median ms; first = first run after switching to the page)")
+    header = f"{'store':<10}{'page':<10}{'open':>9}{'first':>9}" + "".join(
+        f"{s:>12}" for s in SCENARIOS
+    )
+    print(header + "   (median ms; open = the app's first run with no query cached;")
+    print(" " * 40 + "first = first run after switching to the page)")
     for store, pages in report["stores"].items():
         for page, res in pages.items():
             first = f"{res['first_ms']:.0f}" if "first_ms" in res else "-"
             cells = "".join(
                 f"{res[s]['median_ms']:>12.0f}" if s in res else f"{'-':>12}" for s in SCENARIOS
             )
-            print(f"{store:<10}{page:<10}{first:>9}{cells}")
+            print(f"{store:<10}{page:<10}{res['open_cold_ms']:>9.0f}{first:>9}{cells}")
     print(f"\nAppTest floor (one-line app): {report['apptest_floor']['median_ms']:.0f} ms")
     print()
     for check in report["targets"]:
         verdict = "ok" if check["met"] else "MISSED"
         print(
             f"target {check['store']}/{check['page']}/{check['scenario']} "
-            f"< {TARGET_MS:.0f} ms: {check['median_ms']:.0f} ms {verdict}"
+            f"< {check.get('target_ms', TARGET_MS):.0f} ms: {check['median_ms']:.0f} ms {verdict}"
         )
 
 
@@ -221,6 +233,23 @@ def main(argv: list[str] | None = None) -> int:
         for page, res in pages.items()
         for scenario in ("rerun", "wave")
         if scenario in res
+    ]
+    targets += [
+        {
+            "store": store,
+            "page": page,
+            "scenario": scenario,
+            "median_ms": value,
+            "met": value < COLD_TARGET_MS,
+            "target_ms": COLD_TARGET_MS,
+        }
+        for store, pages in stores.items()
+        for page, res in pages.items()
+        for scenario, value in (
+            ("open_cold", res["open_cold_ms"]),
+            ("wave_cold", res.get("wave_cold", {}).get("median_ms")),
+        )
+        if value is not None and (page == "overview" or scenario == "wave_cold")
     ]
     report = {
         "rows": args.rows,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
+import duckdb
 import numpy as np
 import pandas as pd
 from analytics_helpers import raw_answers
@@ -13,7 +14,7 @@ from analytics_helpers import respondent_scores as reference_scores
 
 from monitor import scores
 from monitor.ingest import import_survey
-from monitor.store import open_database, scoring, uploads
+from monitor.store import close_all, open_database, scoring, uploads
 from monitor.store.kept_scores import KEPT_TABLE
 from monitor.store.replica import ReplicaDatabase
 
@@ -46,7 +47,21 @@ def expected(db, instrument) -> pd.DataFrame:
     return frame.sort_values(KEYS, ignore_index=True)
 
 
+COUNTED = (
+    "SELECT upload_id, partnership, wave, wave_start, partner, {respondents} FROM {table} "
+    "GROUP BY ALL ORDER BY ALL"
+)
+
+
+def assert_counts_equal_answers(db) -> None:
+    """The respondents counted per upload, wave and agency are those of the answers."""
+    kept_counts = COUNTED.format(respondents="sum(respondents)", table="respondent_counts")
+    answered = COUNTED.format(respondents="count(DISTINCT respondent_id)", table="answers")
+    assert db.query_rows(kept_counts) == db.query_rows(answered)
+
+
 def assert_kept_equal_computed(db, instrument) -> None:
+    assert_counts_equal_answers(db)
     got, want = kept(db, instrument), expected(db, instrument)
     assert len(got) == len(want) > 0
     assert got[KEYS].astype(str).equals(want[KEYS].astype(str))
@@ -104,3 +119,19 @@ def test_a_new_replica_makes_its_own_kept_scores(pg_url, shared_dbs, instrument)
         assert_kept_equal_computed(other, instrument)
     finally:
         other.close()
+
+
+def test_an_older_store_counts_its_respondents_when_migrated(tmp_path, instrument):
+    path = tmp_path / "older.duckdb"
+    db = open_database(path)
+    import_survey(db, io.BytesIO(generated_csv(instrument, "2025-Q1", 30, 5)), "q1.csv")
+    import_survey(db, io.BytesIO(generated_csv(instrument, "2025-Q2", 20, 6)), "q2.csv")
+    close_all()
+    with duckdb.connect(str(path)) as con:  # as a store of schema version 7 was
+        con.execute("DROP TABLE respondent_counts")
+        con.execute("DELETE FROM schema_migrations WHERE version = 8")
+        con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    db = open_database(path)
+    assert db.query_rows("SELECT count(*) FROM respondent_counts")[0][0] == 8
+    assert_counts_equal_answers(db)
+    close_all()

@@ -110,3 +110,15 @@ def test_the_runner_sees_heavy_modules(tmp_path, scored_db):
     result = run_cli(tmp_path, "template", str(tmp_path / "t.xlsx"))
     assert result["code"] == 0
     assert {"openpyxl", "monitor.template"} <= set(result["loaded"])
+
+
+def test_importing_a_csv_loads_no_spreadsheet_writer_or_charts(tmp_path, files):
+    """A CSV import reads no workbook: neither openpyxl nor the template is loaded."""
+    survey = tmp_path / "survey.csv"
+    rows = [["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"]]
+    survey.write_bytes(
+        files.csv(rows + [[f"R{i}", "Police", "2025-Q1", 4, 2, 3] for i in range(6)])
+    )
+    db = tmp_path / "import.duckdb"
+    result = run_cli(tmp_path, "import", str(survey), "--db", str(db))
+    assert result == {"code": 0, "loaded": []}

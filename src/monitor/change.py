@@ -15,7 +15,7 @@ and White 2017; see `statistics.partial_overlap`):
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,8 +28,6 @@ ROSE, FELL, NO_CLEAR_CHANGE, TOO_FEW = "rose", "fell", "no clear change", "too f
 METHOD_OVERLAP = "partially overlapping samples t-test"
 METHOD_WELCH = "Welch t-test (no repeat respondents)"
 METHOD_AGENCY = "agency-weighted partially overlapping t-test"
-# a respondent is the same person in two waves when these match
-PERSON = ["partnership", "respondent_id"]
 # a verdict needs at least this many respondents in each wave, whatever the settings
 MIN_FOR_VERDICT = 2
 # suffixes of the columns `compare` adds after change{suffix}; which of them hold text
@@ -70,71 +68,56 @@ class Change:
         return NO_CLEAR_CHANGE
 
 
-Scores = Mapping[Hashable, float]  # respondent (partnership, respondent_id) -> score
+def _sample(row) -> statistics.Overlap:
+    """One row of `store.respondents.wave_overlap` as partially overlapping samples."""
+    return statistics.Overlap(
+        mean1=_number(row.mean1), sd1=_number(row.sd1), n1=int(row.n1),
+        mean2=_number(row.mean2), sd2=_number(row.sd2), n2=int(row.n2),
+        n_paired=int(row.n_paired), r=float(row.r),
+    )  # fmt: skip
 
 
-def _overlap(before: Scores, after: Scores) -> statistics.Overlap:
-    """The two waves' scores as partially overlapping samples."""
-    shared = [key for key in after if key in before]
-    return statistics.overlap_of(
-        [v for key, v in before.items() if key not in after],
-        [v for key, v in after.items() if key not in before],
-        [before[key] for key in shared],
-        [after[key] for key in shared],
-    )
+def _number(value) -> float:
+    return math.nan if value is None or pd.isna(value) else float(value)
 
 
-def person_change(before: Scores, after: Scores) -> Change:
-    """One person, one vote: change of the respondents' mean score of one factor from
-    `before` to `after` (each: respondent -> score; equal keys are repeat respondents)."""
-    sample = _overlap(before, after)
+def person_change(sample: statistics.Overlap) -> Change:
+    """One person, one vote: change of the respondents' mean score of one factor, from
+    the two waves' scores as partially overlapping samples (shared units: repeat
+    respondents)."""
     method = METHOD_OVERLAP if sample.n_paired else METHOD_WELCH
     return Change(statistics.partial_overlap(sample), sample.n1, sample.n2, sample.n_paired, method)
 
 
-def agency_change(before: Mapping[str, Scores], after: Mapping[str, Scores]) -> Change:
+def agency_change(samples: Mapping[str, statistics.Overlap]) -> Change:
     """One agency, one vote: change of the mean of agency means of one factor over the
-    agencies present in both waves (each: agency -> respondent -> score); a respondent
-    repeats when they answered for the same agency in both waves."""
-    agencies = sorted(set(before) & set(after))
-    samples = [_overlap(before[a], after[a]) for a in agencies]
+    agencies present in both waves (agency -> its respondents in the two waves, a
+    respondent repeating when they answered for the same agency in both)."""
+    both = sorted(a for a, s in samples.items() if s.n1 and s.n2)
+    used = [samples[a] for a in both]
     return Change(
-        statistics.agency_change(samples),
-        sum(s.n1 for s in samples),
-        sum(s.n2 for s in samples),
-        sum(s.n_paired for s in samples),
+        statistics.agency_change(used),
+        sum(s.n1 for s in used),
+        sum(s.n2 for s in used),
+        sum(s.n_paired for s in used),
         METHOD_AGENCY,
-        tuple(sorted(set(before) ^ set(after))),
+        tuple(sorted(a for a, s in samples.items() if bool(s.n1) != bool(s.n2))),
     )
 
 
-def _by_factor(scores: pd.DataFrame) -> dict[str, dict[str, dict[tuple, float]]]:
-    """factor -> agency -> (partnership, respondent_id) -> score."""
-    out: dict[str, dict[str, dict[tuple, float]]] = {}
-    columns = ("factor", "partner", *PERSON, "score")
-    for factor, partner, partnership, respondent, score in zip(
-        *(scores[c].tolist() for c in columns), strict=True
-    ):
-        out.setdefault(factor, {}).setdefault(partner, {})[(partnership, respondent)] = score
-    return out
-
-
-def changes(
-    before: pd.DataFrame, after: pd.DataFrame, weighting: str = "person"
-) -> dict[str, Change]:
-    """Change per factor between two waves' respondent scores (columns partnership,
-    respondent_id, partner, factor, score), for every factor with scores in both."""
-    earlier, later = _by_factor(before), _by_factor(after)
+def changes(overlap: pd.DataFrame, weighting: str = "person") -> dict[str, Change]:
+    """Change per factor between two waves, from their respondent scores summarised by
+    `store.respondents.wave_overlap` (per agency under agency weighting), for every
+    factor with scores in both waves."""
     found = {}
-    for factor, agencies in later.items():
-        if factor not in earlier:
+    for factor, rows in overlap.groupby("factor", sort=False):
+        samples = {getattr(r, "partner", None): _sample(r) for r in rows.itertuples()}
+        if not (any(s.n1 for s in samples.values()) and any(s.n2 for s in samples.values())):
             continue
         if weighting == "agency":
-            found[factor] = agency_change(earlier[factor], agencies)
+            found[factor] = agency_change(samples)
         else:
-            everyone = {k: v for scores in agencies.values() for k, v in scores.items()}
-            previous = {k: v for scores in earlier[factor].values() for k, v in scores.items()}
-            found[factor] = person_change(previous, everyone)
+            found[factor] = person_change(next(iter(samples.values())))
     return found
 
 
@@ -152,8 +135,7 @@ def _columns(found: Change | None, min_group_size: int) -> tuple:
 def compare(
     current: pd.DataFrame,
     previous: pd.DataFrame,
-    before: pd.DataFrame,
-    after: pd.DataFrame,
+    overlap: pd.DataFrame | None,
     *,
     weighting: str = "person",
     min_group_size: int = 0,
@@ -162,7 +144,8 @@ def compare(
 ) -> pd.DataFrame:
     """Join two waves' factor scores (`current`, `previous`: one row per factor) and
     add the change from `previous` to `current`, measured on the respondent scores of
-    those waves (`before`, `after`).
+    those waves as `store.respondents.wave_overlap` summarises them (per agency under
+    agency weighting; None when there is no earlier wave).
 
     Adds {label}_wave, {label}_mean, {label}_sd, {label}_n and change{suffix} with
     _low, _high (95% interval), _se, _df, _p, _verdict (see `Change.verdict`), _method,
@@ -173,7 +156,7 @@ def compare(
         columns={c: f"{label}_{c}" for c in ("wave", "mean", "sd", "n")}
     )
     merged = current.merge(prev, on="factor", how="left")
-    found = changes(before, after, weighting) if len(previous) else {}
+    found = changes(overlap, weighting) if len(previous) and overlap is not None else {}
     rows = [
         _columns(found.get(f) if pd.notna(m) else None, min_group_size)
         for f, m in zip(merged["factor"], merged[f"{label}_mean"], strict=True)

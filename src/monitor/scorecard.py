@@ -67,12 +67,21 @@ def _scores_of_wave_and_previous(
 COMPARISONS = {"previous": ("previous_wave", "change"), "first": ("first_wave", "change_first")}
 
 
-def _respondent_scores(
-    db: Database, view: View, instrument: Instrument, waves: list[str]
+def _overlaps(
+    db: Database, view: View, instrument: Instrument, earlier: list[str]
 ) -> dict[str, pd.DataFrame]:
-    """Each respondent's factor scores in `waves` (for the change tests), by wave."""
-    scores = respondents.scores_in_waves(db, instrument, waves, view.partnership, view.partners)
-    return {wave: scores[scores["wave"] == wave] for wave in waves}
+    """Each earlier wave's respondent scores against `view.wave`'s, summarised for the
+    change test (per agency under agency weighting), by earlier wave."""
+    found = respondents.wave_overlap(
+        db,
+        instrument,
+        sorted(set(earlier)),
+        view.wave,
+        partnership=view.partnership,
+        partners=view.partners,
+        by_agency=view.weighting == "agency",
+    )
+    return {wave: found[found["before"] == wave] for wave in earlier}
 
 
 def scorecard(
@@ -98,17 +107,16 @@ def scorecard(
     if scores.empty or view.wave not in set(scores["wave"]):
         return pd.DataFrame()
     waves = scores.drop_duplicates("wave").sort_values("wave_start")["wave"].tolist()
-    people = _respondent_scores(db, view, instrument, waves)
     current = scores[scores["wave"] == view.wave]
     position = waves.index(view.wave)
     previous = scores[scores["wave"] == waves[position - 1]] if position else scores.iloc[0:0]
     first = scores[scores["wave"] == waves[0]] if position else scores.iloc[0:0]
     options = {"weighting": view.weighting, "min_group_size": minimum}
-    after = people[view.wave]
-    before = people[waves[position - 1]] if position else after.iloc[0:0]
-    card = change.compare(current, previous, before, after, **options)
-    oldest = people[waves[0]] if position else after.iloc[0:0]
-    card = change.compare(card, first, oldest, after, label="first", suffix="_first", **options)
+    earlier = [waves[position - 1], waves[0]] if position else []
+    since = _overlaps(db, view, instrument, earlier) if position else {}
+    card = change.compare(current, previous, since.get(waves[position - 1]), **options)
+    first_since = since.get(waves[0])
+    card = change.compare(card, first, first_since, label="first", suffix="_first", **options)
     card = disclosure.protect_change(card, scores, COMPARISONS)
     order = {key: pos for pos, key in enumerate(instrument.factor_keys)}
     return card.sort_values("factor", key=lambda s: s.map(order)).reset_index(drop=True)

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from monitor.instrument import Instrument, load_instrument, normalise_answer
+from monitor.sheets import INVITED_COLUMNS, INVITED_SHEET
 from monitor.store import Database, lookups
 from monitor.waves import next_wave
 
@@ -30,10 +31,6 @@ ID_COLUMNS: tuple[str, ...] = ("respondent_id", "partner", "role", "wave")
 
 ANSWER_ROWS = 1000
 """How many rows (below the header) carry the answer drop-down."""
-
-INVITED_SHEET = "Invited"
-INVITED_COLUMNS: tuple[str, ...] = ("partner", "wave", "invited")
-"""The sheet of a partnership's template where the people invited per agency are counted."""
 
 WAVE_HINT = "e.g. 2025-Q1, 2025-03 or 2025-03-31"
 

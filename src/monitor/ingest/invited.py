@@ -12,8 +12,8 @@ import pyarrow as pa
 
 from monitor import response_rates
 from monitor.errors import InvitedCountError, Problem
+from monitor.sheets import INVITED_COLUMNS, INVITED_SHEET
 from monitor.store import Database, lookups
-from monitor.template import INVITED_COLUMNS, INVITED_SHEET
 
 COLUMN = f"invited ({INVITED_SHEET} sheet)"
 

@@ -46,9 +46,9 @@ from monitor.ingest.readers import Sheet, read_named_sheet, read_sheet
 from monitor.ingest.safety import Limits
 from monitor.instrument import Instrument, load_instrument
 from monitor.settings import load_settings
+from monitor.sheets import INVITED_SHEET
 from monitor.store import Database, invited, lookups, responses, uploads
 from monitor.store.staging import ROW_COLUMN, StagedAnswers, SurveySpec, stage_survey
-from monitor.template import INVITED_SHEET
 from monitor.waves import parse_start, parse_wave
 
 

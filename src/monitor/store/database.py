@@ -42,6 +42,7 @@ MIGRATIONS: dict[int, str] = {
     5: "migration_005.sql",
     6: "migration_006.sql",
     7: "migration_007.sql",
+    8: "migration_008.sql",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

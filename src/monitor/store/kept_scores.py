@@ -1,9 +1,12 @@
-"""Respondent factor scores kept beside the answers (table respondent_factor_scores).
+"""Respondent factor scores kept beside the answers (table respondent_factor_scores), and
+respondents counted per partnership, wave and agency (table respondent_counts).
 
-A survey upload's scores are made in the transaction that stores it and removed with it;
-group scores then read one row per respondent and factor. The instrument the scores
-were made with is noted in `meta` with its fingerprint: reading with an instrument of
-another fingerprint (other items, factors, reverse flags or scale) makes them all again.
+A survey upload's scores and counts are made in the transaction that stores it and
+removed with it; group scores then read one row per respondent and factor, and the lists
+of waves and agencies a few rows. The counts do not depend on the instrument; the
+instrument the scores were made with is noted in `meta` with its fingerprint: reading
+with an instrument of another fingerprint (other items, factors, reverse flags or
+scale) makes them all again.
 Only DuckDB keeps them: a PostgreSQL store has none, and each replica makes its own
 when it catches up (see `replica`). `scoring.respondent_scores_sql` makes them current
 before they are read.
@@ -43,9 +46,10 @@ def noted(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def keep(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
-    """Make the scores of `upload_ids` (every upload: None), inside the caller's
-    transaction, with the instrument noted. Nothing while none is noted: the first
-    reading makes them all."""
+    """Make the counts and the scores of `upload_ids` (every upload: None), inside the
+    caller's transaction, the scores with the instrument noted (none while no instrument
+    is noted: the first reading makes them all)."""
+    cur.execute(statements()["count"], {"ids": upload_ids})
     description = noted(cur).get("scores_instrument")
     if description is None:
         return
@@ -60,5 +64,7 @@ def keep(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
 
 
 def drop(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
-    """Remove the scores of `upload_ids` (all: None), inside the caller's transaction."""
+    """Remove the scores and counts of `upload_ids` (all: None), inside the caller's
+    transaction."""
     cur.execute(statements()["drop"], {"ids": upload_ids})
+    cur.execute(statements()["drop_counts"], {"ids": upload_ids})

@@ -1,4 +1,7 @@
-"""What the store holds: partnerships, partners, waves and row counts (for menus and checks)."""
+"""What the store holds: partnerships, partners, waves and row counts (for menus and checks).
+
+Partnerships, partners and waves of the survey are read from the respondent counts kept
+per upload (`respondent_counts`, see kept_scores.py), a few rows instead of every answer."""
 
 from __future__ import annotations
 
@@ -12,14 +15,14 @@ if TYPE_CHECKING:
 
 
 def partnerships(db: Database) -> list[str]:
-    rows = db.query_rows("SELECT DISTINCT partnership FROM answers ORDER BY partnership")
+    rows = db.query_rows("SELECT DISTINCT partnership FROM respondent_counts ORDER BY partnership")
     return [r[0] for r in rows]
 
 
 def partners(db: Database, partnership: str | None = None) -> list[str]:
     """Partners with answers (in one partnership, or any)."""
     rows = db.query_rows(
-        "SELECT DISTINCT partner FROM answers "
+        "SELECT DISTINCT partner FROM respondent_counts "
         "WHERE $partnership IS NULL OR partnership = $partnership ORDER BY partner",
         {"partnership": partnership},
     )
@@ -29,7 +32,7 @@ def partners(db: Database, partnership: str | None = None) -> list[str]:
 def record_partnerships(db: Database) -> list[str]:
     """Partnerships with survey answers, activity records or outcome counts."""
     rows = db.query_rows(
-        "SELECT partnership FROM answers UNION SELECT partnership FROM activity "
+        "SELECT partnership FROM respondent_counts UNION SELECT partnership FROM activity "
         "UNION SELECT partnership FROM outcomes ORDER BY partnership"
     )
     return [r[0] for r in rows]
@@ -43,7 +46,7 @@ def waves(db: Database, partnership: str | None = None) -> pd.DataFrame:
 def wave_starts(db: Database, partnerships_: list[str]) -> dict[tuple[str, str], object]:
     """Start date of each stored wave label, keyed by (partnership, wave)."""
     frame = db.query_df(
-        "SELECT partnership, wave, min(wave_start) AS wave_start FROM answers "
+        "SELECT partnership, wave, min(wave_start) AS wave_start FROM respondent_counts "
         "WHERE list_contains($p, partnership) GROUP BY ALL",
         {"p": partnerships_},
     )

@@ -1,5 +1,6 @@
-"""Respondent-level reads for the statistics: the factor scores of chosen waves (to
-match repeat respondents) and per-agency summaries (n, mean, sd)."""
+"""Respondent-level reads for the statistics: two waves' factor scores summarised with
+their repeat respondents matched (for the change test) and per-agency summaries (n,
+mean, sd)."""
 
 from __future__ import annotations
 
@@ -16,20 +17,38 @@ if TYPE_CHECKING:
 GROUPS = (None, "role")
 
 
-def scores_in_waves(
+def wave_overlap(
     db: Database,
     instrument: Instrument,
-    waves: Sequence[str],
+    before: Sequence[str],
+    after: str,
+    *,
     partnership: str | None = None,
     partners: Sequence[str] | None = None,
+    by_agency: bool = False,
 ) -> pd.DataFrame:
-    """Each respondent's factor score in the listed waves (of one partnership, and only
-    `partners` when given): partnership, wave, wave_start, respondent_id, partner, role,
-    factor, score. A respondent is the same person in two waves when partnership and
-    respondent_id match."""
+    """The factor scores of each wave in `before` against those of wave `after`, as
+    partially overlapping samples (see `statistics.Overlap`): one row per earlier wave
+    and factor (and partner with `by_agency`, where a respondent repeats only for the
+    same agency): before, factor, [partner], n1, mean1, sd1, n2, mean2, sd2, n_paired,
+    r. A side without respondents has n 0 and NULL mean; sd is NULL for one respondent;
+    r is 0 below `statistics.MIN_PAIRS_FOR_CORRELATION` shared respondents or when
+    either side of the pairs has no spread (as `statistics.pearson`)."""
+    agency = {
+        "agency": ", partner",
+        "later_agency": ", l.partner",
+        "earlier_agency": ", e.partner",
+        "group_agency": ", g.partner",
+        "same_agency": " AND e.partner = l.partner",
+    }
+    from monitor.statistics import MIN_PAIRS_FOR_CORRELATION  # numpy: only when used
+
+    keys = agency if by_agency else dict.fromkeys(agency, "")
+    sql = respondent_scores_sql(db, instrument) + sql_text("wave_overlap.sql").format(**keys)
     where = ScoreFilter(partnership, tuple(partners) if partners else None)
-    sql = respondent_scores_sql(db, instrument) + sql_text("respondent_scores_in_waves.sql")
-    return db.query_df(sql, {**respondent_params(instrument, where), "waves": list(waves)})
+    params = {**respondent_params(instrument, where), "before": list(before), "after": after}
+    params["min_pairs"] = MIN_PAIRS_FOR_CORRELATION
+    return db.query_df(sql, params)
 
 
 def agency_summaries(

@@ -25,7 +25,10 @@ def answers_wide(
         columns.append(
             f"any_value(value) FILTER (WHERE item_id = $item_{pos}) AS {quote_identifier(item_id)}"
         )
-    sql = sql_text("answers_wide.sql").format(item_columns=",\n       ".join(columns))
+    first_rows = "" if limit is None else "\n" + sql_text("first_rows.sql")
+    sql = sql_text("answers_wide.sql").format(
+        item_columns=",\n       ".join(columns), first_rows=first_rows
+    )
     return db.query_df(sql, params)
 
 

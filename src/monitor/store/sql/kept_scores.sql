@@ -1,4 +1,5 @@
--- Kept respondent factor scores (table respondent_factor_scores, see migration_006.sql).
+-- Kept respondent factor scores (table respondent_factor_scores, see migration_006.sql)
+-- and respondent counts (table respondent_counts, see migration_008.sql).
 -- Each statement is introduced by a line `-- name: <statement name>`.
 
 -- name: build
@@ -30,6 +31,20 @@ HAVING 2 * count(a.value) >= any_value(f.n_items);
 
 -- name: drop
 DELETE FROM respondent_factor_scores WHERE $ids IS NULL OR list_contains($ids, upload_id);
+
+-- name: count
+-- The respondents of the uploads in $ids (every upload when $ids is NULL) counted per
+-- partnership, wave and agency (table respondent_counts, see migration_008.sql). A
+-- respondent answers a wave of a partnership once, in one upload, so the counts of
+-- several uploads add up to the distinct respondents.
+INSERT INTO respondent_counts (upload_id, partnership, wave, wave_start, partner, respondents)
+SELECT upload_id, partnership, wave, wave_start, partner, count(DISTINCT respondent_id)
+FROM answers
+WHERE $ids IS NULL OR list_contains($ids, upload_id)
+GROUP BY upload_id, partnership, wave, wave_start, partner;
+
+-- name: drop_counts
+DELETE FROM respondent_counts WHERE $ids IS NULL OR list_contains($ids, upload_id);
 
 -- name: noted
 SELECT key, value FROM meta WHERE key IN ('scores_instrument', 'scores_fingerprint');
