@@ -238,14 +238,15 @@ class PgWriter:
             parts = [rows for t, rows in self.inserted if t == table and rows.num_rows]
             if not parts:
                 continue
-            for upload_id, rows in packed.by_upload(pa.concat_tables(parts)):
+            appended = pa.concat_tables(parts, promote_options="permissive")
+            for upload_id, rows in packed.by_upload(appended):
                 data = packed.pack(rows)
                 params = {"upload_id": upload_id, "table": table, "n_rows": rows.num_rows}
                 self._cur.execute(insert, {**params, "data": data})
 
 
 class Snapshot:
-    """Reads of one snapshot, as Arrow tables typed by the local copy's schema."""
+    """Reads of one snapshot, as Arrow tables with the local copy's columns."""
 
     def __init__(self, cur: psycopg.Cursor):
         self._cur = cur
