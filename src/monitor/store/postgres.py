@@ -2,14 +2,16 @@
 
 Uploads, removals, settings and mappings are written here, each in one transaction.
 Queries run in each app process's local DuckDB copy (`replica`), which this module
-feeds with what changed, read in one consistent snapshot with COPY and handed over as
-Arrow tables. psycopg 3 talks to the server directly: DuckDB's postgres extension would
+feeds with what changed, read in one consistent snapshot and handed over as Arrow
+tables: uploads' rows from their packed copies (see `packed`), the rest with COPY or
+SELECT. psycopg 3 talks to the server directly: DuckDB's postgres extension would
 have to be downloaded, and a dashboard must start without network access.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import threading
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from monitor.errors import ConflictError, DatabaseUnreachableError, StoreError
+from monitor.store import packed
 from monitor.store.database import (
     quote_identifier,
     refused_write,
@@ -29,13 +32,20 @@ from monitor.store.database import (
     sql_text,
 )
 from monitor.store.migrations import pending
-from monitor.store.writer import AnswerRows, upload_rows
+from monitor.store.writer import ROW_TABLES, AnswerRows, upload_rows
+
+log = logging.getLogger(__name__)
 
 # Ordered migrations of the PostgreSQL schema: version -> SQL file. Append, never edit.
-MIGRATIONS: dict[int, str] = {1: "pg_migration_001.sql", 2: "pg_migration_002.sql"}
+MIGRATIONS: dict[int, str] = {
+    1: "pg_migration_001.sql",
+    2: "pg_migration_002.sql",
+    3: "pg_migration_003.sql",
+}
 WRITE_WAIT = "120s"  # how long a write waits for another process's write to finish
 MIGRATION_LOCK = 7_135_201  # advisory lock: one process migrates at a time
 COPY_BATCH_ROWS = 200_000
+BY_UPLOAD = "WHERE upload_id = ANY(%(ids)s)"
 _PARAM = re.compile(r"\$(\w+)")
 _PASSWORD_PARAM = re.compile(r"(password=)[^&\s]*", re.I)
 
@@ -144,7 +154,9 @@ class PostgresStore:
             with con.transaction():
                 con.execute(f"SET LOCAL lock_timeout = '{WRITE_WAIT}'")
                 con.execute("UPDATE sync_state SET version = version + 1")
-                yield PgWriter(con.cursor())
+                writer = PgWriter(con.cursor())
+                yield writer
+                writer.pack()
         except psycopg.errors.LockNotAvailable:
             raise ConflictError(
                 f"Another upload or removal was being stored and did not finish within "
@@ -218,9 +230,23 @@ class PgWriter:
     def restart_sequence(self, name: str, start: int) -> None:
         self._cur.execute("SELECT setval(%s, %s, false)", (name, start))
 
+    def pack(self) -> None:
+        """Keep a packed copy of the rows this transaction appended to each row table,
+        one per upload (at the end of the transaction, when they are all at hand)."""
+        insert = sql_statements("packed_rows.sql")["insert"]
+        for table in ROW_TABLES:
+            parts = [rows for t, rows in self.inserted if t == table and rows.num_rows]
+            if not parts:
+                continue
+            appended = pa.concat_tables(parts, promote_options="permissive")
+            for upload_id, rows in packed.by_upload(appended):
+                data = packed.pack(rows)
+                params = {"upload_id": upload_id, "table": table, "n_rows": rows.num_rows}
+                self._cur.execute(insert, {**params, "data": data})
+
 
 class Snapshot:
-    """Reads of one snapshot, as Arrow tables typed by the local copy's schema."""
+    """Reads of one snapshot, as Arrow tables with the local copy's columns."""
 
     def __init__(self, cur: psycopg.Cursor):
         self._cur = cur
@@ -242,6 +268,27 @@ class Snapshot:
             [pa.array(values, type=f.type) for values, f in zip(columns, schema, strict=True)],
             schema=schema,
         )
+
+    def rows(self, table: str, schema: pa.Schema, upload_ids: list[int]) -> list[pa.Table]:
+        """The rows of a row table that belong to `upload_ids`: those of the uploads with
+        a packed copy from it (text columns as dictionaries, DuckDB casts them when they
+        are inserted), the others' read with one COPY."""
+        found = self._cur.execute(
+            sql_statements("packed_rows.sql")["select"],
+            {"table": table, "ids": upload_ids},
+            binary=True,  # the copies as they are stored, not as hexadecimal text
+        ).fetchall()
+        tables, unpacked = [], set()
+        for upload_id, n_rows, data in found:
+            try:
+                tables.append(packed.unpack(data, schema.names, n_rows))
+                unpacked.add(upload_id)
+            except packed.DamagedPackError as exc:
+                log.warning("Upload %s: reading its %s with COPY, as %s", upload_id, table, exc)
+        rest = [i for i in upload_ids if i not in unpacked]
+        if rest:
+            tables.append(self.copy(table, schema, BY_UPLOAD, {"ids": rest}))
+        return tables
 
     def copy(self, table: str, schema: pa.Schema, where: str, params) -> pa.Table:
         """A large table's rows through COPY ... TO STDOUT as CSV, parsed by Arrow."""

@@ -2,9 +2,10 @@
 
 Every app process (replica) keeps its own copy in memory, so all scoring SQL is the
 same whichever store is used. Before answering it asks PostgreSQL for its change
-counter; when the counter moved, it copies the uploads added since (by upload id),
-drops the uploads removed, takes the new audit lines, the settings, the mappings and the
-counts of people invited, all from one snapshot and applied in one local transaction.
+counter; when the counter moved, it copies the uploads added since (by upload id, from
+their packed copies where they have them), drops the uploads removed, takes the new
+audit lines, the settings, the mappings and the counts of people invited, all from one
+snapshot and applied in one local transaction.
 
 Writes go to PostgreSQL (see `postgres.PostgresStore.write`), then the copy catches up.
 """
@@ -22,13 +23,12 @@ import pyarrow.compute as pc
 
 from monitor.errors import StoreError
 from monitor.store.database import MEMORY, Database, DuckWriter, quote_identifier
-from monitor.store.postgres import PgWriter, PostgresStore, Snapshot
+from monitor.store.postgres import BY_UPLOAD, PgWriter, PostgresStore, Snapshot
 from monitor.store.writer import DATA_TABLES, ROW_TABLES
 
 log = logging.getLogger(__name__)
 REFRESH_SECONDS = 1.0  # reads through the library look for changes at most this often
 WHOLE_TABLES = ("settings", "column_mappings", "invited")  # small; copied whole on change
-BY_UPLOAD = "WHERE upload_id = ANY(%(ids)s)"
 NEW_AUDIT = "WHERE audit_id > %(after)s"
 
 
@@ -133,9 +133,9 @@ class ReplicaDatabase(Database):
                 ("uploads", snap.fetch("uploads", self._schema("uploads"), BY_UPLOAD, ids))
             )
         if to_read:
-            ids = {"ids": to_read}
             for table in ROW_TABLES:
-                fresh.append((table, snap.copy(table, self._schema(table), BY_UPLOAD, ids)))
+                for rows in snap.rows(table, self._schema(table), to_read):
+                    fresh.append((table, rows))
         after = {"after": last_audit}
         fresh.append(("audit", snap.fetch("audit", self._schema("audit"), NEW_AUDIT, after)))
         for table in WHOLE_TABLES:
