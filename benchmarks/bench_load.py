@@ -524,7 +524,8 @@ class Browsing:
 
         async def commit() -> Run:
             done = await self.tab.rerun(states=[*self.checked_states, confirm])
-            if not any(upload.name in text for text in done.successes):
+            shown = [text.replace("\\", "") for text in done.successes]  # Markdown escapes
+            if not any(upload.name in text for text in shown):
                 raise ViewError(f"no confirmation of the import of {upload.name}")
             return done
 

@@ -101,3 +101,15 @@ def test_layers_share_one_dataset(build, layers):
     assert len(spec["layer"]) == layers
     assert "data" in spec and not any("data" in layer for layer in spec["layer"])
     assert len(spec["datasets"]) == 1
+
+
+def test_charts_are_drawn_without_the_schema_check_only_when_asked():
+    import altair as alt
+
+    from monitor.dashboard import widgets
+
+    wrong = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q")
+    wrong["width"] = "wide"  # not a width the Vega-Lite schema allows
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        wrong.to_dict()
+    assert widgets._unchecked(wrong).to_dict()["width"] == "wide"

@@ -9,6 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from monitor.dashboard import widgets
 from monitor.store import close_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,13 @@ def fresh_caches() -> Iterator[None]:
     forget_everything()
     yield
     forget_everything()
+
+
+@pytest.fixture(autouse=True)
+def checked_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every chart a page test draws is checked against the Vega-Lite schema (the
+    dashboard skips that check when it serves pages)."""
+    monkeypatch.setattr(widgets, "_unchecked", lambda figure: figure)
 
 
 @pytest.fixture
