@@ -111,3 +111,16 @@ def test_correlation_of_the_repeat_respondents(db, load, instrument, before, aft
     assert trust["r"] == pytest.approx(
         statistics.pearson(np.array(before, float), np.array(after, float))
     )
+
+
+def test_the_same_code_in_two_partnerships_is_two_people(db, load, instrument):
+    """Without a partnership chosen, respondents are matched within their partnership."""
+    rng = np.random.default_rng(11)
+    load(_survey(instrument, rng, 30), partnership="P")
+    load(_survey(instrument, rng, 30), "q.csv", partnership="Q")  # the same codes R0...
+    earlier = list(WAVES[:-1])
+    found = respondents.wave_overlap(db, instrument, earlier, WAVES[-1])
+    every = scores.respondent_scores(db, instrument=instrument)
+    assert set(every["partnership"]) == {"P", "Q"} and len(found)
+    for row in found.itertuples():
+        _same(row, _expected(every, row.before, row.factor, None))
