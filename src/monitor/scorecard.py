@@ -64,6 +64,29 @@ def _scores_of_wave_and_previous(
     return pd.concat(frames, ignore_index=True)
 
 
+def wave_scores(
+    db: Database,
+    view: View,
+    instrument: Instrument | None = None,
+    min_group_size: int | None = None,
+) -> pd.DataFrame:
+    """The factor scores of `view.wave` alone, as the scorecard shows them (the same
+    weighting and disclosure rule), without the changes since earlier waves: one row
+    per factor; empty when the wave has no data."""
+    instrument = instrument or load_instrument()
+    minimum = disclosure.minimum(db, min_group_size)
+    day = view.starts(db).get(view.wave)
+    if day is None:
+        return pd.DataFrame()
+    return factor_scores(
+        db,
+        where=scoring.ScoreFilter(view.partnership, view.partners, wave_from=day, wave_to=day),
+        instrument=instrument,
+        weighting=view.weighting,
+        min_group_size=minimum,
+    )
+
+
 COMPARISONS = {"previous": ("previous_wave", "change"), "first": ("first_wave", "change_first")}
 
 

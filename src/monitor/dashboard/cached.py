@@ -118,6 +118,16 @@ def _scorecard(path: str, view: View, min_n: int) -> pd.DataFrame:
     return scorecard.scorecard(store_at(path), view, instrument(), min_group_size=min_n)
 
 
+def wave_scores(view: View) -> pd.DataFrame:
+    """The factor scores of the view's wave alone (see monitor.scorecard.wave_scores)."""
+    return _wave_scores(db_path(), view, settings().min_group_size)
+
+
+@_large
+def _wave_scores(path: str, view: View, min_n: int) -> pd.DataFrame:
+    return scorecard.wave_scores(store_at(path), view, instrument(), min_group_size=min_n)
+
+
 def needs_attention(view: View) -> pd.DataFrame:
     """Factors of the view's scorecard in the concern band or clearly fallen."""
     return scorecard.needs_attention(scorecard_table(view))
@@ -207,7 +217,7 @@ def partner_gaps(view: View) -> pd.DataFrame:
 
 def voice(view: View) -> pd.DataFrame:
     """Partners' scores on the voice factors against the partnership's."""
-    return partners.voice(partner_matrix(view), scorecard_table(view))
+    return partners.voice(partner_matrix(view), wave_scores(view))
 
 
 def power_index(view: View, factors: list[str] | None = None) -> pd.DataFrame:
