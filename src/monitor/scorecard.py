@@ -40,6 +40,20 @@ def wave_list(db: Database, partnership: str | None) -> list[str]:
     return lookups.waves(db, partnership)["wave"].tolist()
 
 
+def _scores_of_day(
+    db: Database, view: View, instrument: Instrument, min_group_size: int, day
+) -> pd.DataFrame:
+    """The factor scores of the wave starting on `day`, under the view's partners and
+    weighting, with the disclosure rule applied."""
+    return factor_scores(
+        db,
+        where=scoring.ScoreFilter(view.partnership, view.partners, wave_from=day, wave_to=day),
+        instrument=instrument,
+        weighting=view.weighting,
+        min_group_size=min_group_size,
+    )
+
+
 def _scores_of_wave_and_previous(
     db: Database, view: View, instrument: Instrument, min_group_size: int
 ) -> pd.DataFrame:
@@ -51,16 +65,7 @@ def _scores_of_wave_and_previous(
         return pd.DataFrame()
     position = labels.index(view.wave)
     chosen = {starts[0][1], starts[max(position - 1, 0)][1], starts[position][1]}
-    frames = [
-        factor_scores(
-            db,
-            where=scoring.ScoreFilter(view.partnership, view.partners, wave_from=day, wave_to=day),
-            instrument=instrument,
-            weighting=view.weighting,
-            min_group_size=min_group_size,
-        )
-        for day in sorted(chosen)
-    ]
+    frames = [_scores_of_day(db, view, instrument, min_group_size, d) for d in sorted(chosen)]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -73,18 +78,11 @@ def wave_scores(
     """The factor scores of `view.wave` alone, as the scorecard shows them (the same
     weighting and disclosure rule), without the changes since earlier waves: one row
     per factor; empty when the wave has no data."""
-    instrument = instrument or load_instrument()
-    minimum = disclosure.minimum(db, min_group_size)
     day = view.starts(db).get(view.wave)
     if day is None:
         return pd.DataFrame()
-    return factor_scores(
-        db,
-        where=scoring.ScoreFilter(view.partnership, view.partners, wave_from=day, wave_to=day),
-        instrument=instrument,
-        weighting=view.weighting,
-        min_group_size=minimum,
-    )
+    minimum = disclosure.minimum(db, min_group_size)
+    return _scores_of_day(db, view, instrument or load_instrument(), minimum, day)
 
 
 COMPARISONS = {"previous": ("previous_wave", "change"), "first": ("first_wave", "change_first")}

@@ -50,6 +50,12 @@ def keep(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
     caller's transaction, the scores with the instrument noted (none while no instrument
     is noted: the first reading makes them all)."""
     cur.execute(statements()["count"], {"ids": upload_ids})
+    make_scores(cur, upload_ids)
+
+
+def make_scores(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
+    """Make the scores (not the counts) of `upload_ids` (every upload: None) with the
+    instrument noted, inside the caller's transaction; none while none is noted."""
     description = noted(cur).get("scores_instrument")
     if description is None:
         return
@@ -66,5 +72,10 @@ def keep(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
 def drop(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
     """Remove the scores and counts of `upload_ids` (all: None), inside the caller's
     transaction."""
-    cur.execute(statements()["drop"], {"ids": upload_ids})
+    drop_scores(cur, upload_ids)
     cur.execute(statements()["drop_counts"], {"ids": upload_ids})
+
+
+def drop_scores(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
+    """Remove the scores (not the counts) of `upload_ids` (all: None)."""
+    cur.execute(statements()["drop"], {"ids": upload_ids})

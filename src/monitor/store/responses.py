@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+# A preview reads only the answers of its first rows' respondents (see answers_wide.sql).
+FIRST_ROWS_ONLY = "SEMI JOIN first_rows USING (partnership, wave, respondent_id)"
+
+
 def answers_wide(
     db: Database, instrument: Instrument, where: ScoreFilter, limit: int | None = None
 ) -> pd.DataFrame:
@@ -25,9 +29,9 @@ def answers_wide(
         columns.append(
             f"any_value(value) FILTER (WHERE item_id = $item_{pos}) AS {quote_identifier(item_id)}"
         )
-    first_rows = "" if limit is None else "\n" + sql_text("first_rows.sql")
+    first = "" if limit is None else f"\n{FIRST_ROWS_ONLY}"
     sql = sql_text("answers_wide.sql").format(
-        item_columns=",\n       ".join(columns), first_rows=first_rows
+        item_columns=",\n       ".join(columns), only_first_rows=first
     )
     return db.query_df(sql, params)
 

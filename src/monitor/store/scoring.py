@@ -110,10 +110,10 @@ def make_scores_current(db: Database, instrument: Instrument) -> None:
     with db.transaction() as cur:
         if kept_scores.noted(cur).get("scores_fingerprint") == wanted:
             return  # another session made them meanwhile
-        kept_scores.drop(cur, None)
+        kept_scores.drop_scores(cur, None)  # the counts do not depend on the instrument
         note = {"instrument": description, "fingerprint": wanted}
         cur.execute(kept_scores.statements()["note"], note)
-        kept_scores.keep(cur, None)
+        kept_scores.make_scores(cur, None)
 
 
 def respondent_scores_sql(db: Database, instrument: Instrument) -> str:
