@@ -118,6 +118,9 @@ def test_page_renders_on_the_sample_data(open_app, page):
         assert wave.options == SAMPLE_WAVES
         assert wave.value == "2025-Q4"  # the latest wave by default
         assert at.main.get("vega_lite_chart") or at.dataframe
+    # No download reruns the page when clicked: that rerun would replace the id of a
+    # file built on click while the browser is fetching it.
+    assert all(button.proto.ignore_rerun for button in at.get("download_button"))
     # A rerun with nothing changed draws the same page.
     no_exception(at.run())
     assert texts(at.title) == [PAGES[page]]
@@ -525,7 +528,9 @@ def test_remove_an_upload(open_app, db_path):
 def test_data_page_shows_the_table_and_two_downloads(open_app):
     at = open_app("pages/data.py")
 
-    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
+    downloads = at.get("download_button")
+    assert [b.label for b in downloads] == ["Download CSV", "Download Excel"]
+    assert all(b.proto.ignore_rerun and b.proto.deferred_file_id for b in downloads)
     table = at.dataframe[0].value
     assert len(table) == sum(SAMPLE_RESPONDENTS.values())
     assert {"respondent_id", "partner", "wave", "trust_1", "power_3"} <= set(table.columns)

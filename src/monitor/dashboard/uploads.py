@@ -25,7 +25,7 @@ from monitor.dashboard.session import (
     show_error,
     store_at,
 )
-from monitor.dashboard.widgets import EXCEL, WRAPPING_ROW_HEIGHT, table
+from monitor.dashboard.widgets import EXCEL, WRAPPING_ROW_HEIGHT, download, table
 from monitor.errors import (
     MonitorError,
     PartnershipNeededError,
@@ -159,12 +159,12 @@ def _problem_downloads(uploaded, error: ValidationError) -> None:
     """The problem list (CSV) and the file with its bad cells marked (xlsx)."""
     stem = uploaded.name.rsplit(".", 1)[0]
     left, right = st.columns(2)
-    left.download_button(
+    download(
+        left,
         "Download the problem list (CSV)",
         tables.problems(error).to_csv(index=False).encode("utf-8-sig"),
         file_name=f"{stem}-problems.csv",
         mime="text/csv",
-        icon=":material/download:",
         key=f"problems_csv_{_file_key(uploaded)}",
     )
     uploaded.seek(0)
@@ -172,12 +172,12 @@ def _problem_downloads(uploaded, error: ValidationError) -> None:
         marked = marked_file(uploaded.read(), uploaded.name, error.problems)
     except MonitorError:
         return  # the file itself cannot be read back: the list above is all there is
-    right.download_button(
+    download(
+        right,
         "Download the file with the problems marked (xlsx)",
         marked,
         file_name=f"{stem}-marked.xlsx",
         mime=EXCEL,
-        icon=":material/download:",
         key=f"problems_xlsx_{_file_key(uploaded)}",
         help="The bad cells are filled red, each with a comment saying what to fix.",
     )
@@ -551,12 +551,12 @@ def partnership_template_download(partnership: str | None) -> None:
         + [f"wave {md(preset.wave or '')} filled in"] * bool(preset.wave)
         + ["an Invited sheet for the people each agency invited"] * bool(preset.partners)
     )
-    st.download_button(
+    download(
+        st,
         "Download the Excel template for this partnership",
         _partnership_template(db_path(), partnership),
         file_name=f"survey-template-{file_stem(partnership)}.xlsx",
         mime=EXCEL,
-        icon=":material/download:",
         key="partnership_template",
         help="The partnership's name on every row"
         + "".join(f", {d}" for d in details)

@@ -22,6 +22,22 @@ from monitor.untrusted import file_stem
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def download(where, label: str, data, *, file_name: str, mime: str, **options) -> None:
+    """A download button (in `where`: st, a column or the sidebar) that does not rerun
+    the page when clicked. A rerun would be wasted work, and it would race the file:
+    a file built on click (`data` a function) is looked up by an id that the rerun
+    replaces, so under load the click could fetch nothing."""
+    where.download_button(
+        label,
+        data,
+        file_name=file_name,
+        mime=mime,
+        icon=":material/download:",
+        on_click="ignore",
+        **options,
+    )
+
+
 WRAPPING_ROW_HEIGHT = 66  # px: rows taller than 4rem let long text wrap in st.dataframe
 
 
@@ -96,19 +112,19 @@ def data_downloads(view: View) -> None:
     the library refuses users who may not read them)."""
     path, actor = db_path(), current_actor()
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
+    download(
+        left,
         "Download CSV",
         _data_file(path, view, "csv", actor),
         file_name="partnership-monitor-data.csv",
         mime="text/csv",
-        icon=":material/download:",
     )
-    right.download_button(
+    download(
+        right,
         "Download Excel",
         _data_file(path, view, "xlsx", actor),
         file_name="partnership-monitor-data.xlsx",
         mime=EXCEL,
-        icon=":material/download:",
     )
 
 
@@ -145,21 +161,21 @@ def report_downloads() -> None:
     path, current = db_path(), settings()
     name = f"{file_stem(view.partnership)}-{file_stem(view.wave, 20)}".lstrip("-")
     with st.sidebar.expander("Report for the board", icon=":material/print:"):
-        st.download_button(
+        download(
+            st,
             "Download the PDF report",
             lambda: _report(path, "pdf", view.partnership, view.wave, current),
             help="Summary, scorecard, trends, partner gaps, partners in name only, cost.",
             file_name=f"{name}-report.pdf",
             mime="application/pdf",
-            icon=":material/download:",
             key="report_pdf",
         )
-        st.download_button(
+        download(
+            st,
             "Download the scores (Excel)",
             lambda: _report(path, "xlsx", view.partnership, view.wave, current),
             file_name=f"{name}-scores.xlsx",
             mime=EXCEL,
-            icon=":material/download:",
             key="report_xlsx",
         )
 
@@ -184,11 +200,4 @@ def template_download(kind: str = "survey") -> None:
     else:
         data, file_name = _records_template(kind), f"partnership-{kind}-template.xlsx"
         key = f"records_template_{kind}"
-    st.download_button(
-        "Download the Excel template",
-        data,
-        file_name=file_name,
-        mime=EXCEL,
-        icon=":material/download:",
-        key=key,
-    )
+    download(st, "Download the Excel template", data, file_name=file_name, mime=EXCEL, key=key)
