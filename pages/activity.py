@@ -19,7 +19,7 @@ else:
         "Share of meetings and activities each partner attended, and how often its "
         "representative changed between the meetings it attended."
     )
-    dashboard.chart(charts.attendance_chart(continuity))
+    dashboard.chart(charts.attendance_chart, continuity)
     for row in dashboard.representative_changes(partnership).itertuples():
         st.warning(
             f"**{dashboard.md(row.partner)}** changed its representative "
@@ -66,7 +66,7 @@ measure = st.segmented_control(
     key="capacity_measure",
 )
 dashboard.chart_grid(
-    charts.capacity_panels(capacity, measure or "staff_hours", currency), columns=4
+    charts.capacity_panels, capacity, measure or "staff_hours", currency, columns=4
 )
 
 st.header("Cost of running the partnership")
@@ -79,7 +79,7 @@ rate = st.number_input(
     help="Staff time is priced at this rate; resources are added as given.",
 )
 cost = dashboard.cost(partnership, float(rate))
-dashboard.chart(charts.cost_chart(cost, currency))
+dashboard.chart(charts.cost_chart, cost, currency)
 st.caption("Total cost per quarter = staff hours × cost of one staff hour + resources.")
 with st.expander("Numbers behind the charts"):
     dashboard.table(tables.cost(cost, currency))

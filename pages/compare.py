@@ -21,7 +21,7 @@ st.caption(
     "Scores from: "
     + "; ".join(f"{dashboard.md(name)}, wave {dashboard.md(wave)}" for name, wave in waves.items())
 )
-dashboard.chart(charts.comparison_chart(latest, partnership))
+dashboard.chart(charts.comparison_chart, latest, partnership)
 
 st.subheader("Side by side")
 dashboard.table(dashboard.side_by_side(), wrap=True)

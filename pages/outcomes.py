@@ -24,13 +24,13 @@ factor = st.selectbox(
     bind="query-params",
 )
 health = dashboard.health(partnership, factor)
-dashboard.chart(charts.outcomes_chart(totals, health))
+dashboard.chart(charts.outcomes_chart, totals, health)
 if health.empty:
     st.caption("No survey scores for this partnership yet, so only the outcomes are shown.")
 
 st.subheader("By category")
 dashboard.chart_grid(
-    charts.outcome_category_panels(dashboard.outcome_monthly(partnership)), columns=3
+    charts.outcome_category_panels, dashboard.outcome_monthly(partnership), columns=3
 )
 comparison = dashboard.outcome_changes(partnership)
 st.caption(f"Incidents per category in two periods of equal length. {comparison.note}")

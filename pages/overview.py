@@ -39,7 +39,7 @@ else:
         st.markdown(f"- **{row.factor_name}**: {row.reason}")
 
 st.subheader("Scorecard")
-dashboard.chart(charts.scorecard_chart(card, dashboard.instrument()))
+dashboard.chart(charts.scorecard_chart, card, dashboard.instrument())
 st.caption(
     "Change is shown with its 95% interval. **rose** or **fell** only when the whole "
     "interval is above or below zero; otherwise **no clear change** (the difference could "
@@ -62,5 +62,5 @@ with st.expander("How each change was tested"):
     dashboard.table(tables.change_tests(card), wrap=True)
 
 st.subheader("Responses by partner")
-dashboard.chart(charts.responses_chart(dashboard.responses_by_partner(view)))
+dashboard.chart(charts.responses_chart, dashboard.responses_by_partner(view))
 dashboard.response_rate_section(view)

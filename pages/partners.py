@@ -27,7 +27,7 @@ if protecting:
     )
 
 st.subheader("Scores by partner")
-dashboard.chart(charts.partner_heatmap(matrix))
+dashboard.chart(charts.partner_heatmap, matrix)
 
 st.subheader("Where partners disagree")
 st.caption(
@@ -38,7 +38,7 @@ gaps = dashboard.partner_gaps(view)
 if gaps.empty:
     st.info("Too few partners with enough respondents to compare.")
 else:
-    dashboard.chart(charts.gap_chart(gaps))
+    dashboard.chart(charts.gap_chart, gaps)
     dashboard.table(tables.gaps(gaps))
 
 st.subheader("Who feels less heard?")
@@ -50,7 +50,7 @@ heard = dashboard.voice(view)
 if heard.empty:
     st.info("Too few partners with enough respondents to compare.")
 else:
-    dashboard.chart_grid(charts.voice_panels(heard), columns=2)
+    dashboard.chart_grid(charts.voice_panels, heard, columns=2)
     dashboard.table(tables.voice(heard))
 
 dashboard.name_only_section(view)

@@ -27,7 +27,7 @@ if low.empty:
     st.success("No factor's scale is clearly unreliable in the waves shown.")
 else:
     st.warning(f"{len(low)} of {len(alpha)} factor-wave scores have low reliability.")
-dashboard.chart(charts.reliability_chart(alpha, alpha_low))
+dashboard.chart(charts.reliability_chart, alpha, alpha_low)
 with st.expander("Reliability table"):
     dashboard.table(tables.reliability(alpha), all_rows=False)
 
@@ -44,6 +44,6 @@ if not often_missing.empty:
         f"Left unanswered by more than {dashboard.MISSING_HIGH:.0%} of respondents in a wave:"
     )
     dashboard.table(tables.items(often_missing))
-dashboard.chart(charts.missing_chart(items, dashboard.MISSING_HIGH))
+dashboard.chart(charts.missing_chart, items, dashboard.MISSING_HIGH)
 with st.expander("Item table"):
     dashboard.table(tables.items(items), all_rows=False)

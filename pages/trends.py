@@ -24,12 +24,12 @@ chosen = st.multiselect(
 )
 st.caption("Lines show the mean score; the shaded band is its 95% interval. Hover for n.")
 if chosen:
-    dashboard.chart(charts.trend_chart(dashboard.trend_scores(view, chosen), instrument))
+    dashboard.chart(charts.trend_chart, dashboard.trend_scores(view, chosen), instrument)
 else:
     st.info("Choose one or more factors to compare them on one chart.")
 
 st.subheader("All ten factors")
-dashboard.chart_grid(charts.trend_panels(trend, instrument), columns=5)
+dashboard.chart_grid(charts.trend_panels, trend, instrument, columns=5)
 
 with st.expander("Numbers behind the charts"):
     dashboard.table(tables.scores(trend), all_rows=False)
@@ -49,6 +49,6 @@ if index.empty:
 elif not chosen:
     st.caption("Choose factors above to chart their power differential.")
 else:
-    dashboard.chart(charts.power_index_chart(dashboard.power_index(view, chosen)))
+    dashboard.chart(charts.power_index_chart, dashboard.power_index(view, chosen))
 with st.expander("Range and SD of partner means, tau, ICC and F-test"):
     dashboard.table(tables.power_index(index), all_rows=False)

@@ -103,13 +103,14 @@ def test_layers_share_one_dataset(build, layers):
     assert len(spec["datasets"]) == 1
 
 
-def test_charts_are_drawn_without_the_schema_check_only_when_asked():
+def test_charts_are_drawn_without_the_schema_check_only_when_asked(monkeypatch):
     import altair as alt
 
-    from monitor.dashboard import widgets
+    from monitor.dashboard import specs
 
     wrong = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q")
     wrong["width"] = "wide"  # not a width the Vega-Lite schema allows
+    assert specs.spec_of(wrong)["width"] == "wide"
+    monkeypatch.setattr(specs, "CHECK_SPECS", True)
     with pytest.raises(alt.utils.schemapi.SchemaValidationError):
-        wrong.to_dict()
-    assert widgets._unchecked(wrong).to_dict()["width"] == "wide"
+        specs.spec_of(wrong)

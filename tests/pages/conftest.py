@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from monitor.dashboard import widgets
+from monitor.dashboard import specs
 from monitor.store import close_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,7 @@ def fresh_caches() -> Iterator[None]:
 def checked_charts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every chart a page test draws is checked against the Vega-Lite schema (the
     dashboard skips that check when it serves pages)."""
-    monkeypatch.setattr(widgets, "_unchecked", lambda figure: figure)
+    monkeypatch.setattr(specs, "CHECK_SPECS", True)
 
 
 @pytest.fixture

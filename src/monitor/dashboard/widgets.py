@@ -4,7 +4,7 @@ data, the board report, the Excel templates); files are built only when clicked.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +14,7 @@ from monitor.access import Actor
 from monitor.dashboard.auth import current_actor
 from monitor.dashboard.filters import last_view
 from monitor.dashboard.session import db_path, instrument, settings, store_at
+from monitor.dashboard.specs import Builder, specs
 from monitor.scorecard import View
 from monitor.settings import Settings
 from monitor.template import records_template_bytes, template_bytes
@@ -69,29 +70,28 @@ def table(
     )
 
 
-def chart(figure, *, stretch: bool = True) -> None:
-    """Draw an Altair chart with the project's own theme (not Streamlit's)."""
-    st.altair_chart(_unchecked(figure), theme=None, width="stretch" if stretch else "content")
+def chart(builder: Builder, *args: Any, **kwargs: Any) -> None:
+    """Draw the chart `builder(*args, **kwargs)` (a builder of monitor.charts) with the
+    project's own theme (not Streamlit's). Its spec is made once per content and shared
+    by every session."""
+    (spec,) = specs(builder, *args, **kwargs)
+    _draw(spec)
 
 
-def _unchecked(figure):
-    """`figure`, turned into its Vega-Lite spec without Altair checking the spec against
-    the Vega-Lite JSON schema, as it does on every draw by default (a third of the
-    Trends page's server time). The chart builders' specs are checked against the
-    schema by the chart tests, and the same builders draw every chart."""
-    unchecked = partial(type(figure).to_dict, figure, validate=False)
-    object.__setattr__(figure, "to_dict", unchecked)  # Altair keeps other attributes as spec
-    return figure
-
-
-def chart_grid(figures: list, columns: int) -> None:
-    """Small charts in rows of `columns`, each as wide as its column. On a narrow
-    screen (a phone) Streamlit stacks the columns, so every chart gets the full width."""
-    for start in range(0, len(figures), columns):
-        row = figures[start : start + columns]
-        for column, figure in zip(st.columns(columns), row, strict=False):
+def chart_grid(builder: Builder, *args: Any, columns: int, **kwargs: Any) -> None:
+    """The small charts `builder(*args, **kwargs)` returns, in rows of `columns`, each as
+    wide as its column. On a narrow screen (a phone) Streamlit stacks the columns, so
+    every chart gets the full width."""
+    panels = specs(builder, *args, **kwargs)
+    for start in range(0, len(panels), columns):
+        row = panels[start : start + columns]
+        for column, spec in zip(st.columns(columns), row, strict=False):
             with column:
-                chart(figure)
+                _draw(spec)
+
+
+def _draw(spec: dict[str, Any]) -> None:
+    st.vega_lite_chart(spec, theme=None, width="stretch")
 
 
 # --- the combined data ---------------------------------------------------------------------
