@@ -417,6 +417,7 @@ class Record:
     seconds: float
     error: str = ""
     cpu: float | None = None  # server CPU seconds (solo phase only)
+    ended: float = field(default_factory=time.perf_counter)  # when the view was over
 
 
 @dataclass
@@ -653,6 +654,27 @@ def latency_table(records: list[Record]) -> list[dict]:
     return rows
 
 
+def timeline(records: list[Record], started: float, step: float = 10.0) -> list[dict]:
+    """Page-ready times by when the views ended, in `step`-second slices, with the
+    uploads imported in each slice (an import makes every cached result stale)."""
+    slices: dict[int, list[Record]] = {}
+    for record in records:
+        slices.setdefault(int((record.ended - started) // step), []).append(record)
+    rows = []
+    for number, group in sorted(slices.items()):
+        ok = [r.seconds for r in group if not r.error] or [0.0]
+        rows.append(
+            {
+                "from_s": round(number * step),
+                "views": len(group),
+                "p50_ms": round(percentile(ok, 50) * 1000),
+                "p95_ms": round(percentile(ok, 95) * 1000),
+                "imports": sum(r.action == "upload_commit" for r in group),
+            }
+        )
+    return rows
+
+
 def print_table(rows: list[dict], columns: list[str]) -> None:
     widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
     print("  ".join(c.ljust(widths[c]) for c in columns))
@@ -705,6 +727,9 @@ def report_load(args: argparse.Namespace, measured: dict, problems: list[str]) -
         f"{views} page views in {wall:.1f} s"
     )
     print_table(table, ["page", "action", "views", "errors", "p50_ms", "p95_ms", "max_ms"])
+    slices = timeline(records, measured["started"])
+    print("\nBy time (when views ended):")
+    print_table(slices, ["from_s", "views", "p50_ms", "p95_ms", "imports"])
     print(
         f"\nall views: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
         f"max {max(ok) * 1000:.0f} ms; errors {len(errors)} (target: 0 errors, p95 < "
@@ -729,6 +754,7 @@ def report_load(args: argparse.Namespace, measured: dict, problems: list[str]) -
         "client_cpu_s": measured["client_cpu_s"],
         "peak_rss_mb": measured["peak_rss_mb"],
         "table": table,
+        "timeline": slices,
         "upload_problems": problems,
         "missed": bool(errors or problems or p95 >= TARGET_P95_S),
     }
@@ -746,6 +772,7 @@ def measure(args: argparse.Namespace, pages: list[str], base: str, pid: int) -> 
     if args.solo_only:
         return measured
     cpu_before, started, client_before = cpu_seconds(pid), time.perf_counter(), time.process_time()
+    measured["started"] = started
     measured["records"] = asyncio.run(
         load(base, args.sessions, pages, args.rounds, args.think, args.ramp, args.seed)
     )
