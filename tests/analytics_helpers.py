@@ -64,7 +64,8 @@ def partover(x1, x2, x3, x4, equal_var=False, level=0.95):
         se = np.sqrt(v1 + v2 - 2 * r * s1.std(ddof=1) * s2.std(ddof=1) * nc / (n1 * n2))
         gamma = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
         df = (nc - 1) + (gamma - nc + 1) / (na + nb + 2 * nc) * (na + nb)
-    t = diff / se
+    with np.errstate(divide="ignore", invalid="ignore"):  # no spread: t is not a number
+        t = diff / se
     half = stats.t.ppf(1 - (1 - level) / 2, df) * se
     return t, df, 2 * stats.t.sf(abs(t), df), diff - half, diff + half
 

@@ -143,7 +143,7 @@ def import_checked(page: Page, count: int) -> None:
 def expect_charts_drawn(page: Page, at_least: int = 1) -> None:
     """Every Vega-Lite chart on the page has drawn its marks."""
     charts = main(page).locator("[data-testid=stVegaLiteChart]")
-    expect(charts.first).to_be_visible()
+    expect(charts.nth(at_least - 1)).to_be_visible()  # waits for the charts drawn later
     count = charts.count()
     assert count >= at_least, f"expected at least {at_least} chart(s), found {count}"
     for i in range(count):
