@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from scipy import stats
 
 from monitor import charts, quality
 from monitor.ingest import import_survey
+from monitor.instrument import Instrument
 from monitor.scorecard import View
 from monitor.store import lookups, scoring
 
@@ -23,7 +25,26 @@ def cronbach(matrix: np.ndarray) -> float:
     return k / (k - 1) * (1 - item_var / total_var)
 
 
-def test_alpha_matches_the_textbook_formula(sample_db, instrument):
+def factors_of_other_sizes(instrument: Instrument) -> Instrument:
+    """The instrument with the first factor's last item moved to the second factor: one
+    factor of two items, one of four, the others of three."""
+    first, second, *rest = instrument.factors
+    moved = replace(first.items[-1], factor=second.key)
+    return replace(
+        instrument,
+        factors=(
+            replace(first, items=first.items[:-1]),
+            replace(second, items=(*second.items, moved)),
+            *rest,
+        ),
+    )
+
+
+@pytest.mark.parametrize("sizes", ["as published", "of other sizes"])
+def test_alpha_matches_the_textbook_formula(sample_db, instrument, sizes):
+    if sizes == "of other sizes":
+        instrument = factors_of_other_sizes(instrument)
+        assert sorted({len(f.items) for f in instrument.factors}) == [2, 3, 4]
     answers = raw_answers(sample_db)
     got = scoring.reliability(sample_db, instrument)
     assert len(got) == len(answers.groupby(["partnership", "wave"])) * 10

@@ -203,10 +203,15 @@ def respondent_scores(
 
 def reliability(db: Database, instrument: Instrument, where: ScoreFilter | None = None):
     """Cronbach's alpha per partnership, wave and factor (complete answers only)."""
+    positions = range(1, max((len(f.items) for f in instrument.factors), default=0) + 1)
+    sql = sql_text("reliability.sql").format(
+        positions="".join(
+            f", max(v.value) FILTER (WHERE i.item_pos = {p}) AS p{p}" for p in positions
+        ),
+        item_variances=" + ".join(f"coalesce(var_samp(p{p}), 0)" for p in positions) or "0",
+    )
     return db.query_df(
-        sql_text("reliability.sql"),
-        (where or ScoreFilter()).params(instrument),
-        instrument_items=instrument.items_frame(),
+        sql, (where or ScoreFilter()).params(instrument), instrument_items=instrument.items_frame()
     )
 
 
