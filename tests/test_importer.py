@@ -6,6 +6,7 @@ import io
 import zipfile
 from datetime import date, datetime
 
+import pyarrow as pa
 import pytest
 
 from monitor.errors import (
@@ -14,7 +15,8 @@ from monitor.errors import (
     UnreadableFileError,
     ValidationError,
 )
-from monitor.ingest import prepare_survey
+from monitor.ingest import import_survey, prepare_survey
+from monitor.store import open_database, staging
 from monitor.store.staging import MAX_PROBLEMS
 
 HEADER = ["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"]
@@ -75,6 +77,41 @@ def test_accepted_file_forms(load, stored, files, file_name, build):
     assert (result.rows, result.answers, result.waves) == (2, 6, ["2025-Q1"])
     assert result.partnerships == ["Partnership"]
     assert stored() == STORED
+
+
+MANY_ROWS = [
+    HEADER,
+    *[
+        [f"R{i}", "Police" if i % 2 else "Council", "2025-Q1", 1 + i % 5, None, 5 - i % 5]
+        for i in range(1, 12)
+    ],
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_file_staged_in_small_batches_stores_the_same(files, monkeypatch, kind):
+    """DuckDB shares the staging out by batch of the file's rows: the answers and their
+    row numbers do not depend on how the rows are cut into batches."""
+    data = files.xlsx(MANY_ROWS) if kind == "xlsx" else files.csv(MANY_ROWS)
+    sql = "SELECT source_row, respondent_id, partner, item_id, value FROM answers ORDER BY ALL"
+    stored = []
+    for rows_per_batch in (staging.SCAN_BATCH_ROWS, 2):
+        monkeypatch.setattr(staging, "SCAN_BATCH_ROWS", rows_per_batch)
+        db = open_database(":memory:")
+        import_survey(db, io.BytesIO(data), f"survey.{kind}", partnership="P")
+        stored.append(db.query_rows(sql))
+        db.close()
+    assert stored[0] == stored[1]
+    assert len(stored[0]) == 11 * 3
+
+
+def test_scan_batches_are_slices_of_the_table():
+    table = pa.table({"a": list(range(20)), "b": [str(i) for i in range(20)]})
+    batched = staging.in_scan_batches(table)
+    assert batched.equals(table)
+    assert [b.num_rows for b in batched.to_batches()] == [20]
+    small = pa.Table.from_batches(table.to_batches(max_chunksize=7))
+    assert staging.in_scan_batches(small).equals(table)
 
 
 def test_cp1252_bytes_are_decoded(load, stored):
