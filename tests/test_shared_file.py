@@ -12,13 +12,14 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
 
 from monitor.errors import StoreBusyError, StoreError
 from monitor.ingest import import_survey
-from monitor.store import Database, config, lookups, open_database
+from monitor.store import Database, config, lookups, open_database, sharing
 from monitor.store.sharing import WAIT_ENV, WAITING_SUFFIX, wait_seconds
 from monitor.store.uploads import list_uploads
 
@@ -131,6 +132,27 @@ def test_reads_inside_a_write_use_its_connection(store):
         assert lookups.count_answers(db) == 9  # no deadlock waiting for itself
     with db.cursor(), pytest.raises(RuntimeError, match="cannot start inside a read"):
         db.write().__enter__()
+    db.close()
+
+
+def test_a_late_idle_closer_leaves_a_writers_connection_alone(store, monkeypatch):
+    """The thread that closes an idle read connection can start late, after a write has
+    put its own connection in place (seen under load: "Connection already closed" in the
+    middle of a write). It watches the read connection it was started for, so it leaves
+    the write's connection alone."""
+    monkeypatch.setattr(sharing, "LINGER_SECONDS", 0.0)
+    db = Database(store)
+    access = db._access
+    with db.cursor():
+        read_connection = access._con
+    with db.write() as w:
+        assert access._con is not read_connection
+        late = threading.Thread(target=access._linger, args=(read_connection,))
+        late.start()
+        late.join(timeout=PROCESS_TIMEOUT)
+        assert not late.is_alive()
+        w.execute("DELETE FROM settings")  # the write's connection is still open
+    assert lookups.count_answers(db) == 9
     db.close()
 
 

@@ -314,17 +314,20 @@ class SharedFile:
             self._read_only = read_only
             if read_only:
                 self._idle_since = time.monotonic()
-                closer = threading.Thread(target=self._linger, name="monitor-idle", daemon=True)
+                closer = threading.Thread(
+                    target=self._linger, args=(self._con,), name="monitor-idle", daemon=True
+                )
                 closer.start()
         finally:
             self._opening = False
             self._cond.notify_all()
 
-    def _linger(self) -> None:
-        """Close the read-only connection once idle for LINGER_SECONDS, or idle while a
-        writer waits."""
+    def _linger(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Close the read-only connection `con` once idle for LINGER_SECONDS, or idle
+        while a writer waits; return when it is no longer the connection in use. (`con`
+        is handed over, not read when this thread starts: by then a writer may have put
+        its own connection in its place, which this must never close.)"""
         with self._cond:
-            con = self._con
             while self._con is con and con is not None:
                 idle = self._readers == 0 and not self._opening
                 expired = time.monotonic() - self._idle_since >= LINGER_SECONDS
