@@ -75,3 +75,23 @@ def test_checked_and_unchecked_specs_are_kept_apart(monkeypatch):
     monkeypatch.setattr(specs, "spec_of", lambda figure: calls.append(figure) or {})
     specs.specs(charts.gap_chart, GAPS)
     assert len(calls) == 1 and unchecked
+
+
+def test_specs_and_report_images_are_made_holding_altair_s_settings(monkeypatch):
+    """The dashboard switches Altair's data transformer (a setting of every thread) while
+    it makes a spec; the board report's images read the default one. Both hold one lock,
+    so a report made while a page draws never gets the dashboard's setting."""
+    from monitor import report
+
+    held = []
+    chart = charts.gap_chart(GAPS)
+
+    class Probe:
+        def to_dict(self, **options):
+            held.append(charts.ALTAIR_SETTINGS.locked())
+            return chart.to_dict(**options)
+
+    assert report.chart_png(Probe())[:8] == b"\x89PNG\r\n\x1a\n"
+    specs.spec_of(Probe())
+    assert held == [True, True]
+    assert not charts.ALTAIR_SETTINGS.locked()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import threading
 from collections.abc import Iterable
 
 import altair as alt
@@ -21,6 +22,10 @@ THEME = "partnership_monitor"
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 BAND_COLOURS = {"strength": "#0072B2", "borderline": "#E69F00", "concern": "#D55E00"}
 SUPPRESSED_COLOUR = "#d9d9d9"
+# Altair keeps its data transformer in a setting shared by every thread. The dashboard
+# switches it for a moment to make its specs (monitor.dashboard.specs); whoever turns a
+# chart into its spec holds this lock, so no thread sees another's setting.
+ALTAIR_SETTINGS = threading.Lock()
 
 
 @alt.theme.register(THEME, enable=True)

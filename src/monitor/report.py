@@ -155,7 +155,9 @@ def chart_png(chart) -> bytes:
     """An Altair chart as a PNG image."""
     import vl_convert
 
-    return vl_convert.vegalite_to_png(chart.to_dict(), scale=CHART_SCALE)
+    with charts.ALTAIR_SETTINGS:
+        spec = chart.to_dict()
+    return vl_convert.vegalite_to_png(spec, scale=CHART_SCALE)
 
 
 def _card_rows(card: pd.DataFrame) -> list[list[str]]:

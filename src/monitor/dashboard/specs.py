@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -22,14 +21,14 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from monitor import charts
+
 # Checking each spec against the Vega-Lite JSON schema costs as much as building it.
 # The chart tests check every builder's spec; the page tests turn this on, so every
 # chart a page draws in a test is checked too.
 CHECK_SPECS = False
 
 _TRANSFORMER = "monitor_arrow"
-# Altair's data transformer is global to all threads (each session runs in its own).
-_ALTAIR_GLOBALS = threading.Lock()
 
 Builder = Callable[..., Any]
 
@@ -57,7 +56,8 @@ alt.data_transformers.register(_TRANSFORMER, _to_named_arrow)
 def spec_of(figure: alt.TopLevelMixin) -> dict[str, Any]:
     """The Vega-Lite spec of an Altair chart, with its data as named Arrow datasets."""
     datasets: dict[str, bytes] = {}
-    with _ALTAIR_GLOBALS, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
+    # The transformer is a setting of every thread's (each session runs in its own).
+    with charts.ALTAIR_SETTINGS, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
         spec = figure.to_dict(validate=CHECK_SPECS)
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     return spec
