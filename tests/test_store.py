@@ -20,6 +20,7 @@ from monitor.errors import DuplicateUploadError, NotADatabaseError, NotFoundErro
 from monitor.ingest import import_survey, prepare_survey
 from monitor.store import (
     close_all,
+    database,
     lookups,
     open_database,
     postgres,
@@ -71,6 +72,23 @@ def test_a_database_that_recorded_only_its_newest_migration_lists_them_all(tmp_p
     assert reopened.applied == []
     listed = reopened.query_rows("SELECT version FROM schema_migrations ORDER BY 1")
     assert listed == [(v,) for v in sorted(MIGRATIONS)]
+    reopened.close()
+
+
+def test_migrations_are_applied_all_or_none(tmp_path, monkeypatch):
+    """All missing migrations go in one transaction: one that fails leaves the store as it
+    was, and the next opening applies them all."""
+    path = tmp_path / "new.duckdb"
+    broken = {**MIGRATIONS, max(MIGRATIONS) + 1: "migration_001.sql"}  # tables that exist
+    monkeypatch.setattr(database, "MIGRATIONS", broken)
+    with pytest.raises(duckdb.CatalogException):
+        Database(path)
+    close_all()
+    monkeypatch.setattr(database, "MIGRATIONS", MIGRATIONS)
+    with duckdb.connect(str(path)) as con:
+        assert con.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == (0,)
+    reopened = Database(path)
+    assert reopened.applied == sorted(MIGRATIONS)
     reopened.close()
 
 

@@ -229,8 +229,9 @@ class Database:
         return applied == listed and not pending(applied, MIGRATIONS, self.path)
 
     def migrate(self) -> list[int]:
-        """Apply the schema migrations this database lacks, each in its own transaction;
-        the versions applied."""
+        """Apply the schema migrations this database lacks, all in one transaction (all
+        are applied or none; on a shared file, one turn at the file instead of one per
+        migration); the versions applied."""
         if self._up_to_date():
             return []
         with self.transaction() as cur:
@@ -239,8 +240,7 @@ class Database:
             todo = pending(applied, MIGRATIONS, self.path)
             for version in sorted(applied - listed):  # an older database listed none
                 self._record_migration(cur, version)
-        for version in todo:
-            with self.transaction() as cur:
+            for version in todo:
                 cur.execute(sql_text(MIGRATIONS[version]))
                 self._record_migration(cur, version)
         return todo
