@@ -23,22 +23,6 @@ from monitor.untrusted import file_stem
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download(where, label: str, data, *, file_name: str, mime: str, **options) -> None:
-    """A download button (in `where`: st, a column or the sidebar) that does not rerun
-    the page when clicked. A rerun would be wasted work, and it would race the file:
-    a file built on click (`data` a function) is looked up by an id that the rerun
-    replaces, so under load the click could fetch nothing."""
-    where.download_button(
-        label,
-        data,
-        file_name=file_name,
-        mime=mime,
-        icon=":material/download:",
-        on_click="ignore",
-        **options,
-    )
-
-
 WRAPPING_ROW_HEIGHT = 66  # px: rows taller than 4rem let long text wrap in st.dataframe
 
 
@@ -92,6 +76,33 @@ def chart_grid(builder: Builder, *args: Any, columns: int, **kwargs: Any) -> Non
 
 def _draw(spec: dict[str, Any]) -> None:
     st.vega_lite_chart(spec, theme=None, width="stretch")
+
+
+# --- downloads -----------------------------------------------------------------------------
+
+
+def download(
+    where: Any,
+    label: str,
+    data: bytes | Callable[[], bytes],
+    *,
+    file_name: str,
+    mime: str,
+    **options: Any,
+) -> None:
+    """A download button (in `where`: st, a column or the sidebar) that does not rerun
+    the page when clicked. A rerun would be wasted work, and it would race the file:
+    a file built on click (`data` a function) is looked up by an id that the rerun
+    replaces, so under load the click could fetch nothing."""
+    where.download_button(
+        label,
+        data,
+        file_name=file_name,
+        mime=mime,
+        icon=":material/download:",
+        on_click="ignore",
+        **options,
+    )
 
 
 # --- the combined data ---------------------------------------------------------------------
