@@ -60,6 +60,35 @@ def assert_counts_equal_answers(db) -> None:
     assert db.query_rows(kept_counts) == db.query_rows(answered)
 
 
+NUMBERING = {
+    # every respondent (partnership and respondent_id) with kept scores has one number
+    "respondents with two numbers": (
+        f"SELECT partnership, respondent_id FROM {KEPT_TABLE} "
+        "GROUP BY ALL HAVING count(DISTINCT person) > 1"
+    ),
+    # and no number is given to two respondents
+    "numbers of two respondents": (
+        "SELECT person FROM respondent_keys GROUP BY person HAVING count(*) > 1 "
+        f"UNION ALL SELECT person FROM {KEPT_TABLE} "
+        "GROUP BY person HAVING count(DISTINCT (partnership, respondent_id)) > 1"
+    ),
+    # the scores carry the number listed for their respondent
+    "numbers not listed": (
+        f"SELECT k.person FROM {KEPT_TABLE} AS k LEFT JOIN respondent_keys AS p "
+        "USING (partnership, respondent_id) WHERE p.person IS DISTINCT FROM k.person"
+    ),
+    # and the list keeps no respondent without kept scores
+    "numbers left over": (
+        f"SELECT person FROM respondent_keys WHERE person NOT IN (SELECT person FROM {KEPT_TABLE})"
+    ),
+}
+
+
+def assert_respondents_numbered(db) -> None:
+    for what, sql in NUMBERING.items():
+        assert db.query_rows(sql) == [], what
+
+
 def assert_kept_equal_computed(db, instrument) -> None:
     assert_counts_equal_answers(db)
     got, want = kept(db, instrument), expected(db, instrument)
@@ -67,6 +96,7 @@ def assert_kept_equal_computed(db, instrument) -> None:
     assert got[KEYS].astype(str).equals(want[KEYS].astype(str))
     assert np.allclose(got["score"], want["score"])
     assert (got["n_answered"].to_numpy() == want["n_answered"].to_numpy()).all()
+    assert_respondents_numbered(db)
     groups = (
         want.groupby(["partnership", "wave", "factor"])["score"]
         .agg(n="count", mean="mean")
@@ -134,4 +164,41 @@ def test_an_older_store_counts_its_respondents_when_migrated(tmp_path, instrumen
     db = open_database(path)
     assert db.query_rows("SELECT count(*) FROM respondent_counts")[0][0] == 8
     assert_counts_equal_answers(db)
+    close_all()
+
+
+def test_a_respondent_keeps_one_number_across_waves_and_partnerships(db, instrument):
+    """The same code is one respondent in two waves of a partnership, and two respondents
+    in two partnerships; removing a wave keeps the numbers of those still answering."""
+    for wave, partnership, seed in (("2025-Q1", "P", 7), ("2025-Q2", "P", 8), ("2025-Q1", "Q", 9)):
+        csv = generated_csv(instrument, wave, 20, seed)
+        import_survey(db, io.BytesIO(csv), f"{partnership}{wave}.csv", partnership=partnership)
+    assert_kept_equal_computed(db, instrument)
+    numbers = f"SELECT DISTINCT partnership, respondent_id, person FROM {KEPT_TABLE}"
+    before = set(db.query_rows(numbers))
+    assert len(before) == 40  # R000..R019 in P and in Q
+    ids = [row[0] for row in db.query_rows("SELECT upload_id FROM uploads ORDER BY upload_id")]
+    uploads.remove_upload(db, ids[0])  # P's first wave: its respondents answered the second
+    assert_kept_equal_computed(db, instrument)
+    assert set(db.query_rows(numbers)) == before
+    uploads.remove_upload(db, ids[2])  # Q's only wave: its respondents' numbers go
+    assert_kept_equal_computed(db, instrument)
+    assert set(db.query_rows(numbers)) == {row for row in before if row[0] == "P"}
+
+
+def test_an_older_store_numbers_its_respondents_when_migrated(tmp_path, instrument):
+    path = tmp_path / "older.duckdb"
+    db = open_database(path)
+    for wave, seed in (("2025-Q1", 10), ("2025-Q2", 11)):
+        import_survey(db, io.BytesIO(generated_csv(instrument, wave, 25, seed)), f"{wave}.csv")
+    assert_kept_equal_computed(db, instrument)
+    close_all()
+    with duckdb.connect(str(path)) as con:  # as a store of schema version 8 was
+        con.execute("DROP TABLE respondent_keys")
+        con.execute(f"ALTER TABLE {KEPT_TABLE} DROP COLUMN person")
+        con.execute("DELETE FROM schema_migrations WHERE version = 9")
+        con.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    db = open_database(path)
+    assert db.applied == [9]
+    assert_kept_equal_computed(db, instrument)  # made again, numbered, at the first reading
     close_all()

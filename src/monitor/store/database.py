@@ -43,6 +43,7 @@ MIGRATIONS: dict[int, str] = {
     6: "migration_006.sql",
     7: "migration_007.sql",
     8: "migration_008.sql",
+    9: "migration_009.sql",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -1,6 +1,10 @@
 """Respondent factor scores kept beside the answers (table respondent_factor_scores), and
 respondents counted per partnership, wave and agency (table respondent_counts).
 
+Each respondent (partnership and respondent_id) with kept scores has a number
+(table respondent_keys, made with the scores and removed with the last of them), so that
+their scores of two waves are matched on one integer.
+
 A survey upload's scores and counts are made in the transaction that stores it and
 removed with it; group scores then read one row per respondent and factor, and the lists
 of waves and agencies a few rows. The counts do not depend on the instrument; the
@@ -64,6 +68,7 @@ def make_scores(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) ->
         return
     ids, factors, reverse = (list(column) for column in zip(*scoring["items"], strict=True))
     params = {"item_ids": ids, "item_factors": factors, "item_reverse": reverse}
+    cur.execute(statements()["keys"], {"ids": upload_ids})
     cur.execute(
         statements()["build"], {"scale_sum": scoring["scale_sum"], "ids": upload_ids, **params}
     )
@@ -77,5 +82,7 @@ def drop(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
 
 
 def drop_scores(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
-    """Remove the scores (not the counts) of `upload_ids` (all: None)."""
+    """Remove the scores (not the counts) of `upload_ids` (all: None), and the numbers of
+    the respondents left without any."""
     cur.execute(statements()["drop"], {"ids": upload_ids})
+    cur.execute(statements()["drop_keys" if upload_ids is not None else "drop_all_keys"])

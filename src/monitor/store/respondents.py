@@ -44,7 +44,6 @@ def wave_overlap(
     from monitor.statistics import MIN_PAIRS_FOR_CORRELATION  # numpy: only when used
 
     keys = agency if by_agency else dict.fromkeys(agency, "")
-    keys["same_partnership"] = "" if partnership else " AND e.partnership = l.partnership"
     sql = respondent_scores_sql(db, instrument) + sql_text("wave_overlap.sql").format(**keys)
     where = ScoreFilter(partnership, tuple(partners) if partners else None)
     params = {**respondent_params(instrument, where), "before": list(before), "after": after}

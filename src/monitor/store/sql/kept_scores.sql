@@ -1,36 +1,70 @@
--- Kept respondent factor scores (table respondent_factor_scores, see migration_006.sql)
+-- Kept respondent factor scores (table respondent_factor_scores, see migration_006.sql
+-- and migration_009.sql), the respondents' numbers (respondent_keys, migration_009.sql)
 -- and respondent counts (table respondent_counts, see migration_008.sql).
 -- Each statement is introduced by a line `-- name: <statement name>`.
+
+-- name: keys
+-- A number (respondent_keys.person) for each respondent of the uploads in $ids (of every
+-- upload when $ids is NULL) who has none yet: one per partnership and respondent_id,
+-- after the highest given.
+INSERT INTO respondent_keys (person, partnership, respondent_id)
+SELECT (SELECT coalesce(max(person), 0) FROM respondent_keys)
+       + row_number() OVER (ORDER BY n.partnership, n.respondent_id),
+       n.partnership, n.respondent_id
+FROM (
+    SELECT DISTINCT partnership, respondent_id
+    FROM answers
+    WHERE $ids IS NULL OR list_contains($ids, upload_id)
+) AS n
+ANTI JOIN respondent_keys AS k USING (partnership, respondent_id);
 
 -- name: build
 -- The respondent factor scores of the uploads in $ids (of every upload when $ids is NULL):
 -- the mean of a respondent's answered items of a factor, reverse-worded items flipped
 -- ($scale_sum = scale min + max); a respondent who answered fewer than half of the
 -- factor's items gets no score for it. The items scored are the lists $item_ids,
--- $item_factors and $item_reverse (one element per item).
+-- $item_factors and $item_reverse (one element per item). Each respondent's number
+-- (`keys`, run first) goes with the scores. They are stored in wave order, so that a
+-- reading of some waves skips the blocks of the others (after making them all again,
+-- too).
 INSERT INTO respondent_factor_scores (upload_id, partnership, wave, wave_start,
-                                      respondent_id, partner, role, factor, score,
+                                      respondent_id, person, partner, role, factor, score,
                                       n_answered)
 WITH scored_items AS (
     SELECT unnest($item_ids) AS item_id, unnest($item_factors) AS factor,
            unnest($item_reverse) AS reverse
+),
+scores AS MATERIALIZED (  -- joined to the numbers after grouping, not before
+    SELECT
+        a.upload_id, a.partnership, a.wave, a.wave_start, a.respondent_id, a.partner,
+        a.role, i.factor,
+        avg(CASE WHEN i.reverse THEN $scale_sum - a.value ELSE a.value END) AS score,
+        count(a.value) AS n_answered
+    FROM answers AS a
+    JOIN scored_items AS i USING (item_id)
+    JOIN (SELECT factor, count(*) AS n_items FROM scored_items GROUP BY factor) AS f
+      USING (factor)
+    WHERE $ids IS NULL OR list_contains($ids, a.upload_id)
+    GROUP BY a.upload_id, a.partnership, a.wave, a.wave_start, a.respondent_id, a.partner,
+             a.role, i.factor
+    HAVING 2 * count(a.value) >= any_value(f.n_items)
 )
-SELECT
-    a.upload_id, a.partnership, a.wave, a.wave_start, a.respondent_id, a.partner, a.role,
-    i.factor,
-    avg(CASE WHEN i.reverse THEN $scale_sum - a.value ELSE a.value END),
-    count(a.value)
-FROM answers AS a
-JOIN scored_items AS i USING (item_id)
-JOIN (SELECT factor, count(*) AS n_items FROM scored_items GROUP BY factor) AS f
-  USING (factor)
-WHERE $ids IS NULL OR list_contains($ids, a.upload_id)
-GROUP BY a.upload_id, a.partnership, a.wave, a.wave_start, a.respondent_id, a.partner,
-         a.role, i.factor
-HAVING 2 * count(a.value) >= any_value(f.n_items);
+SELECT s.upload_id, s.partnership, s.wave, s.wave_start, s.respondent_id, p.person,
+       s.partner, s.role, s.factor, s.score, s.n_answered
+FROM scores AS s
+JOIN respondent_keys AS p USING (partnership, respondent_id)
+ORDER BY s.wave_start;
 
 -- name: drop
 DELETE FROM respondent_factor_scores WHERE $ids IS NULL OR list_contains($ids, upload_id);
+
+-- name: drop_keys
+-- The numbers of respondents left without kept scores (after `drop`).
+DELETE FROM respondent_keys
+WHERE person NOT IN (SELECT DISTINCT person FROM respondent_factor_scores);
+
+-- name: drop_all_keys
+DELETE FROM respondent_keys;
 
 -- name: count
 -- The respondents of the uploads in $ids (every upload when $ids is NULL) counted per

@@ -1,6 +1,7 @@
 -- Respondent factor scores, as kept in respondent_factor_scores (see kept_scores.sql:
 -- the mean of a respondent's answered items of a factor, reverse-worded items flipped,
--- only where at least half of the factor's items were answered).
+-- only where at least half of the factor's items were answered; `person` numbers the
+-- respondent, one number per partnership and respondent_id).
 -- The instrument's factors are the lists $factors, $factor_positions (instrument order)
 -- and $factor_items (items per factor), one element per factor.
 -- Parameters, NULL meaning all: $partnership, $partners (a list of partner names),
@@ -12,7 +13,7 @@ WITH factor_size AS (
 ),
 respondent_scores AS (
     SELECT
-        k.partnership, k.wave, k.wave_start, k.respondent_id, k.partner, k.role,
+        k.partnership, k.wave, k.wave_start, k.respondent_id, k.person, k.partner, k.role,
         k.factor, f.factor_pos, k.score, k.n_answered, f.n_items
     FROM respondent_factor_scores AS k
     JOIN factor_size AS f USING (factor)

@@ -6,19 +6,18 @@
 -- Follows respondent_scores.sql; the fields in braces are filled in by
 -- respondents.wave_overlap. Parameters: $before (a list of wave labels), $after (a
 -- wave label) and $min_pairs (fewer shared respondents than this: r = 0).
--- A respondent is the same person in two waves when partnership and respondent_id match
--- (and, per agency, the agency too); the partnership is compared only when the scores
--- are not of one partnership already (the join is cheaper on fewer text keys).
+-- A respondent is the same person in two waves when partnership and respondent_id match,
+-- that is when their `person` numbers do (and, per agency, the agency too).
 -- Columns: before (the earlier wave), factor, [partner], n1, mean1, sd1 (all of the
 -- earlier wave's respondents; sd NULL for one), likewise n2, mean2, sd2 for the later
 -- wave; n_paired (shared) and r (Pearson's correlation of the shared respondents' two
 -- scores; 0 below $min_pairs pairs or without spread).
 , earlier AS (
-    SELECT wave AS before, partnership, respondent_id, partner, factor, factor_pos, score
+    SELECT wave AS before, person, partner, factor, factor_pos, score
     FROM respondent_scores WHERE list_contains($before, wave)
 ),
 later AS (
-    SELECT partnership, respondent_id, partner, factor, factor_pos, score
+    SELECT person, partner, factor, factor_pos, score
     FROM respondent_scores WHERE wave = $after
 ),
 earlier_samples AS (
@@ -45,7 +44,7 @@ paired AS (
                 ELSE least(1.0, greatest(-1.0, corr(e.score, l.score))) END AS r  -- rounding
     FROM later AS l
     JOIN earlier AS e
-      ON e.factor_pos = l.factor_pos AND e.respondent_id = l.respondent_id{same_partnership}{same_agency}
+      ON e.factor_pos = l.factor_pos AND e.person = l.person{same_agency}
     GROUP BY ALL
 )
 SELECT g.before, g.factor{group_agency},
