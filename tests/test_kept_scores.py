@@ -202,3 +202,20 @@ def test_an_older_store_numbers_its_respondents_when_migrated(tmp_path, instrume
     assert db.applied == [9]
     assert_kept_equal_computed(db, instrument)  # made again, numbered, at the first reading
     close_all()
+
+
+def test_kept_scores_are_stored_in_wave_order(db, instrument):
+    """A file of several waves, and every upload made again, store their scores wave by
+    wave, so that a reading of some waves skips the blocks of the others."""
+    header, *q2 = generated_csv(instrument, "2025-Q2", 30, 12).decode().splitlines()
+    q1 = generated_csv(instrument, "2025-Q1", 30, 13).decode().splitlines()[1:]
+    mixed = [row for pair in zip(q2, q1, strict=True) for row in pair]  # Q2, Q1, Q2, ...
+    import_survey(db, io.BytesIO("\n".join([header, *mixed, ""]).encode()), "mixed.csv")
+    stored_order = f"SELECT wave_start FROM {KEPT_TABLE} ORDER BY rowid"
+    scoring.respondent_scores(db, instrument)  # made whole at the first reading
+    first = [row[0] for row in db.query_rows(stored_order)]
+    assert first == sorted(first) and len(set(first)) == 2
+    import_survey(db, io.BytesIO(generated_csv(instrument, "2025-Q3", 10, 14)), "q3.csv")
+    scoring.respondent_scores(db, reversed_first_item(instrument))  # all made again
+    again = [row[0] for row in db.query_rows(stored_order)]
+    assert again == sorted(again) and len(set(again)) == 3
