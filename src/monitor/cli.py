@@ -194,7 +194,6 @@ def _table_args(parser: argparse.ArgumentParser) -> None:
 def _cmd_import(args: argparse.Namespace) -> int:
     from monitor import access
     from monitor.ingest import import_survey
-    from monitor.ingest.records import import_records
     from monitor.settings import load_settings
     from monitor.store import open_database
 
@@ -208,6 +207,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             with path.open("rb") as handle:
                 max_bytes = load_settings().max_upload_mb * 1_000_000
                 if args.kind != "survey":
+                    from monitor.ingest.records import import_records  # pandas: not for surveys
+
                     result = import_records(
                         db,
                         handle,

@@ -18,13 +18,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from monitor.errors import InvitedCountError
 from monitor.settings import Settings
 from monitor.store import Database, lookups, responses
 from monitor.store import invited as stored
+
+if TYPE_CHECKING:  # the checks of an import need no pandas: imported where frames are made
+    import pandas as pd
 
 MIN_RATE = Settings.min_response_rate  # percent: below it an agency's rate is flagged
 COLUMNS = ["partner", "respondents", "invited", "rate", "flagged", "note"]
@@ -146,6 +148,8 @@ def entry(db: Database, partnership: str, wave: str) -> pd.DataFrame:
     """What to fill in for one wave: every agency of the partnership (with answers in
     any wave, or a count recorded for this one) with its respondents in `wave` and the
     count recorded (NaN: none yet). Columns partner, respondents, invited."""
+    import pandas as pd
+
     counts = stored.invited_counts(db, partnership, wave)
     names = sorted(set(lookups.partners(db, partnership)) | set(counts["partner"]))
     came = answered(db, partnership, wave)
@@ -169,6 +173,8 @@ def response_rates(
     """Per agency of the wave (only `partners`, when given): respondents, invited (NaN:
     not recorded), rate (0 to 1; NaN without a count), flagged (rate below `min_rate`
     percent) and a note in words. Empty when no count is recorded for the wave."""
+    import pandas as pd
+
     counts = stored.invited_counts(db, partnership, wave)
     if counts.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -184,6 +190,8 @@ def response_rates(
 def rates(frame: pd.DataFrame, min_rate: float = MIN_RATE) -> pd.DataFrame:
     """`frame` (partner, respondents, invited; missing = not known) with the rate, the
     flag and the note."""
+    import pandas as pd
+
     frame = frame.copy()
     frame["respondents"] = frame["respondents"].fillna(0).astype(int)
     invited = pd.to_numeric(frame["invited"]).astype(float)

@@ -5,19 +5,25 @@ an actor may see them."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from monitor import response_rates, sample
+from monitor import response_rates
 from monitor.access.roles import REMOVE, SETTINGS, UPLOAD, Actor, require
 from monitor.ingest import ImportResult, PreparedImport
 from monitor.ingest import commit_survey as _commit_survey
 from monitor.ingest import mapping as _mapping
-from monitor.ingest import records as _records
 from monitor.settings import EDITABLE, Settings, check, load_settings
 from monitor.store import Database
 from monitor.store import config as stored_config
 from monitor.store import uploads as stored_uploads
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from monitor.ingest import records as _records
+
+# The sample and the activity and outcome records are imported where they are used: both
+# load pandas, which a survey file's import from the command line does without.
 
 
 def commit_survey(
@@ -35,8 +41,10 @@ def commit_records(
     typed_name: str | None = None,
 ) -> _records.RecordsResult:
     """Store a checked activity or outcomes file, if `actor` may upload for its partnerships."""
+    from monitor.ingest import records
+
     require(actor, UPLOAD, prepared.partnerships)
-    return _records.commit_records(db, prepared, actor.signature(typed_name))
+    return records.commit_records(db, prepared, actor.signature(typed_name))
 
 
 def remove_upload(actor: Actor | None, db: Database, upload_id: int) -> dict:
@@ -49,6 +57,8 @@ def remove_upload(actor: Actor | None, db: Database, upload_id: int) -> dict:
 
 def load_sample(actor: Actor | None, db: Database) -> list:
     """Load the built-in sample data, if `actor` may upload."""
+    from monitor import sample
+
     require(actor, UPLOAD, sample.SAMPLE_PARTNERSHIPS.values())
     return sample.load_sample(db)
 

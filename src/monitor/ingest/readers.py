@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-import fastexcel
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -181,6 +180,12 @@ def _has_text(record: str, delimiter: str) -> bool:
     return any(cell.strip() for cell in cells)
 
 
+def filled(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Whether each cell of a text column holds more than spaces. (Without a Python value
+    in the computation: pyarrow would load pandas to look at it, a third of a second.)"""
+    return pc.cast(pc.utf8_length(pc.utf8_trim_whitespace(column)), pa.bool_())
+
+
 def _blank_for_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """A string column with its empty cells ("null") as "" (blank). When every null slot
     already spans no characters, as readers write them, the validity bitmap is simply
@@ -257,6 +262,8 @@ def _choose_sheet(names: list[str]) -> str:
 
 
 def read_excel(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet:
+    import fastexcel  # only for workbooks: a CSV file's import starts without it
+
     limits = limits or Limits(max_bytes=None)
     try:
         reader = fastexcel.read_excel(data)
@@ -292,6 +299,8 @@ def read_named_sheet(data: bytes, file_name: str, name: str, limits: Limits) -> 
     the bytes were checked already."""
     if _check_kind(data, file_name) != "excel":
         return []
+    import fastexcel
+
     try:
         reader = fastexcel.read_excel(data)
         match = next((n for n in reader.sheet_names if n.strip().lower() == name.lower()), None)

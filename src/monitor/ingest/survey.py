@@ -9,10 +9,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -42,14 +41,17 @@ from monitor.ingest.mapping import (
     save_mapping,
 )
 from monitor.ingest.platforms import Layout, blank_missing_codes, detect_layout
-from monitor.ingest.readers import Sheet, read_named_sheet, read_sheet
+from monitor.ingest.readers import Sheet, filled, read_named_sheet, read_sheet
 from monitor.ingest.safety import Limits
 from monitor.instrument import Instrument, load_instrument
 from monitor.settings import load_settings
 from monitor.sheets import INVITED_SHEET
 from monitor.store import Database, invited, lookups, responses, uploads
-from monitor.store.staging import ROW_COLUMN, StagedAnswers, SurveySpec, stage_survey
+from monitor.store.staging import ROW_COLUMN, StagedAnswers, SurveySpec, WaveRows, stage_survey
 from monitor.waves import parse_start, parse_wave
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -103,7 +105,7 @@ class PreparedImport:
     def n_answers(self) -> int:
         return self.staged.num_rows
 
-    def preview(self, limit: int = 20) -> pd.DataFrame:
+    def preview(self, limit: int = 20) -> pd.DataFrame:  # for the page: pandas is loaded
         return self.staged.head(limit).to_pandas()
 
 
@@ -137,7 +139,7 @@ def adds_note(adds_to: list[str]) -> str:
 
 def _has_data(cells: pa.Table, pos: int) -> bool:
     column = cells.column(pos)
-    return bool(pc.any(pc.not_equal(pc.utf8_trim_whitespace(column), "")).as_py())
+    return bool(pc.any(filled(column)).as_py())
 
 
 def _locate_columns(sheet: Sheet, instrument: Instrument) -> tuple[dict, dict, list]:
@@ -230,20 +232,27 @@ def _can_stage(fields: dict, items: dict, wave: str | None) -> bool:
     )
 
 
+def _row_numbers(start: int, n: int) -> pa.Array:
+    """The numbers start, start + 1, ... (`n` of them), from a numpy buffer (`pa.array`
+    looks for pandas, whose loading is a third of a second of an import's start)."""
+    numbers = np.arange(start, start + n, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(numbers)])
+
+
 def _raw_table(sheet: Sheet, positions: dict[str, int], prefilled: list[str]) -> pa.Table:
     """The cells of the used columns with their row numbers, without the rows where only
     the pre-filled columns (`prefilled` headers) hold anything."""
     columns = {name: sheet.cells.column(pos) for name, pos in positions.items()}
     start = sheet.first_data_row
-    columns[ROW_COLUMN] = pa.array(np.arange(start, start + sheet.cells.num_rows, dtype=np.int64))
+    columns[ROW_COLUMN] = _row_numbers(start, sheet.cells.num_rows)
     table = pa.table(columns)
     own = [name for name in positions if name not in prefilled]
     if not prefilled or not own or table.num_rows == 0:
         return table
     keep = None
     for name in own:  # until every row is known to hold something (often the first column)
-        filled = pc.not_equal(pc.utf8_trim_whitespace(table[name]), "")
-        keep = filled if keep is None else pc.or_(keep, filled)
+        held = filled(table[name])
+        keep = held if keep is None else pc.or_(keep, held)
         if keep.null_count == 0 and pc.all(keep).as_py():
             return table
     return table.filter(keep)
@@ -269,15 +278,14 @@ def _file_wave_starts(sheet: Sheet, fields: dict[str, int]) -> dict[str, object]
 def _wave_mapper(db: Database, partnerships: list[str], given: dict[str, object]):
     """Places each wave in time: its own date, else the file's wave_start, else the store's."""
 
-    def wave_map(raw_waves: list[str]) -> pd.DataFrame:
+    def wave_map(raw_waves: list[str]) -> WaveRows:
         known = {w: start for (_, w), start in lookups.wave_starts(db, partnerships).items()}
         known.update(given)
         rows = []
         for raw in raw_waves:
             wave = parse_wave(raw)
             rows.append((raw, wave.label, wave.start or known.get(wave.label)))
-        frame = pd.DataFrame(rows, columns=["wave_raw", "wave", "wave_start"])
-        return frame.astype({"wave_raw": "str", "wave": "str", "wave_start": "datetime64[s]"})
+        return rows
 
     return wave_map
 
@@ -358,17 +366,27 @@ def _apply_mapping(
 
 def _comments(sheet: Sheet, columns: list[str], respondents: pa.Table) -> pa.Table:
     """Free-text answers with the respondent, partner, role and wave of their row."""
-    rows = []
+    rows: dict[str, list] = {"source_row": [], "question": [], "text": []}
     start = sheet.first_data_row
     for header in columns:
         values = sheet.cells.column(sheet.header.index(header)).to_pylist()
-        rows += [(start + n, header, v.strip()) for n, v in enumerate(values) if v and v.strip()]
-    texts = pd.DataFrame(rows, columns=["source_row", "question", "text"])
-    who = respondents.to_pandas()
-    merged = texts.astype({"source_row": "int64"}).merge(
-        who.astype({"source_row": "int64"}), on="source_row"
+        for n, value in enumerate(values):
+            if value and value.strip():
+                rows["source_row"].append(start + n)
+                rows["question"].append(header)
+                rows["text"].append(value.strip())
+    texts = pa.table(
+        {
+            "source_row": pa.array(rows["source_row"], pa.int64()),
+            "question": pa.array(rows["question"], pa.string()),
+            "text": pa.array(rows["text"], pa.string()),
+            "order": pa.array(range(len(rows["text"])), pa.int64()),
+        }
     )
-    return pa.Table.from_pandas(merged, preserve_index=False)
+    at = respondents.schema.get_field_index("source_row")
+    who = respondents.set_column(at, "source_row", respondents["source_row"].cast(pa.int64()))
+    joined = texts.join(who, "source_row", join_type="inner")  # in no particular order
+    return joined.sort_by("order").drop_columns("order")
 
 
 def prepare_survey(

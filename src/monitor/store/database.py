@@ -144,6 +144,13 @@ class Database:
                 cur.register(name, frame)
             return cur.execute(sql, params or {}).fetchall()
 
+    def query_arrow(self, sql: str, params: dict | None = None) -> pa.Table:
+        """Run a read query with bound parameters; the rows as an Arrow table (no pandas:
+        an import does without it)."""
+        self._before_read()
+        with self.cursor() as cur:
+            return cur.sql(sql, params=params or {}).to_arrow_table()
+
     def query_dicts(self, sql: str, params: dict | None = None) -> list[dict]:
         """Run a read query with bound parameters; each row as a dict by column name
         (plain Python values: no pandas or numpy needed)."""

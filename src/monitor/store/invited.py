@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from monitor.store.database import Database, sql_statements
 from monitor.store.uploads import record_audit
 from monitor.store.writer import Writer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _sql() -> dict[str, str]:

@@ -45,12 +45,12 @@ def waves(db: Database, partnership: str | None = None) -> pd.DataFrame:
 
 def wave_starts(db: Database, partnerships_: list[str]) -> dict[tuple[str, str], object]:
     """Start date of each stored wave label, keyed by (partnership, wave)."""
-    frame = db.query_df(
-        "SELECT partnership, wave, min(wave_start) AS wave_start FROM respondent_counts "
+    rows = db.query_rows(
+        "SELECT partnership, wave, min(wave_start) FROM respondent_counts "
         "WHERE list_contains($p, partnership) GROUP BY ALL",
         {"p": partnerships_},
     )
-    return {(r.partnership, r.wave): r.wave_start for r in frame.itertuples()}
+    return {(partnership, wave): start for partnership, wave, start in rows}
 
 
 def table_counts(db: Database) -> dict[str, int]:

@@ -11,6 +11,7 @@ from monitor.store.scoring import ScoreFilter
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 
 # A preview reads only the answers of its first rows' respondents (see answers_wide.sql).
@@ -61,12 +62,11 @@ def respondent_waves(db: Database, partnership: str | None = None) -> pd.DataFra
     return db.query_df(sql_text("respondent_waves.sql"), {"partnership": partnership})
 
 
-def existing_respondents(db: Database, partnerships_: list[str], waves_: list[str]) -> pd.DataFrame:
-    frame = db.query_df(
+def existing_respondents(db: Database, partnerships_: list[str], waves_: list[str]) -> pa.Table:
+    """Respondents already stored for these partnerships and waves: partnership, wave,
+    respondent_id, upload_id."""
+    return db.query_arrow(
         sql_text("existing_respondents.sql"), {"partnerships": partnerships_, "waves": waves_}
-    )
-    return frame.astype(
-        {"partnership": "str", "wave": "str", "respondent_id": "str", "upload_id": "int64"}
     )
 
 

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from monitor.errors import Problem
@@ -45,6 +45,10 @@ BATCH_ROWS = 262_144  # answers per batch handed to the store
 SCAN_BATCH_ROWS = 8192
 
 
+# The file's wave texts placed in time: (wave as written, wave label, start date or None).
+WaveRows = list[tuple[str, str, date | None]]
+
+
 @dataclass
 class StagedAnswers:
     """The answers of a checked file, one row per respondent, wave and item, made on
@@ -53,7 +57,7 @@ class StagedAnswers:
     raw: pa.Table
     spec: SurveySpec
     codes: dict[str, float | None]
-    wave_map: pd.DataFrame
+    wave_map: WaveRows
     respondents: pa.Table  # source_row, partnership, wave, respondent_id, partner, role
     num_rows: int  # answers (given or blank)
 
@@ -170,23 +174,30 @@ def _define(
     raw: pa.Table,
     spec: SurveySpec,
     codes: dict[str, float | None],
-    wave_map: pd.DataFrame | None,
+    wave_map: WaveRows | None,
     *,
     base: bool,
 ) -> None:
     """Register the file's cells and look-ups on `con` and define the staging views over
     them: the file's distinct answer texts looked up (`answer_values`), the answers
     (`answers_long`) and, with `base`, the response rows (`base`). `wave_map` is
-    registered when given (else the caller registers it before reading answers)."""
-    params = {"default_wave": spec.default_wave, "default_partnership": spec.default_partnership}
-    code_frame = pd.DataFrame({"code": list(codes), "value": list(codes.values())})
-    items = pd.DataFrame({"header": list(spec.items), "item_id": list(spec.items.values())})
+    made when given (else the caller makes it, `_make_wave_map`, before reading answers).
+    The look-ups are made in DuckDB from lists: making Arrow arrays from Python values
+    would load pandas, a third of a second of an import's start."""
+    params = {
+        "default_wave": spec.default_wave,
+        "default_partnership": spec.default_partnership,
+        "headers": list(spec.items),
+        "item_ids": list(spec.items.values()),
+        "codes": list(codes),
+        "code_values": list(codes.values()),
+    }
     columns = [c for c in raw.column_names if c != ROW_COLUMN]
     con.register("raw", in_scan_batches(raw))
-    con.register("item_columns", items)
-    con.register("answer_codes", code_frame.astype({"value": "float64"}))
+    _run(con, _statement("item_columns"), params)
+    _run(con, _statement("answer_codes"), params)
     if wave_map is not None:
-        con.register("wave_map", wave_map)
+        _make_wave_map(con, wave_map)
     _run(con, _statement("file_defaults"), params)
     if base:
         _run(con, _base_sql(spec, columns), params)
@@ -195,18 +206,27 @@ def _define(
     _run(con, _statement("answers_long"), params)
 
 
+def _make_wave_map(con: duckdb.DuckDBPyConnection, rows: WaveRows) -> None:
+    params = {
+        "wave_raws": [raw for raw, _, _ in rows],
+        "wave_labels": [label for _, label, _ in rows],
+        "wave_starts": [start for _, _, start in rows],
+    }
+    _run(con, _statement("wave_map"), params)
+
+
 def stage_survey(
     raw: pa.Table,
     spec: SurveySpec,
     codes: dict[str, float | None],
     scale: tuple[int, int],
-    wave_map: Callable[[list[str]], pd.DataFrame],
-    existing: Callable[[list[str], list[str]], pd.DataFrame],
+    wave_map: Callable[[list[str]], WaveRows],
+    existing: Callable[[list[str], list[str]], pa.Table],
 ) -> StageResult:
     """Validate `raw` (string cells plus a `__row` column) against `spec`.
 
-    `wave_map(raw_waves) -> DataFrame(wave_raw, wave, wave_start)` places waves in time;
-    `existing(partnerships, waves) -> DataFrame(partnership, wave, respondent_id, upload_id)`
+    `wave_map(raw_waves) -> [(wave_raw, wave, wave_start)]` places waves in time;
+    `existing(partnerships, waves) -> Table(partnership, wave, respondent_id, upload_id)`
     lists respondents already stored. Only the problems to show are sorted; the answers
     are made again, in batches, when they are stored (`StagedAnswers`).
     """
@@ -221,11 +241,12 @@ def stage_survey(
         _define(con, raw, spec, codes, None, base=True)
         raw_waves = [r[0] for r in con.execute("SELECT DISTINCT wave_raw FROM base").fetchall()]
         waves = wave_map(raw_waves)
-        con.register("wave_map", waves)
+        _make_wave_map(con, waves)
         partnerships = [
             r[0] for r in con.execute("SELECT DISTINCT partnership FROM base").fetchall()
         ]
-        con.register("existing", existing(partnerships, waves["wave"].dropna().tolist()))
+        labels = [label for _, label, _ in waves if label is not None]
+        con.register("existing", existing(partnerships, labels))
         _run(con, _statement("problems"), params)
         total = con.execute("SELECT count(*) FROM problems").fetchall()[0][0]
         shown = con.execute(

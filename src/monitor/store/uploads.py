@@ -34,11 +34,11 @@ RECORD_TABLES = ("activity", "outcomes")
 
 
 def find_upload_by_sha(db: Database, sha256: str) -> dict | None:
-    rows = db.query_df(
+    rows = db.query_dicts(
         "SELECT upload_id, file_name, uploaded_at FROM uploads WHERE sha256 = $sha",
         {"sha": sha256},
     )
-    return rows.iloc[0].to_dict() if len(rows) else None
+    return rows[0] if rows else None
 
 
 def upload_partnership(db: Database, upload_id: int) -> str | None:

@@ -14,8 +14,8 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 
 from monitor.ingest.columns import FIELD_ALIASES, normalise_header
@@ -23,6 +23,9 @@ from monitor.ingest.mapping.scales import propose_scale
 from monitor.ingest.mapping.targets import COMMENT, DATE, FIELDS, IGNORE, ColumnMapping
 from monitor.ingest.platforms import Layout
 from monitor.instrument import Instrument, normalise_answer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SIMILAR_MIN = 0.8  # similarity (0-1) from which question text is proposed as an item
 
@@ -246,6 +249,8 @@ def propose_mapping(
     aliases: dict[str, tuple[str, ...]] | None = None,
 ) -> Proposal:
     """Propose what each column holds; a saved mapping wins for the columns it names."""
+    import pandas as pd  # the table is for the mapping page; a template's import needs none
+
     aliases = aliases or FIELD_ALIASES
     sheet = layout.sheet
     proposer = _Proposer(layout, instrument, aliases)

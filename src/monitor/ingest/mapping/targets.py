@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from monitor.errors import AmbiguousMappingError, NotFoundError, Problem, ValidationError
 from monitor.instrument import Instrument
 from monitor.store import Database, config
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FIELDS = ("respondent_id", "partner", "role", "wave", "wave_start", "partnership")
 

@@ -1,10 +1,27 @@
 -- Staging of one wide survey file, on a private in-memory connection.
 -- Each statement is separated by a line `-- name: <statement name>`.
--- Registered before running: `raw` (the file; every cell a string, plus __row),
--- `item_columns(header, item_id)`, `answer_codes(code, value)`,
--- `wave_map(wave_raw, wave, wave_start)`, `existing(partnership, wave, respondent_id, upload_id)`.
--- Parameters: $scale_min, $scale_max, $default_wave, $default_partnership and the headers
--- named in messages.
+-- Registered before running: `raw` (the file; every cell a string, plus __row) and
+-- `existing(partnership, wave, respondent_id, upload_id)`; the look-ups below are made from
+-- lists. Parameters: $scale_min, $scale_max, $default_wave, $default_partnership and the
+-- headers named in messages.
+
+-- name: item_columns
+-- The file's item columns: $headers[i] holds item $item_ids[i].
+CREATE TEMP TABLE item_columns AS
+SELECT unnest($headers::VARCHAR[]) AS header, unnest($item_ids::VARCHAR[]) AS item_id;
+
+-- name: answer_codes
+-- The answer labels known (normalised) and their values: $codes[i] means $code_values[i]
+-- (NULL: a missing answer such as "Don't know").
+CREATE TEMP TABLE answer_codes AS
+SELECT unnest($codes::VARCHAR[]) AS code, unnest($code_values::DOUBLE[]) AS value;
+
+-- name: wave_map
+-- The file's wave texts placed in time: $wave_raws[i] is wave $wave_labels[i], starting on
+-- $wave_starts[i] (NULL: not known).
+CREATE TEMP TABLE wave_map AS
+SELECT unnest($wave_raws::VARCHAR[]) AS wave_raw, unnest($wave_labels::VARCHAR[]) AS wave,
+       unnest($wave_starts::DATE[]) AS wave_start;
 
 -- name: file_defaults
 -- The wave and partnership given for the whole file (used where a row has none).
