@@ -77,9 +77,9 @@ NUMBERING = {
         f"SELECT k.person FROM {KEPT_TABLE} AS k LEFT JOIN respondent_keys AS p "
         "USING (partnership, respondent_id) WHERE p.person IS DISTINCT FROM k.person"
     ),
-    # and the list keeps no respondent without kept scores
+    # and the list keeps no respondent whose answers were removed
     "numbers left over": (
-        f"SELECT person FROM respondent_keys WHERE person NOT IN (SELECT person FROM {KEPT_TABLE})"
+        "SELECT person FROM respondent_keys ANTI JOIN answers USING (partnership, respondent_id)"
     ),
 }
 
