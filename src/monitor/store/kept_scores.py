@@ -1,9 +1,9 @@
 """Respondent factor scores kept beside the answers (table respondent_factor_scores), and
 respondents counted per partnership, wave and agency (table respondent_counts).
 
-Each respondent (partnership and respondent_id) with kept scores has a number
-(table respondent_keys, made with the scores and removed with the last of them), so that
-their scores of two waves are matched on one integer.
+Each respondent (partnership and respondent_id) of the uploads scored has a number (table
+respondent_keys, made with their scores and removed when none of their scores is left),
+so that their scores of two waves are matched on one integer.
 
 A survey upload's scores and counts are made in the transaction that stores it and
 removed with it; group scores then read one row per respondent and factor, and the lists
