@@ -1,15 +1,19 @@
 -- Schema version 9: a number for each respondent of a partnership (table
 -- respondent_keys), kept with their factor scores, so that matching a respondent's
 -- scores across waves (the change test) joins on one integer instead of two texts.
--- The numbers are made with the scores (see kept_scores.py) and hold nothing of their
--- own: the scores are made again, with their numbers, at the first reading.
+-- The numbers are made with the scores (see kept_scores.py). The scores kept already
+-- are numbered here, in wave order, so that they need not be made again.
 CREATE TABLE respondent_keys (
     person        INTEGER NOT NULL,
     partnership   VARCHAR NOT NULL,
     respondent_id VARCHAR NOT NULL
 );
 
-DROP TABLE respondent_factor_scores;
+INSERT INTO respondent_keys
+SELECT row_number() OVER (ORDER BY partnership, respondent_id), partnership, respondent_id
+FROM (SELECT DISTINCT partnership, respondent_id FROM respondent_factor_scores);
+
+ALTER TABLE respondent_factor_scores RENAME TO unnumbered_scores;
 
 CREATE TABLE respondent_factor_scores (
     upload_id     INTEGER NOT NULL,
@@ -25,4 +29,11 @@ CREATE TABLE respondent_factor_scores (
     n_answered    INTEGER NOT NULL        -- items of the factor answered (at least half)
 );
 
-DELETE FROM meta WHERE key IN ('scores_instrument', 'scores_fingerprint');
+INSERT INTO respondent_factor_scores
+SELECT s.upload_id, s.partnership, s.wave, s.wave_start, s.respondent_id, p.person,
+       s.partner, s.role, s.factor, s.score, s.n_answered
+FROM unnumbered_scores AS s
+JOIN respondent_keys AS p USING (partnership, respondent_id)
+ORDER BY s.wave_start;
+
+DROP TABLE unnumbered_scores;
