@@ -185,6 +185,7 @@ def test_a_respondent_keeps_one_number_across_waves_and_partnerships(db, instrum
     uploads.remove_upload(db, ids[2])  # Q's only wave: its respondents' numbers go
     assert_kept_equal_computed(db, instrument)
     assert set(db.query_rows(numbers)) == {row for row in before if row[0] == "P"}
+    assert "person" not in scores.respondent_scores(db, instrument=instrument).columns  # inner
 
 
 def test_an_older_store_numbers_its_respondents_when_migrated(tmp_path, instrument):

@@ -193,9 +193,10 @@ def weighted_group_scores(
 def respondent_scores(
     db: Database, instrument: Instrument, where: ScoreFilter | None = None
 ) -> pd.DataFrame:
-    """One row per respondent, wave and factor with the respondent's factor score."""
+    """One row per respondent, wave and factor with the respondent's factor score (without
+    the store's own numbers of factors and respondents)."""
     sql = respondent_scores_sql(db, instrument) + (
-        "SELECT * EXCLUDE (factor_pos) FROM respondent_scores "
+        "SELECT * EXCLUDE (factor_pos, person) FROM respondent_scores "
         "ORDER BY partnership, wave_start, respondent_id, factor_pos"
     )
     return db.query_df(sql, respondent_params(instrument, where))
