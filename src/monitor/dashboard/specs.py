@@ -56,7 +56,6 @@ alt.data_transformers.register(_TRANSFORMER, _to_named_arrow)
 def spec_of(figure: alt.TopLevelMixin) -> dict[str, Any]:
     """The Vega-Lite spec of an Altair chart, with its data as named Arrow datasets."""
     datasets: dict[str, bytes] = {}
-    # The transformer is a setting of every thread's (each session runs in its own).
     with charts.ALTAIR_SETTINGS, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
         spec = figure.to_dict(validate=CHECK_SPECS)
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}

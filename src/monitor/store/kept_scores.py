@@ -85,4 +85,4 @@ def drop_scores(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) ->
     """Remove the scores (not the counts) of `upload_ids` (all: None), and the numbers of
     the respondents left without any."""
     cur.execute(statements()["drop"], {"ids": upload_ids})
-    cur.execute(statements()["drop_keys" if upload_ids is not None else "drop_all_keys"])
+    cur.execute(statements()["drop_keys"])

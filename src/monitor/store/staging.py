@@ -245,8 +245,7 @@ def stage_survey(
         partnerships = [
             r[0] for r in con.execute("SELECT DISTINCT partnership FROM base").fetchall()
         ]
-        labels = [label for _, label, _ in waves if label is not None]
-        con.register("existing", existing(partnerships, labels))
+        con.register("existing", existing(partnerships, [label for _, label, _ in waves]))
         _run(con, _statement("problems"), params)
         total = con.execute("SELECT count(*) FROM problems").fetchall()[0][0]
         shown = con.execute(

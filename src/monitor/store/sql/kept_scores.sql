@@ -59,12 +59,10 @@ ORDER BY s.wave_start;
 DELETE FROM respondent_factor_scores WHERE $ids IS NULL OR list_contains($ids, upload_id);
 
 -- name: drop_keys
--- The numbers of respondents left without kept scores (after `drop`).
+-- The numbers of respondents left without kept scores (after `drop`; all of them when
+-- every score was dropped).
 DELETE FROM respondent_keys
 WHERE person NOT IN (SELECT DISTINCT person FROM respondent_factor_scores);
-
--- name: drop_all_keys
-DELETE FROM respondent_keys;
 
 -- name: count
 -- The respondents of the uploads in $ids (every upload when $ids is NULL) counted per
