@@ -17,7 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from monitor.errors import Problem, UnreadableFileError
+from monitor.errors import MonitorError, Problem, UnreadableFileError
+from monitor.ingest import workbooks
 from monitor.ingest.safety import OLE_MAGIC, ZIP_MAGIC, Limits, check_bytes, check_shape
 
 EXCEL_TYPES = {".xlsx", ".xlsm", ".xls"}
@@ -261,36 +262,51 @@ def _choose_sheet(names: list[str]) -> str:
     return names[0]
 
 
-def read_excel(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet:
-    import fastexcel  # only for workbooks: a CSV file's import starts without it
-
-    limits = limits or Limits(max_bytes=None)
+def _open_workbook(data: bytes, file_name: str) -> workbooks.Workbook:
     try:
-        reader = fastexcel.read_excel(data)
-        sheet_name = _choose_sheet(reader.sheet_names)
-        batch = reader.load_sheet(sheet_name, header_row=None, dtypes="string").to_arrow()
-    except BaseException as exc:  # the reader raises (and may panic) on damaged files
-        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
-            raise
-        raise UnreadableFileError(
-            f"{file_name} could not be read as an Excel workbook ({str(exc).splitlines()[0]}). "
-            "If it is password-protected, remove the password; otherwise open it in Excel "
-            "and save it again as .xlsx."
-        ) from exc
-    table = pa.Table.from_batches([batch])
-    check_shape(table.num_rows, table.num_columns, file_name, limits)
-    if table.num_rows == 0:
+        return workbooks.open_workbook(data)
+    except BaseException as exc:
+        raise _unreadable_workbook(file_name, exc) from exc
+
+
+def _sheet_text(
+    book: workbooks.Workbook, sheet: str, file_name: str, limits: Limits
+) -> workbooks.SheetText | None:
+    try:
+        return workbooks.read_text(book, sheet, file_name, limits)
+    except MonitorError:
+        raise  # a sheet refused for its size
+    except BaseException as exc:
+        raise _unreadable_workbook(file_name, exc) from exc
+
+
+def _unreadable_workbook(file_name: str, exc: BaseException) -> BaseException:
+    if workbooks.is_fatal(exc):
+        return exc
+    reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+    return UnreadableFileError(
+        f"{file_name} could not be read as an Excel workbook ({reason}). "
+        "If it is password-protected, remove the password; otherwise open it in Excel "
+        "and save it again as .xlsx."
+    )
+
+
+def read_excel(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet:
+    limits = limits or Limits(max_bytes=None)
+    book = _open_workbook(data, file_name)
+    sheet_name = _choose_sheet(book.sheet_names)
+    text = _sheet_text(book, sheet_name, file_name, limits)
+    if text is None:
         raise UnreadableFileError(
             f"The sheet '{sheet_name}' of {file_name} is empty. Put the responses in the first "
             "sheet (or one named 'Responses') with the column names in row 1."
         )
-    header = [
-        ("" if v is None else str(v)).strip() for v in table.slice(0, 1).to_pylist()[0].values()
-    ]
-    names = [f"c{i}" for i in range(len(header))]
-    cells = table.slice(1).rename_columns(names)
-    cells = pa.table({n: _blank_for_null(cells[n]) for n in names})
-    return Sheet(header=header, cells=cells, sheet_name=sheet_name)
+    return Sheet(
+        header=text.header,
+        cells=text.cells,
+        first_data_row=text.first_data_row,
+        sheet_name=sheet_name,
+    )
 
 
 def read_named_sheet(data: bytes, file_name: str, name: str, limits: Limits) -> list[list[str]]:
@@ -299,24 +315,15 @@ def read_named_sheet(data: bytes, file_name: str, name: str, limits: Limits) -> 
     the bytes were checked already."""
     if _check_kind(data, file_name) != "excel":
         return []
-    import fastexcel
-
-    try:
-        reader = fastexcel.read_excel(data)
-        match = next((n for n in reader.sheet_names if n.strip().lower() == name.lower()), None)
-        if match is None:
-            return []
-        batch = reader.load_sheet(match, header_row=None, dtypes="string").to_arrow()
-    except Exception as exc:
-        raise UnreadableFileError(
-            f"The sheet '{name}' of {file_name} could not be read ({str(exc).splitlines()[0]})."
-            " Open the file in Excel and save it again as .xlsx."
-        ) from exc
-    table = pa.Table.from_batches([batch])
-    check_shape(table.num_rows, table.num_columns, file_name, limits)
-    return [
-        [("" if v is None else str(v)).strip() for v in row.values()] for row in table.to_pylist()
-    ]
+    book = _open_workbook(data, file_name)
+    match = next((n for n in book.sheet_names if n.strip().lower() == name.lower()), None)
+    if match is None:
+        return []
+    text = _sheet_text(book, match, file_name, limits)
+    if text is None:
+        return []
+    rows = [list(row.values()) for row in text.cells.to_pylist()]
+    return [text.header, *([cell.strip() for cell in row] for row in rows)]
 
 
 def read_sheet(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet:
