@@ -21,7 +21,7 @@ from monitor.ingest.safety import Limits
 TYPED = [
     3, 3.0, 0.1, 1e-7, 1e-10, 1234567.891, 1e20, -2.5, 1 / 3, -1 / 3, 2 / 3, 0.1 + 0.2,
     3.0000000001, 2.9999999999, 98765.4321, 333333333.3333333, 4.35, 1.5, 100.0, 45000,
-    "  Agree ", "2025-Q1", "Don't know", True, False,
+    "  Agree ", "2025-Q1", "Don't know", "Café – Council 🚓", True, False,
     date(2025, 3, 31), datetime(2025, 3, 31, 14, 5, 6), datetime(2025, 3, 31, 14, 5, 6, 500000),
     time(10, 30), time(0, 0), timedelta(hours=30), timedelta(seconds=90), None, "",
 ]  # fmt: skip
@@ -48,6 +48,7 @@ def whole_sheet_text(data: bytes) -> list[list[str]]:
 
 def streamed_text(data: bytes) -> list[list[str]]:
     sheet = read_sheet(data, "typed.xlsx")
+    sheet.cells.validate(full=True)  # the text columns are made from their buffers
     rows = [list(row.values()) for row in sheet.cells.to_pylist()]
     return [sheet.header, *rows]
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
 import pyarrow as pa
 
 from monitor.ingest.safety import ZIP_MAGIC, Limits, check_shape
@@ -65,13 +66,23 @@ def _moment(value: datetime) -> str:
     return f"{text}.{value.microsecond // 1000:03d}" if value.microsecond else text
 
 
+def _strings(values: Sequence[str]) -> pa.Array:
+    """A string array made from its buffers: twice as fast as `pa.array`, which also
+    loads pandas to look at a list of Python values (a third of a second)."""
+    encoded = list(map(str.encode, values))
+    offsets = np.zeros(len(encoded) + 1, np.int32)
+    np.cumsum(np.fromiter(map(len, encoded), np.int32, count=len(encoded)), out=offsets[1:])
+    text = pa.py_buffer(b"".join(encoded))
+    return pa.StringArray.from_buffers(len(encoded), pa.py_buffer(offsets), text)
+
+
 def _column(values: Sequence[object]) -> pa.Array:
     kinds = set(map(type, values))
     if kinds == {str}:
-        return pa.array(values, pa.string())
+        return _strings(values)  # type: ignore[arg-type]
     if kinds <= _PLAIN:
-        return pa.array(list(map(str, values)), pa.string())
-    return pa.array([cell_text(v) for v in values], pa.string())
+        return _strings(list(map(str, values)))
+    return _strings([cell_text(v) for v in values])
 
 
 def _batch(rows: list[list[object]], width: int) -> pa.RecordBatch:
@@ -94,7 +105,7 @@ def _header(rows: Iterator[list[object]]) -> tuple[list[object], int] | None:
 
 
 def _widen(batch: pa.RecordBatch, width: int) -> pa.RecordBatch:
-    blank = pa.array([""] * batch.num_rows, pa.string())
+    blank = _strings([""] * batch.num_rows)
     extra = [blank] * (width - batch.num_columns)
     return pa.RecordBatch.from_arrays(
         [*batch.columns, *extra], names=[f"c{i}" for i in range(width)]
