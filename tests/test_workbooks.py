@@ -199,3 +199,19 @@ def test_a_damaged_sheet_is_unreadable(xml):
     data = with_sheet_xml(workbook([["a"], ["1"]]), xml)
     with pytest.raises(UnreadableFileError, match="could not be read as an Excel workbook"):
         read_sheet(data, "damaged.xlsx", Limits(max_bytes=None))
+
+
+def test_a_zipped_workbook_that_cannot_be_streamed_is_read_whole(monkeypatch):
+    """Other zipped kinds (a binary .xlsb saved with an .xlsx name) are read whole."""
+    from python_calamine_plus import CalamineWorkbook, StreamingNotSupported
+
+    def refuse(self, name):
+        raise StreamingNotSupported("not xlsx")
+
+    data = workbook([["respondent_id", "trust_1"], ["R1", 4], ["R2", "Agree"]])
+    expected = streamed_text(data)
+    monkeypatch.setattr(CalamineWorkbook, "stream_sheet_by_name", refuse, raising=False)
+    with pytest.raises(StreamingNotSupported):
+        workbooks.open_workbook(data)._book.stream_sheet_by_name("Responses")
+    assert expected == [["respondent_id", "trust_1"], ["R1", "4"], ["R2", "Agree"]]
+    assert streamed_text(data) == expected

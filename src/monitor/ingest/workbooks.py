@@ -168,11 +168,17 @@ class _Streamed:
     def __init__(self, data: bytes) -> None:
         from python_calamine_plus import CalamineWorkbook  # only for workbooks
 
+        self._data = data
         self._book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         self.sheet_names: list[str] = self._book.sheet_names
 
     def rows(self, sheet: str) -> Iterable[list[object]]:
-        return self._book.stream_sheet_by_name(sheet)
+        from python_calamine_plus import StreamingNotSupported
+
+        try:
+            return self._book.stream_sheet_by_name(sheet)
+        except StreamingNotSupported:  # another zipped kind (a binary .xlsb renamed)
+            return _Loaded(self._data).rows(sheet)
 
 
 class _Loaded:
