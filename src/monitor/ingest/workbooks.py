@@ -182,8 +182,9 @@ class _Streamed:
 
 
 class _Loaded:
-    """An .xls workbook (the older format, at most 65,536 rows): read whole by fastexcel,
-    which writes every cell as text by the same rules as `cell_text`."""
+    """A workbook read whole by fastexcel, which writes every cell as text by the same
+    rules as `cell_text`: an .xls file (the older format, at most 65,536 rows), or a
+    zipped one that cannot be streamed."""
 
     def __init__(self, data: bytes) -> None:
         import fastexcel  # only for .xls files
