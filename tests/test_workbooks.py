@@ -150,6 +150,26 @@ def test_a_sheet_over_the_row_limit_is_refused(monkeypatch, batch_rows):
         read_sheet(workbook(rows), "long.xlsx", Limits(max_bytes=None, max_rows=5))
 
 
+@pytest.mark.parametrize("batch_rows", [2, 8192])
+def test_a_sheet_over_the_column_limit_is_refused_with_its_size(monkeypatch, batch_rows):
+    """A row reaching far to the right in a sheet that declares itself small (A1:B2) is
+    refused as it comes."""
+    monkeypatch.setattr(workbooks, "BATCH_ROWS", batch_rows)
+    cells = [("A1", "a"), ("B1", "b"), ("A2", "1"), ("A3", "3"), ("J3", "far"), ("A4", "5")]
+    rows: dict[str, list[str]] = {}
+    for ref, value in cells:
+        rows.setdefault(ref[1:], []).append(
+            f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+        )
+    xml = SHEET_HEAD + b'<dimension ref="A1:B2"/><sheetData>'
+    xml += "".join(f'<row r="{r}">{"".join(c)}</row>' for r, c in rows.items()).encode()
+    xml += b"</sheetData></worksheet>"
+    data = with_sheet_xml(workbook([["a"]]), xml)
+    limits = Limits(max_bytes=None, max_columns=5)
+    with pytest.raises(MonitorError, match="has 3 rows and 10 columns, more than the limit"):
+        read_sheet(data, "far.xlsx", limits)
+
+
 def test_a_blank_sheet_is_reported_as_empty():
     with pytest.raises(UnreadableFileError, match="is empty"):
         read_sheet(workbook([[None], [None]]), "blank.xlsx")

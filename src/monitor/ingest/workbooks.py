@@ -17,7 +17,6 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import islice
 
 import numpy as np
 import pyarrow as pa
@@ -114,10 +113,6 @@ def _widen(batch: pa.RecordBatch, width: int) -> pa.RecordBatch:
     )
 
 
-def _over(rows: int, columns: int, limits: Limits) -> bool:
-    return rows > limits.max_rows or columns > limits.max_columns
-
-
 def _filled_rows(cells: pa.Table) -> int:
     """How many rows there are down to the last one with a cell that is not empty."""
     filled = np.zeros(cells.num_rows, dtype=bool)
@@ -138,23 +133,31 @@ def _lengths(column: pa.ChunkedArray) -> np.ndarray:
 
 def text_batches(rows: Iterable[list[object]], file_name: str, limits: Limits) -> SheetText | None:
     """The header and text of a sheet given as rows of values (None when every row is
-    blank). Once the sheet passes the row or column limits, its rows are only counted
-    (not kept), and it is refused with its size."""
+    blank). From the row that takes the sheet past the row or column limits on, rows are
+    only counted, not kept (a row reaching column XFD is 16,384 cells long), and the
+    sheet is refused with its size."""
     stream = iter(rows)
     found = _header(stream)
     if found is None:
         return None
     header_row, header_index = found
     width, count = len(header_row), 0
+    over = width > limits.max_columns
     batches: list[pa.RecordBatch] = []
-    while pending := list(islice(stream, BATCH_ROWS)):
-        count += len(pending)
-        width = max(width, max(map(len, pending)))
-        if _over(count, width, limits):
-            batches = []  # refused below: the rest is only counted, for the message
+    pending: list[list[object]] = []
+    for row in stream:
+        count += 1
+        width = max(width, len(row))
+        if over or count > limits.max_rows or width > limits.max_columns:
+            over, batches, pending = True, [], []
             continue
-        batches.append(_batch(pending, width))
+        pending.append(row)
+        if len(pending) == BATCH_ROWS:
+            batches.append(_batch(pending, width))
+            pending = []
     check_shape(count, width, file_name, limits)
+    if pending:
+        batches.append(_batch(pending, width))
     names = [f"c{i}" for i in range(width)]
     schema = pa.schema([(n, pa.string()) for n in names])
     cells = pa.Table.from_batches([_widen(b, width) for b in batches], schema)
