@@ -130,6 +130,26 @@ def test_sheet_declaring_huge_dimensions(db, counts):
     assert "1,048,576 rows by 16,384 columns" in message
 
 
+def test_cells_far_right_of_a_small_declared_sheet(db, counts):
+    """A 20 KB sheet that declares A1:B2 but has 2,000 rows with a cell in column XFD:
+    refused from the first such row, without holding rows of 16,384 cells (a reader of
+    whole sheets took gigabytes of memory for it)."""
+    data = _xlsx(ROWS)
+    far = "".join(
+        f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="XFD{r}"><v>2</v></c></row>'
+        for r in range(2, 2002)
+    )
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<dimension ref="A1:B2"/><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>respondent_id</t></is></c></row>'
+        + far.encode()
+        + b"</sheetData></worksheet>"
+    )
+    message = _refused(db, counts, _with_part(data, "xl/worksheets/sheet1.xml", sheet), "s.xlsx")
+    assert "has 2,000 rows and 16,384 columns, more than the limit" in message
+
+
 def test_rows_and_columns_over_the_limits(db, counts):
     wide = [[f"c{i}" for i in range(50)], ["x"] * 50]
     limits = Limits(max_columns=20, max_rows=5)
