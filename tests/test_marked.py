@@ -77,3 +77,34 @@ def test_text_that_looks_like_a_formula_stays_text():
     book = openpyxl.load_workbook(io.BytesIO(template_bytes(preset=preset)))
     assert (book["Responses"]["A2"].value, book["Responses"]["A2"].data_type) == (FORMULA, "s")
     assert book["Lists"]["B1"].data_type == "s"
+
+
+def test_a_file_that_cannot_be_read_gives_its_marks_alone():
+    data = b"PK\x03\x04 not really a workbook"
+    ws = openpyxl.load_workbook(io.BytesIO(marked_file(data, "f.xlsx", PROBLEMS))).active
+    marked = {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment}
+    assert marked == {
+        "A2": "not a whole answer. Use a whole number.",
+        "A3": "number outside the answer scale. Use 1 to 5.\n"
+        "partner is empty. Name the agency.\n"
+        "this row has 6 cells. Remove the extra cell.",
+        "A1": "column name not recognised. Rename it.",
+    }
+    assert all(c.value is None for row in ws.iter_rows() for c in row)
+
+
+def test_a_sheet_starting_lower_keeps_its_row_numbers():
+    """Rows above the first data row are left blank, so a mark sits on the row the
+    problem names (the header is written on row 1)."""
+    rows = [[None] * 5, [None] * 5, *ROWS]
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append([cell or None for cell in row])
+    out = io.BytesIO()
+    wb.save(out)
+    problem = Problem("number outside the answer scale", "Use 1 to 5", row=5, column="trust_1")
+    ws = openpyxl.load_workbook(io.BytesIO(marked_file(out.getvalue(), "low.xlsx", [problem])))
+    sheet = ws.active
+    assert [c.value for c in sheet[1]] == ROWS[0]
+    assert sheet["D5"].value == 9 and sheet["D5"].comment is not None
+    assert sheet["A4"].value == "R1"

@@ -167,15 +167,11 @@ def _problem_downloads(uploaded, error: ValidationError) -> None:
         mime="text/csv",
         key=f"problems_csv_{_file_key(uploaded)}",
     )
-    uploaded.seek(0)
-    try:
-        marked = marked_file(uploaded.read(), uploaded.name, error.problems)
-    except MonitorError:
-        return  # the file itself cannot be read back: the list above is all there is
+    data, name, problems = uploaded.getvalue(), uploaded.name, error.problems
     download(
         right,
         "Download the file with the problems marked (xlsx)",
-        marked,
+        lambda: marked_file(data, name, problems),  # on click: a large sheet takes long
         file_name=f"{stem}-marked.xlsx",
         mime=EXCEL,
         key=f"problems_xlsx_{_file_key(uploaded)}",
