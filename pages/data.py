@@ -20,7 +20,7 @@ st.caption(
     f"waves {view.wave_from or 'first'} to {view.wave}; answers as stored (1-5, empty = "
     "missing; reverse-worded items are not flipped here)."
 )
-dashboard.data_downloads(view)
+dashboard.data_downloads(view, total)
 if total > len(preview):
     st.caption(f"Showing the first {len(preview):,} rows; the downloads hold all of them.")
 st.dataframe(preview, hide_index=True, width="stretch")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -12,7 +13,7 @@ from analytics_helpers import file_scores
 from pypdf import PdfReader
 
 from monitor import access, cli, export, report, sample, scores
-from monitor.errors import NotFoundError
+from monitor.errors import NotFoundError, TooLargeForExcelError
 from monitor.instrument import load_instrument
 from monitor.store import close_all, open_database, responses, uploads
 
@@ -231,3 +232,35 @@ def test_removal_from_the_command_line_is_in_the_audit_list(tmp_path, monkeypatc
         assert (audit["action"] == "upload").sum() == 10  # every sample file
     finally:
         close_all()
+
+
+def test_excel_cells_hold_the_frame_values():
+    """Each value as the frame holds it; missing values (NaN, NA, NaT, None) left empty."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "Partner": ["Police", "Council"],
+            "Role": [None, "Manager"],
+            "Score": [3.25, float("nan")],
+            "n": pd.array([4, None], dtype="Int64"),
+            "wave_start": [date(2025, 1, 1), None],
+            "at": [pd.Timestamp("2025-03-31 14:05"), pd.NaT],
+        }
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_excel_bytes(frame))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Partner", "Role", "Score", "n", "wave_start", "at")
+    at = datetime(2025, 3, 31, 14, 5)
+    assert rows[1] == ("Police", None, 3.25, 4, datetime(2025, 1, 1), at)
+    assert rows[2] == ("Council", "Manager", None, None, None, None)
+    assert sheet["A1"].font.b
+
+
+def test_a_frame_longer_than_an_excel_sheet_is_refused(monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", 3)
+    export.to_excel_sheets({"Fits": pd.DataFrame({"a": [1, 2]})})
+    with pytest.raises(TooLargeForExcelError, match="'Long' has 3 rows; an Excel sheet holds 2"):
+        export.to_excel_sheets({"Long": pd.DataFrame({"a": [1, 2, 3]})})

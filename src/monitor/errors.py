@@ -249,3 +249,7 @@ class InvitedCountError(MonitorError):
         lines += [f"  - {p}" for p in problems]
         lines.append("Nothing was stored. Fix the counts and save them again.")
         super().__init__("\n".join(lines))
+
+
+class TooLargeForExcelError(MonitorError):
+    """The rows do not fit in an Excel sheet (1,048,576 rows, the header included)."""

@@ -7,15 +7,18 @@ read them (`access.RAW_ANSWERS`, checked here for every caller)."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pandas as pd
 
 from monitor import access
 from monitor.access import Actor
+from monitor.errors import TooLargeForExcelError
 from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
 from monitor.store import Database, lookups, responses
 
+EXCEL_MAX_ROWS = 1_048_576  # rows of an Excel sheet, the header included
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,16 +74,48 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "Data") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        safe_frame(frame).to_excel(writer, index=False, sheet_name=sheet_name)
-    return buffer.getvalue()
+    return to_excel_sheets({sheet_name: frame})
 
 
 def to_excel_sheets(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """One Excel workbook with a sheet per frame (sheet name -> frame), cells neutralised."""
+    """One Excel workbook with a sheet per frame (sheet name -> frame), cells neutralised.
+    Written row by row (a write-only workbook): 100,000 respondents took 77 s and 1.5 GB
+    when every cell was kept in memory until saving. Raises TooLargeForExcelError for a
+    frame of more rows than a sheet holds."""
+    from openpyxl import Workbook
+
+    for name, frame in sheets.items():
+        if len(frame) >= EXCEL_MAX_ROWS:
+            raise TooLargeForExcelError(
+                f"The sheet '{name}' has {len(frame):,} rows; an Excel sheet holds "
+                f"{EXCEL_MAX_ROWS - 1:,} under its header."
+            )
+    book = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        _write_sheet(book.create_sheet(name[:31]), frame)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            safe_frame(frame).to_excel(writer, index=False, sheet_name=name[:31])
+    book.save(buffer)
     return buffer.getvalue()
+
+
+def _write_sheet(sheet: Any, frame: pd.DataFrame) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    header = []
+    for name in frame.columns:
+        cell = WriteOnlyCell(sheet, value=neutralise(str(name)))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in safe_frame(frame).itertuples(index=False, name=None):
+        sheet.append([_excel_value(v) for v in row])
+
+
+def _excel_value(value: object) -> object:
+    """A frame's value as a cell holds it: missing values (NaN, NA, NaT) left empty."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    return value

@@ -537,6 +537,19 @@ def test_data_page_shows_the_table_and_two_downloads(open_app):
     assert f"{len(table)} responses" in joined(at.caption)
 
 
+def test_excel_is_not_offered_for_more_rows_than_a_sheet_holds(open_app, monkeypatch):
+    from monitor import export
+
+    rows = sum(SAMPLE_RESPONDENTS.values())
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", rows)  # the header takes one row
+    at = open_app("pages/data.py")
+    csv_button, excel_button = at.get("download_button")
+    assert not csv_button.proto.disabled and excel_button.proto.disabled
+    assert excel_button.proto.help == (
+        f"{rows:,} rows: more than an Excel sheet holds. Download the CSV instead."
+    )
+
+
 # --- the sidebar filters ------------------------------------------------------------------
 
 

@@ -118,9 +118,10 @@ def _data_file(path: str, view: View, kind: str, actor: Actor | None) -> Callabl
     return build
 
 
-def data_downloads(view: View) -> None:
-    """Buttons downloading the view's combined data as CSV and as Excel (raw answers:
-    the library refuses users who may not read them)."""
+def data_downloads(view: View, rows: int) -> None:
+    """Buttons downloading the view's combined data (`rows` rows) as CSV and as Excel
+    (raw answers: the library refuses users who may not read them). Excel is offered
+    only when the rows fit in a sheet."""
     path, actor = db_path(), current_actor()
     left, right, _ = st.columns([1, 1, 3])
     download(
@@ -130,12 +131,17 @@ def data_downloads(view: View) -> None:
         file_name="partnership-monitor-data.csv",
         mime="text/csv",
     )
+    fits = rows < export.EXCEL_MAX_ROWS
     download(
         right,
         "Download Excel",
-        _data_file(path, view, "xlsx", actor),
+        _data_file(path, view, "xlsx", actor) if fits else b"",
         file_name="partnership-monitor-data.xlsx",
         mime=EXCEL,
+        disabled=not fits,
+        help=None
+        if fits
+        else f"{rows:,} rows: more than an Excel sheet holds. Download the CSV instead.",
     )
 
 
