@@ -18,6 +18,7 @@ from monitor.instrument import Instrument, load_instrument
 from monitor.scorecard import View
 from monitor.store import Database, lookups, responses
 
+UTF8_BOM = "\ufeff".encode()  # so that Excel opens accents correctly
 EXCEL_MAX_ROWS = 1_048_576  # rows of an Excel sheet, the header included
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -60,12 +61,28 @@ def combined_data(
     partners and waves (from `view.wave_from` to `view.wave`); the first `limit` rows
     when given. Raises AccessDenied unless `actor` may read raw answers of the
     partnership."""
-    chosen = [view.partnership] if view.partnership else lookups.partnerships(db)
-    access.require(actor, access.RAW_ANSWERS, chosen)
+    _require_raw_answers(db, view, actor)
     instrument = instrument or load_instrument()
     frame = responses.answers_wide(db, instrument, view.score_filter(db), limit)
     frame["wave_start"] = pd.to_datetime(frame["wave_start"]).dt.date
     return frame
+
+
+def combined_csv(
+    db: Database, view: View, actor: Actor | None, instrument: Instrument | None = None
+) -> bytes:
+    """`combined_data` (every row) as `to_csv_bytes` writes it, made by DuckDB without a
+    frame: the 1.33M respondents of a large store took 2.2 GB and 65 s through pandas.
+    Raises AccessDenied as `combined_data` does."""
+    _require_raw_answers(db, view, actor)
+    instrument = instrument or load_instrument()
+    where = view.score_filter(db)
+    return UTF8_BOM + responses.answers_wide_csv(db, instrument, where, FORMULA_STARTS)
+
+
+def _require_raw_answers(db: Database, view: View, actor: Actor | None) -> None:
+    chosen = [view.partnership] if view.partnership else lookups.partnerships(db)
+    access.require(actor, access.RAW_ANSWERS, chosen)
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

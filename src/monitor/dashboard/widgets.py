@@ -112,8 +112,9 @@ def _data_file(path: str, view: View, kind: str, actor: Actor | None) -> Callabl
     """Build the full download only when the button is clicked."""
 
     def build() -> bytes:
-        frame = export.combined_data(store_at(path), view, actor)
-        return export.to_csv_bytes(frame) if kind == "csv" else export.to_excel_bytes(frame)
+        if kind == "csv":
+            return export.combined_csv(store_at(path), view, actor)
+        return export.to_excel_bytes(export.combined_data(store_at(path), view, actor))
 
     return build
 

@@ -9,6 +9,7 @@ and each write opens the file for its own transaction.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -150,6 +151,16 @@ class Database:
         self._before_read()
         with self.cursor() as cur:
             return cur.sql(sql, params=params or {}).to_arrow_table()
+
+    def query_csv(self, sql: str, params: dict | None = None) -> bytes:
+        """Run a read query with bound parameters; its rows as CSV (a header row, UTF-8,
+        blanks for NULL), written by DuckDB to a file rather than made in a frame: the
+        combined data of 1.33M respondents took 2.2 GB and 65 s through pandas."""
+        self._before_read()
+        with tempfile.TemporaryDirectory(prefix="monitor-csv-") as folder, self.cursor() as cur:
+            path = Path(folder) / "rows.csv"
+            cur.sql(sql, params=params or {}).write_csv(str(path), header=True)
+            return path.read_bytes()
 
     def query_dicts(self, sql: str, params: dict | None = None) -> list[dict]:
         """Run a read query with bound parameters; each row as a dict by column name

@@ -3,6 +3,7 @@ wave, the respondents already stored, and the free-text comments."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from monitor.instrument import Instrument
@@ -16,13 +17,19 @@ if TYPE_CHECKING:
 
 # A preview reads only the answers of its first rows' respondents (see answers_wide.sql).
 FIRST_ROWS_ONLY = "SEMI JOIN first_rows USING (partnership, wave, respondent_id)"
+# The fields of a row of answers_wide.sql before its item columns, and those holding text.
+WIDE_FIELDS = ("partnership", "wave", "wave_start", "respondent_id", "partner", "role")
+WIDE_TEXT_FIELDS = {"partnership", "wave", "respondent_id", "partner", "role"}
+# A text column with an apostrophe before a value that starts with one of $formula_starts.
+NEUTRALISED = (
+    "CASE WHEN list_contains($formula_starts, left({column}, 1)) "
+    "THEN chr(39) || {column} ELSE {column} END AS {column}"
+)
 
 
-def answers_wide(
-    db: Database, instrument: Instrument, where: ScoreFilter, limit: int | None = None
-) -> pd.DataFrame:
-    """The stored answers as one row per respondent and wave, one column per item
-    (the first `limit` rows only, when given)."""
+def _answers_wide_sql(
+    instrument: Instrument, where: ScoreFilter, limit: int | None
+) -> tuple[str, dict]:
     params = {**where.params_without_scale(), "limit": limit}
     columns = []
     for pos, item_id in enumerate(instrument.item_ids):
@@ -34,7 +41,31 @@ def answers_wide(
     sql = sql_text("answers_wide.sql").format(
         item_columns=",\n       ".join(columns), only_first_rows=first
     )
-    return db.query_df(sql, params)
+    return sql, params
+
+
+def answers_wide(
+    db: Database, instrument: Instrument, where: ScoreFilter, limit: int | None = None
+) -> pd.DataFrame:
+    """The stored answers as one row per respondent and wave, one column per item
+    (the first `limit` rows only, when given)."""
+    return db.query_df(*_answers_wide_sql(instrument, where, limit))
+
+
+def answers_wide_csv(
+    db: Database, instrument: Instrument, where: ScoreFilter, formula_starts: Sequence[str]
+) -> bytes:
+    """`answers_wide` (every row) as CSV made by DuckDB, each text that starts with one
+    of `formula_starts` (a spreadsheet would run it as a formula) given an apostrophe."""
+    sql, params = _answers_wide_sql(instrument, where, None)
+    columns = []
+    for name in (*WIDE_FIELDS, *instrument.item_ids):
+        column = quote_identifier(name)
+        if name in WIDE_TEXT_FIELDS:
+            column = NEUTRALISED.format(column=column)
+        columns.append(column)
+    params["formula_starts"] = list(formula_starts)
+    return db.query_csv(f"SELECT {', '.join(columns)} FROM ({sql})", params)
 
 
 def count_responses(db: Database, where: ScoreFilter) -> int:
