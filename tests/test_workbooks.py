@@ -235,3 +235,17 @@ def test_a_zipped_workbook_that_cannot_be_streamed_is_read_whole(monkeypatch):
         workbooks.open_workbook(data)._book.stream_sheet_by_name("Responses")
     assert expected == [["respondent_id", "trust_1"], ["R1", "4"], ["R2", "Agree"]]
     assert streamed_text(data) == expected
+
+
+def test_a_sheet_whose_rows_are_not_in_order_is_read_whole():
+    """Rows stored out of order (row 3, then 1, then 2) cannot be streamed; the sheet is
+    read whole, in row order, as the whole-sheet reader gives it."""
+    xml = SHEET_HEAD + b"<sheetData>"
+    for row, value in [(3, "5"), (1, "a"), (2, "4")]:
+        xml += (
+            f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>{value}</t></is></c></row>'.encode()
+        )
+    data = with_sheet_xml(workbook([["a"]]), xml + b"</sheetData></worksheet>")
+    sheet = read_sheet(data, "unordered.xlsx")
+    assert (sheet.header, sheet.cells.column("c0").to_pylist()) == (["a"], ["4", "5"])
+    assert streamed_text(data) == whole_sheet_text(data)

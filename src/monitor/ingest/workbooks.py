@@ -27,7 +27,9 @@ from monitor.ingest.safety import ZIP_MAGIC, Limits, check_shape
 BATCH_ROWS = 8192  # rows per Arrow batch (also the scan batch staging wants)
 # Excel keeps times and durations as days after this moment (day 0 of its calendar).
 EXCEL_DAY_ZERO = datetime(1899, 12, 31)
-_PLAIN = frozenset({str, int})  # values whose `str` is already their text
+_PLAIN = frozenset({str, int})
+# What the row-by-row reader says of a sheet whose rows are not stored in order.
+OUT_OF_ORDER = "not stored in row order"  # values whose `str` is already their text
 
 
 @dataclass
@@ -171,7 +173,7 @@ class _Streamed:
     def __init__(self, data: bytes) -> None:
         from python_calamine_plus import CalamineWorkbook  # only for workbooks
 
-        self._data = data
+        self.data = data
         self._book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         self.sheet_names: list[str] = self._book.sheet_names
 
@@ -181,7 +183,7 @@ class _Streamed:
         try:
             return self._book.stream_sheet_by_name(sheet)
         except StreamingNotSupported:  # another zipped kind (a binary .xlsb renamed)
-            return _Loaded(self._data).rows(sheet)
+            return _Loaded(self.data).rows(sheet)
 
 
 class _Loaded:
@@ -211,8 +213,15 @@ def open_workbook(data: bytes) -> Workbook:
 
 
 def read_text(workbook: Workbook, sheet: str, file_name: str, limits: Limits) -> SheetText | None:
-    """The text of the workbook's sheet called `sheet` (None when it is blank)."""
-    return text_batches(workbook.rows(sheet), file_name, limits)
+    """The text of the workbook's sheet called `sheet` (None when it is blank). A sheet
+    whose rows are not stored in order (Excel writes them in order; some other programs
+    may not) cannot be streamed: it is read whole."""
+    try:
+        return text_batches(workbook.rows(sheet), file_name, limits)
+    except Exception as exc:
+        if not isinstance(workbook, _Streamed) or OUT_OF_ORDER not in str(exc):
+            raise
+    return text_batches(_Loaded(workbook.data).rows(sheet), file_name, limits)
 
 
 def is_fatal(exc: BaseException) -> bool:
