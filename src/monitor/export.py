@@ -87,7 +87,7 @@ def _require_raw_answers(db: Database, view: View, actor: Actor | None) -> None:
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a BOM so Excel opens accents correctly."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    return UTF8_BOM + safe_frame(frame).to_csv(index=False).encode()
 
 
 def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "Data") -> bytes:

@@ -88,11 +88,15 @@ def _column(values: Sequence[object]) -> pa.Array:
     return _strings([cell_text(v) for v in values])
 
 
+def _names(width: int) -> list[str]:
+    return [f"c{i}" for i in range(width)]
+
+
 def _batch(rows: list[list[object]], width: int) -> pa.RecordBatch:
     """Rows (padded with blanks to `width`) as one batch of text columns."""
     rows = [r if len(r) == width else [*r, *[""] * (width - len(r))] for r in rows]
     columns = [_column(c) for c in zip(*rows, strict=True)]
-    return pa.RecordBatch.from_arrays(columns, names=[f"c{i}" for i in range(width)])
+    return pa.RecordBatch.from_arrays(columns, names=_names(width))
 
 
 def _blank(row: list[object]) -> bool:
@@ -110,9 +114,7 @@ def _header(rows: Iterator[list[object]]) -> tuple[list[object], int] | None:
 def _widen(batch: pa.RecordBatch, width: int) -> pa.RecordBatch:
     blank = _strings([""] * batch.num_rows)
     extra = [blank] * (width - batch.num_columns)
-    return pa.RecordBatch.from_arrays(
-        [*batch.columns, *extra], names=[f"c{i}" for i in range(width)]
-    )
+    return pa.RecordBatch.from_arrays([*batch.columns, *extra], names=_names(width))
 
 
 def _filled_rows(cells: pa.Table) -> int:
@@ -160,8 +162,7 @@ def text_batches(rows: Iterable[list[object]], file_name: str, limits: Limits) -
     check_shape(count, width, file_name, limits)
     if pending:
         batches.append(_batch(pending, width))
-    names = [f"c{i}" for i in range(width)]
-    schema = pa.schema([(n, pa.string()) for n in names])
+    schema = pa.schema([(n, pa.string()) for n in _names(width)])
     cells = pa.Table.from_batches([_widen(b, width) for b in batches], schema)
     header = [cell_text(v).strip() for v in [*header_row, *[""] * (width - len(header_row))]]
     return SheetText(header, cells.slice(0, _filled_rows(cells)), header_index + 2)
@@ -178,12 +179,7 @@ class _Streamed:
         self.sheet_names: list[str] = self._book.sheet_names
 
     def rows(self, sheet: str) -> Iterable[list[object]]:
-        from python_calamine_plus import StreamingNotSupported
-
-        try:
-            return self._book.stream_sheet_by_name(sheet)
-        except StreamingNotSupported:  # another zipped kind (a binary .xlsb renamed)
-            return _Loaded(self.data).rows(sheet)
+        return self._book.stream_sheet_by_name(sheet)
 
 
 class _Loaded:
@@ -214,14 +210,20 @@ def open_workbook(data: bytes) -> Workbook:
 
 def read_text(workbook: Workbook, sheet: str, file_name: str, limits: Limits) -> SheetText | None:
     """The text of the workbook's sheet called `sheet` (None when it is blank). A sheet
-    whose rows are not stored in order (Excel writes them in order; some other programs
-    may not) cannot be streamed: it is read whole."""
+    that cannot be streamed is read whole: another zipped kind (a binary .xlsb renamed),
+    or rows not stored in order (Excel writes them in order; other programs may not)."""
     try:
         return text_batches(workbook.rows(sheet), file_name, limits)
     except Exception as exc:
-        if not isinstance(workbook, _Streamed) or OUT_OF_ORDER not in str(exc):
+        if not isinstance(workbook, _Streamed) or not _cannot_stream(exc):
             raise
     return text_batches(_Loaded(workbook.data).rows(sheet), file_name, limits)
+
+
+def _cannot_stream(exc: Exception) -> bool:
+    from python_calamine_plus import StreamingNotSupported
+
+    return isinstance(exc, StreamingNotSupported) or OUT_OF_ORDER in str(exc)
 
 
 def is_fatal(exc: BaseException) -> bool:

@@ -17,9 +17,8 @@ if TYPE_CHECKING:
 
 # A preview reads only the answers of its first rows' respondents (see answers_wide.sql).
 FIRST_ROWS_ONLY = "SEMI JOIN first_rows USING (partnership, wave, respondent_id)"
-# The fields of a row of answers_wide.sql before its item columns, and those holding text.
-WIDE_FIELDS = ("partnership", "wave", "wave_start", "respondent_id", "partner", "role")
-WIDE_TEXT_FIELDS = {"partnership", "wave", "respondent_id", "partner", "role"}
+# The text fields of a row of answers_wide.sql (the others are a date and the answers).
+WIDE_TEXT_FIELDS = ("partnership", "wave", "respondent_id", "partner", "role")
 # A text column with an apostrophe before a value that starts with one of $formula_starts.
 NEUTRALISED = (
     "CASE WHEN list_contains($formula_starts, left({column}, 1)) "
@@ -58,14 +57,9 @@ def answers_wide_csv(
     """`answers_wide` (every row) as CSV made by DuckDB, each text that starts with one
     of `formula_starts` (a spreadsheet would run it as a formula) given an apostrophe."""
     sql, params = _answers_wide_sql(instrument, where, None)
-    columns = []
-    for name in (*WIDE_FIELDS, *instrument.item_ids):
-        column = quote_identifier(name)
-        if name in WIDE_TEXT_FIELDS:
-            column = NEUTRALISED.format(column=column)
-        columns.append(column)
+    safe = ", ".join(NEUTRALISED.format(column=name) for name in WIDE_TEXT_FIELDS)
     params["formula_starts"] = list(formula_starts)
-    return db.query_csv(f"SELECT {', '.join(columns)} FROM ({sql})", params)
+    return db.query_csv(f"SELECT * REPLACE ({safe}) FROM ({sql})", params)
 
 
 def count_responses(db: Database, where: ScoreFilter) -> int:
