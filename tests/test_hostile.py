@@ -93,6 +93,16 @@ def test_corrupt_xlsx(db, counts):
     _refused(db, counts, bytes(data), "survey.xlsx")
 
 
+def test_xlsx_claiming_an_unknown_zip_version(db, counts):
+    """Damage can make a part claim a zip version Python cannot read (as the random
+    damage above once did: "zip file version 7.8")."""
+    data = bytearray(_xlsx(ROWS))
+    entry = data.index(b"PK\x01\x02")  # the first entry of the archive's directory
+    data[entry + 6 : entry + 8] = (78).to_bytes(2, "little")  # version needed to extract
+    message = _refused(db, counts, bytes(data), "survey.xlsx")
+    assert "damaged or incomplete workbook (zip file version 7.8)" in message
+
+
 def test_password_protected_xlsx(db, counts):
     # An encrypted workbook is an OLE container with EncryptionInfo and EncryptedPackage.
     directory = "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le")

@@ -124,7 +124,14 @@ def check_zip(data: bytes, file_name: str, limits: Limits) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        NotImplementedError,
+    ) as exc:
+        # NotImplementedError: a part claims a zip version or method Python cannot read
         raise _refuse(file_name, f"is a damaged or incomplete workbook ({exc})", damaged) from exc
     with archive:
         names = {e.filename for e in entries}
