@@ -20,24 +20,30 @@ import pandas as pd
 
 from monitor.instrument import load_instrument
 from monitor.scores import factor_scores
-from monitor.store import Database, scoring
+from monitor.store import Database, answer_tables, scoring
 
 REPEATS = 5
 RESPONDENTS = 1_333_334  # x 30 items = 40M answers
 WAVES = ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")
 WAVES_START = ("2025-01-01", "2025-04-01", "2025-07-01", "2025-10-01")
 PARTNERS = 8
-GENERATE = """
-INSERT INTO answers
-SELECT 1, 'Benchmark Partnership', w.wave, w.wave_start,
+# Straight into the store's answer tables (see answer_tables.py): the rows of the
+# respondents, then their answers under the items' numbers.
+GENERATE_ROWS = """
+INSERT INTO response_rows
+SELECT 1, r + 2, 'Benchmark Partnership', w.wave, w.wave_start,
        'R' || lpad(r::VARCHAR, 7, '0'), 'Partner ' || (hash(r, 'p') % $partners),
-       ['Senior manager', 'Manager', 'Practitioner', 'Analyst'][(1 + hash(r, 'r') % 4)::BIGINT],
-       r + 2, i.item_id,
+       ['Senior manager', 'Manager', 'Practitioner', 'Analyst'][(1 + hash(r, 'r') % 4)::BIGINT]
+FROM range($respondents) AS t(r)
+JOIN waves AS w ON w.pos = r % 4
+"""
+GENERATE_ANSWERS = """
+INSERT INTO item_answers
+SELECT 1, r + 2, i.item,
        CASE WHEN hash(r, i.item_id, 'm') % 100 < 3 THEN NULL
             ELSE 1 + (hash(r, i.item_id) % 5)::DOUBLE END
 FROM range($respondents) AS t(r)
-JOIN waves AS w ON w.pos = r % 4
-CROSS JOIN items AS i
+CROSS JOIN answer_items AS i
 """
 TARGETS = {"wall_s": 1.5, "cpu_ratio": 0.5}
 
@@ -48,11 +54,12 @@ def build_store(path: Path, respondents: int) -> Database:
     waves = pd.DataFrame(
         {"pos": range(len(WAVES)), "wave": WAVES, "wave_start": pd.to_datetime(WAVES_START)}
     )
-    items = pd.DataFrame({"item_id": list(instrument.item_ids)})
+    params = {"respondents": respondents, "partners": PARTNERS}
     with db.transaction() as cur:
         cur.register("waves", waves)
-        cur.register("items", items)
-        cur.execute(GENERATE, {"respondents": respondents, "partners": PARTNERS})
+        answer_tables.number_items(cur, list(instrument.item_ids))
+        cur.execute(GENERATE_ROWS, params)
+        cur.execute(GENERATE_ANSWERS, {"respondents": respondents})
     return db
 
 

@@ -169,7 +169,7 @@ def test_an_exception_inside_a_write_rolls_back(db, load, counts):
     load(survey())
     before = counts(db)
     with pytest.raises(RuntimeError), db.write() as writer:
-        writer.execute("DELETE FROM answers")
+        writer.delete_rows("answers", None)
         writer.execute("DELETE FROM uploads")
         raise RuntimeError("stop")
     db.refresh()

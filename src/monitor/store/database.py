@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from monitor.errors import StoreError
-from monitor.store import kept_scores
+from monitor.store import answer_tables, kept_scores
 from monitor.store.migrations import pending
 from monitor.store.sharing import HeldConnection, SharedFile
 from monitor.store.sqlfiles import sql_statements, sql_text
@@ -45,6 +45,7 @@ MIGRATIONS: dict[int, str] = {
     7: "migration_007.sql",
     8: "migration_008.sql",
     9: "migration_009.sql",
+    10: "migration_010.sql",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -260,9 +261,20 @@ class Database:
             for version in sorted(applied - listed):  # an older database listed none
                 self._record_migration(cur, version)
             for version in todo:
-                cur.execute(sql_text(MIGRATIONS[version]))
+                self._apply(cur, version)
                 self._record_migration(cur, version)
         return todo
+
+    def _apply(self, cur: duckdb.DuckDBPyConnection, version: int) -> None:
+        """Run one migration; data it cannot convert (its `error()`) are refused."""
+        try:
+            cur.execute(sql_text(MIGRATIONS[version]))
+        except duckdb.InvalidInputException as exc:
+            detail = str(exc).removeprefix("Invalid Input Error: ")
+            raise StoreError(
+                f"The database {self.path} could not be brought to schema {version}: {detail} "
+                "Nothing was changed."
+            ) from exc
 
     def _record_migration(self, cur: duckdb.DuckDBPyConnection, version: int) -> None:
         statements = sql_statements("migrations.sql")
@@ -290,12 +302,25 @@ class DuckWriter:
         return self._cur.fetchall() if self._cur.description else []
 
     def insert_rows(self, table: str, rows: pa.Table) -> None:
+        if table == answer_tables.VIEW:
+            answer_tables.insert(self._cur, rows)
+            return
         names = ", ".join(quote_identifier(c) for c in rows.column_names)
         self._cur.register("__rows", rows)  # on failure it goes with the cursor
         self._cur.execute(
             f"INSERT INTO {quote_identifier(table)} ({names}) SELECT {names} FROM __rows"
         )
         self._cur.unregister("__rows")
+
+    def delete_rows(self, table: str, upload_ids: list[int] | None) -> None:
+        if table == answer_tables.VIEW:
+            answer_tables.delete(self._cur, upload_ids)
+            return
+        self._cur.execute(
+            f"DELETE FROM {quote_identifier(table)} "
+            "WHERE $ids IS NULL OR list_contains($ids, upload_id)",
+            {"ids": upload_ids},
+        )
 
     def insert_answers(self, answers: AnswerRows, upload_id: int) -> None:
         answers.insert_into(self._cur, upload_id)

@@ -216,6 +216,13 @@ class PgWriter:
                 pacsv.write_csv(batch, out, options)
                 copy.write(out.getbuffer())
 
+    def delete_rows(self, table: str, upload_ids: list[int] | None) -> None:
+        if upload_ids is None:
+            self._cur.execute(f"DELETE FROM {quote_identifier(table)}")
+        else:
+            sql = f"DELETE FROM {quote_identifier(table)} WHERE upload_id = ANY(%s)"
+            self._cur.execute(sql, (upload_ids,))
+
     def insert_answers(self, answers: AnswerRows, upload_id: int) -> None:
         """COPY the answers in batch by batch."""
         for batch in answers.batches():

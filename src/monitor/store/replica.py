@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from monitor.errors import StoreError
 from monitor.store.database import MEMORY, Database, DuckWriter, quote_identifier
 from monitor.store.postgres import BY_UPLOAD, PgWriter, PostgresStore, Snapshot
-from monitor.store.writer import DATA_TABLES, ROW_TABLES
+from monitor.store.writer import DATA_TABLES, ROW_TABLES, SMALL_TABLES
 
 log = logging.getLogger(__name__)
 REFRESH_SECONDS = 1.0  # reads through the library look for changes at most this often
@@ -146,15 +146,14 @@ class ReplicaDatabase(Database):
     def _drop(writer: DuckWriter, gone: list[int], wipe: bool) -> None:
         """Delete removed uploads (or everything, when the source was replaced) and the
         tables that are copied whole."""
-        tables = [*WHOLE_TABLES, *(DATA_TABLES if wipe else ())]
-        for table in tables:
+        for table in SMALL_TABLES if wipe else WHOLE_TABLES:
             writer.execute(f"DELETE FROM {quote_identifier(table)}")
         if wipe:
+            for table in ROW_TABLES:
+                writer.delete_rows(table, None)
             writer.drop_scores(None)
         elif gone:
-            for table in (*ROW_TABLES, "uploads"):
-                writer.execute(
-                    f"DELETE FROM {quote_identifier(table)} WHERE list_contains($ids, upload_id)",
-                    {"ids": gone},
-                )
+            for table in ROW_TABLES:
+                writer.delete_rows(table, gone)
+            writer.delete_rows("uploads", gone)
             writer.drop_scores(gone)

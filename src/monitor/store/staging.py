@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from monitor.errors import Problem
+from monitor.store import answer_tables
 from monitor.store.database import quote_identifier, sql_statements
 
 ROW_COLUMN = "__row"
@@ -60,6 +61,8 @@ class StagedAnswers:
     wave_map: WaveRows
     respondents: pa.Table  # source_row, partnership, wave, respondent_id, partner, role
     num_rows: int  # answers (given or blank)
+    base: pa.Table  # the file's response rows as checked (`base` of the staging)
+    answer_values: pa.Table  # the file's distinct answer texts looked up
 
     def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
         """The answers in batches of at most `rows`, in no particular order."""
@@ -77,16 +80,28 @@ class StagedAnswers:
         return self.head(self.num_rows)
 
     def insert_into(self, cur: duckdb.DuckDBPyConnection, upload_id: int) -> None:
-        """Append the answers to the `answers` table behind `cur` (a DuckDB cursor inside
-        the upload's transaction), made there from the file's cells in one statement, so
-        that they never leave DuckDB. The helper views go with the cursor."""
-        _define(cur, self.raw, self.spec, self.codes, self.wave_map, base=False)
-        cur.execute(_statement("insert_answers"), {"upload_id": upload_id})
+        """Append the answers to the store behind `cur` (a DuckDB cursor inside the
+        upload's transaction), made there from the file's cells, so that they never leave
+        DuckDB: the respondents' rows, then their answers. The helper views go with the
+        cursor."""
+        self._define(cur)
+        answer_tables.number_items(cur, list(self.spec.items.values()))
+        params = {"upload_id": upload_id}
+        cur.execute(_statement("insert_rows"), params)
+        cur.execute(_statement("insert_values"), params)
+
+    def _define(self, con: duckdb.DuckDBPyConnection) -> None:
+        """The staging views on `con`, from what the checks made (not made again)."""
+        _define_lookups(con, self.raw, self.spec, self.codes)
+        _make_wave_map(con, self.wave_map)
+        con.register("base", self.base)
+        con.register("answer_values", self.answer_values)
+        _define_answers(con, self.spec)
 
     @contextmanager
     def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with duckdb.connect(":memory:") as con:
-            _define(con, self.raw, self.spec, self.codes, self.wave_map, base=False)
+            self._define(con)
             yield con
 
 
@@ -143,24 +158,24 @@ def _not_blank_sql(columns: list[str]) -> str:
 
 
 def _base_sql(spec: SurveySpec, columns: list[str]) -> str:
+    """The response rows: the fields of each row that is not blank."""
     return f"""
-        CREATE TEMP TABLE base AS
         SELECT {_fields_sql(spec)}
         FROM raw
         WHERE {_not_blank_sql(columns)}"""
 
 
-def _raw_long_sql(spec: SurveySpec, columns: list[str]) -> str:
-    """One row per answer cell of the non-blank rows, with the row's fields alongside
-    (so that no join on the row is needed to build the answers)."""
+def _raw_long_sql(spec: SurveySpec) -> str:
+    """One row per answer cell (src_row, header, raw_value) of the response rows (`base`)."""
     cols = ", ".join(quote_identifier(h) for h in spec.items)
+    row = quote_identifier(ROW_COLUMN)
     return f"""
         CREATE TEMP VIEW raw_long AS
         SELECT *
         FROM (
-            SELECT {_fields_sql(spec)}, {cols}
+            SELECT {row} AS src_row, {cols}
             FROM raw
-            WHERE {_not_blank_sql(columns)}
+            WHERE {row} IN (SELECT src_row FROM base)
         ) UNPIVOT INCLUDE NULLS (raw_value FOR header IN ({cols}))"""
 
 
@@ -169,21 +184,12 @@ def _problem(row: tuple) -> Problem:
     return Problem(message=message, fix=fix, row=src_row, column=column, value=value)
 
 
-def _define(
-    con: duckdb.DuckDBPyConnection,
-    raw: pa.Table,
-    spec: SurveySpec,
-    codes: dict[str, float | None],
-    wave_map: WaveRows | None,
-    *,
-    base: bool,
+def _define_lookups(
+    con: duckdb.DuckDBPyConnection, raw: pa.Table, spec: SurveySpec, codes: dict[str, float | None]
 ) -> None:
-    """Register the file's cells and look-ups on `con` and define the staging views over
-    them: the file's distinct answer texts looked up (`answer_values`), the answers
-    (`answers_long`) and, with `base`, the response rows (`base`). `wave_map` is
-    made when given (else the caller makes it, `_make_wave_map`, before reading answers).
-    The look-ups are made in DuckDB from lists: making Arrow arrays from Python values
-    would load pandas, a third of a second of an import's start."""
+    """Register the file's cells on `con` and make the look-ups of items, answer labels
+    and file defaults. They are made in DuckDB from lists: making Arrow arrays from Python
+    values would load pandas, a third of a second of an import's start."""
     params = {
         "default_wave": spec.default_wave,
         "default_partnership": spec.default_partnership,
@@ -192,18 +198,16 @@ def _define(
         "codes": list(codes),
         "code_values": list(codes.values()),
     }
-    columns = [c for c in raw.column_names if c != ROW_COLUMN]
     con.register("raw", in_scan_batches(raw))
-    _run(con, _statement("item_columns"), params)
-    _run(con, _statement("answer_codes"), params)
-    if wave_map is not None:
-        _make_wave_map(con, wave_map)
-    _run(con, _statement("file_defaults"), params)
-    if base:
-        _run(con, _base_sql(spec, columns), params)
-    _run(con, _raw_long_sql(spec, columns), params)
-    _run(con, _statement("answer_values"), params)
-    _run(con, _statement("answers_long"), params)
+    for name in ("item_columns", "answer_codes", "file_defaults"):
+        _run(con, _statement(name), params)
+
+
+def _define_answers(con: duckdb.DuckDBPyConnection, spec: SurveySpec) -> None:
+    """The answer cells of the response rows (`raw_long`) and the answers they give
+    (`answers_long`), once `base` and `answer_values` are there."""
+    _run(con, _raw_long_sql(spec), {})
+    _run(con, _statement("answers_long"), {})
 
 
 def _make_wave_map(con: duckdb.DuckDBPyConnection, rows: WaveRows) -> None:
@@ -237,8 +241,14 @@ def stage_survey(
         "partner_header": spec.partner,
         "wave_header": spec.wave or "wave",
     }
+    columns = [c for c in raw.column_names if c != ROW_COLUMN]
     with duckdb.connect(":memory:") as con:
-        _define(con, raw, spec, codes, None, base=True)
+        _define_lookups(con, raw, spec, codes)
+        base = con.sql(_base_sql(spec, columns)).to_arrow_table()  # kept for storing
+        con.register("base", base)
+        _run(con, _raw_long_sql(spec), {})
+        _run(con, _statement("answer_values"), {})
+        _run(con, _statement("answers_long"), {})
         raw_waves = [r[0] for r in con.execute("SELECT DISTINCT wave_raw FROM base").fetchall()]
         waves = wave_map(raw_waves)
         _make_wave_map(con, waves)
@@ -256,12 +266,18 @@ def stage_survey(
             "SELECT list(DISTINCT partnership ORDER BY partnership), "
             "list(DISTINCT wave ORDER BY wave) FROM base JOIN wave_map USING (wave_raw)"
         ).fetchall()[0]
-        respondents = None if total else con.sql(_statement("respondents")).to_arrow_table()
-    staged = None
-    if respondents is not None:
-        staged = StagedAnswers(
-            raw, spec, codes, waves, respondents, num_rows=rows * len(spec.items)
-        )
+        staged = None
+        if not total:
+            staged = StagedAnswers(
+                raw,
+                spec,
+                codes,
+                waves,
+                respondents=con.sql(_statement("respondents")).to_arrow_table(),
+                num_rows=rows * len(spec.items),
+                base=base,
+                answer_values=con.sql("SELECT * FROM answer_values").to_arrow_table(),
+            )
     return StageResult(
         answers=staged,
         problems=[_problem(r) for r in shown],

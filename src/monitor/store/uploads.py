@@ -160,7 +160,7 @@ def remove_upload(db: Database, upload_id: int, removed_by: str | None = None) -
                 f"There is no upload #{upload_id}. List uploads to see their numbers."
             )
         for table in ROW_TABLES:
-            w.execute(f"DELETE FROM {table} WHERE upload_id = $id", {"id": upload_id})
+            w.delete_rows(table, [upload_id])
         w.drop_scores([upload_id])
         w.execute("DELETE FROM uploads WHERE upload_id = $id", {"id": upload_id})
         row = rows[0]

@@ -75,6 +75,10 @@ class Writer(Protocol):
         """Append `rows` (columns named as the table's) to `table`."""
         ...
 
+    def delete_rows(self, table: str, upload_ids: list[int] | None) -> None:
+        """Delete the rows of `table` (a row table) of these uploads (all: None)."""
+        ...
+
     def insert_answers(self, answers: AnswerRows, upload_id: int) -> None:
         """Append the answers of upload `upload_id`."""
         ...

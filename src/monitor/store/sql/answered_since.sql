@@ -4,7 +4,7 @@ WITH incoming AS (
     SELECT DISTINCT partnership, wave, respondent_id FROM staged
 )
 SELECT DISTINCT a.respondent_id, a.wave
-FROM answers AS a
+FROM response_rows AS a
 JOIN incoming AS i USING (partnership, wave, respondent_id)
 ORDER BY a.wave, a.respondent_id
 LIMIT 10

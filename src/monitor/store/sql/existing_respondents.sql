@@ -1,4 +1,4 @@
 -- Respondents already stored for the given partnerships and waves.
 SELECT DISTINCT partnership, wave, respondent_id, upload_id
-FROM answers
+FROM response_rows
 WHERE list_contains($partnerships, partnership) AND list_contains($waves, wave)

@@ -13,7 +13,7 @@ SELECT (SELECT coalesce(max(person), 0) FROM respondent_keys)
        n.partnership, n.respondent_id
 FROM (
     SELECT DISTINCT partnership, respondent_id
-    FROM answers
+    FROM response_rows
     WHERE $ids IS NULL OR list_contains($ids, upload_id)
 ) AS n
 ANTI JOIN respondent_keys AS k USING (partnership, respondent_id);
@@ -71,7 +71,7 @@ WHERE person NOT IN (SELECT DISTINCT person FROM respondent_factor_scores);
 -- several uploads add up to the distinct respondents.
 INSERT INTO respondent_counts (upload_id, partnership, wave, wave_start, partner, respondents)
 SELECT upload_id, partnership, wave, wave_start, partner, count(DISTINCT respondent_id)
-FROM answers
+FROM response_rows
 WHERE $ids IS NULL OR list_contains($ids, upload_id)
 GROUP BY upload_id, partnership, wave, wave_start, partner;
 

@@ -31,6 +31,7 @@ SELECT $default_wave::VARCHAR AS wave, $default_partnership::VARCHAR AS partners
 -- name: answer_values
 -- Each distinct cell text of the item columns once, normalised and looked up.
 -- A file has few distinct answers, so this is far cheaper than normalising every cell.
+-- Made when the file is checked; storing it uses them again.
 CREATE TEMP TABLE answer_values AS
 WITH normalised AS (
     SELECT
@@ -136,21 +137,30 @@ SELECT b.src_row AS source_row, b.partnership, w.wave, b.respondent_id, b.partne
 FROM base AS b
 JOIN wave_map AS w USING (wave_raw);
 
--- name: insert_answers
--- The answers of one upload appended to a DuckDB store (on the store's own cursor).
-INSERT INTO answers (upload_id, partnership, wave, wave_start, respondent_id, partner, role,
-                     source_row, item_id, value)
-SELECT $upload_id::INTEGER, a.partnership, w.wave, w.wave_start, a.respondent_id, a.partner,
-       a.role, a.src_row, a.item_id,
+-- name: insert_rows
+-- The respondents' rows of one upload appended to a DuckDB store (on the store's own
+-- cursor; see answer_tables.py for how a store keeps its answers).
+INSERT INTO response_rows (upload_id, source_row, partnership, wave, wave_start,
+                           respondent_id, partner, role)
+SELECT $upload_id::INTEGER, b.src_row, b.partnership, w.wave, w.wave_start, b.respondent_id,
+       b.partner, b.role
+FROM base AS b
+JOIN wave_map AS w USING (wave_raw);
+
+-- name: insert_values
+-- Their answers, under the items' numbers (`answer_items`, given before).
+INSERT INTO item_answers (upload_id, source_row, item, value)
+SELECT $upload_id::INTEGER, a.src_row, n.item,
        CASE WHEN a.known_label THEN a.label_value ELSE a.number END
 FROM answers_long AS a
-JOIN wave_map AS w USING (wave_raw);
+JOIN answer_items AS n USING (item_id);
 
 -- name: output
 -- The answers in no particular order (streamed in batches to a store that is not DuckDB).
 SELECT
-    a.partnership, w.wave, w.wave_start, a.respondent_id, a.partner, a.role,
+    b.partnership, w.wave, w.wave_start, b.respondent_id, b.partner, b.role,
     a.src_row AS source_row, a.item_id,
     CASE WHEN a.known_label THEN a.label_value ELSE a.number END AS value
 FROM answers_long AS a
+JOIN base AS b USING (src_row)
 JOIN wave_map AS w USING (wave_raw)
