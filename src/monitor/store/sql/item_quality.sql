@@ -3,17 +3,22 @@
 -- Needs `instrument_items(item_id, factor, factor_pos, reverse)` registered.
 -- Parameters: the filters of respondent_scores.sql.
 WITH filtered AS (
-    SELECT partnership, wave, wave_start, respondent_id, item_id, value
+    SELECT partnership, wave, item_id, value
     FROM answers
     WHERE ($partnership IS NULL OR partnership = $partnership)
       AND ($partners IS NULL OR list_contains($partners, partner))
       AND ($wave_from IS NULL OR wave_start >= $wave_from)
       AND ($wave_to IS NULL OR wave_start <= $wave_to)
 ),
-people AS (
+people AS (  -- from the respondents' rows: one per respondent and wave, no answers read
     SELECT partnership, wave, min(wave_start) AS wave_start,
            count(DISTINCT respondent_id) AS respondents
-    FROM filtered GROUP BY ALL
+    FROM response_rows
+    WHERE ($partnership IS NULL OR partnership = $partnership)
+      AND ($partners IS NULL OR list_contains($partners, partner))
+      AND ($wave_from IS NULL OR wave_start >= $wave_from)
+      AND ($wave_to IS NULL OR wave_start <= $wave_to)
+    GROUP BY ALL
 ),
 answered AS (
     SELECT partnership, wave, item_id, count(value) AS answered

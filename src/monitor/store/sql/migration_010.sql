@@ -46,8 +46,7 @@ FROM (SELECT upload_id, source_row FROM response_rows GROUP BY ALL HAVING count(
 
 INSERT INTO item_answers
 SELECT a.upload_id, a.source_row, i.item, a.value
-FROM answers AS a JOIN answer_items AS i USING (item_id)
-ORDER BY a.upload_id, a.source_row, i.item;
+FROM answers AS a JOIN answer_items AS i USING (item_id);
 
 DROP TABLE answers;
 
