@@ -96,7 +96,7 @@ class StagedAnswers:
         _make_wave_map(con, self.wave_map)
         con.register("base", self.base)
         con.register("answer_values", self.answer_values)
-        _define_answers(con, self.spec)
+        _define_answers(con, self.spec, look_up=False)
 
     @contextmanager
     def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -203,10 +203,13 @@ def _define_lookups(
         _run(con, _statement(name), params)
 
 
-def _define_answers(con: duckdb.DuckDBPyConnection, spec: SurveySpec) -> None:
-    """The answer cells of the response rows (`raw_long`) and the answers they give
-    (`answers_long`), once `base` and `answer_values` are there."""
+def _define_answers(con: duckdb.DuckDBPyConnection, spec: SurveySpec, *, look_up: bool) -> None:
+    """The answer cells of the response rows (`base`, there already) as `raw_long`, and
+    the answers they give as `answers_long`. With `look_up` (checking a file), its distinct
+    answer texts are looked up here (`answer_values`); storing it registers those made."""
     _run(con, _raw_long_sql(spec), {})
+    if look_up:
+        _run(con, _statement("answer_values"), {})
     _run(con, _statement("answers_long"), {})
 
 
@@ -246,9 +249,7 @@ def stage_survey(
         _define_lookups(con, raw, spec, codes)
         base = con.sql(_base_sql(spec, columns)).to_arrow_table()  # kept for storing
         con.register("base", base)
-        _run(con, _raw_long_sql(spec), {})
-        _run(con, _statement("answer_values"), {})
-        _run(con, _statement("answers_long"), {})
+        _define_answers(con, spec, look_up=True)
         raw_waves = [r[0] for r in con.execute("SELECT DISTINCT wave_raw FROM base").fetchall()]
         waves = wave_map(raw_waves)
         _make_wave_map(con, waves)

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 # Tables whose rows belong to one upload, with their columns in table order. Removing
-# an upload deletes its rows from each; a replica copies them upload by upload.
+# an upload deletes its rows from each; a replica copies them upload by upload. In a
+# DuckDB store `answers` is a view of three narrower tables: writers write and delete
+# its rows through `answer_tables`.
 ROW_TABLES: dict[str, tuple[str, ...]] = {
     "answers": (
         "upload_id", "partnership", "wave", "wave_start", "respondent_id", "partner", "role",
@@ -76,7 +78,8 @@ class Writer(Protocol):
         ...
 
     def delete_rows(self, table: str, upload_ids: list[int] | None) -> None:
-        """Delete the rows of `table` (a row table) of these uploads (all: None)."""
+        """Delete the rows of `table` (one with an upload_id column) of these uploads
+        (all: None)."""
         ...
 
     def insert_answers(self, answers: AnswerRows, upload_id: int) -> None:
