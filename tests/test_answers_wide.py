@@ -47,3 +47,30 @@ def test_the_preview_is_the_head_of_the_whole_table(filled, instrument, where, l
     expected = whole.head(limit).reset_index(drop=True)
     pd.testing.assert_frame_equal(preview.reset_index(drop=True), expected)
     assert len(preview) == min(limit, len(whole))
+
+
+@pytest.mark.parametrize(
+    "where",
+    [ScoreFilter(), ScoreFilter(partnership="P", partners=("Council",)), ScoreFilter("Nobody")],
+    ids=["all", "partners", "none"],
+)
+def test_the_wide_table_is_the_answers_pivoted(filled, instrument, where):
+    """Against pandas: the long answers (the view `answers`) pivoted to one row per
+    respondent and wave, one column per item, in the table's order."""
+    long = filled.query_df("SELECT * FROM answers")
+    if where.partnership:
+        long = long[long["partnership"] == where.partnership]
+    if where.partners:
+        long = long[long["partner"].isin(where.partners)]
+    fields = ["partnership", "wave", "wave_start", "respondent_id", "partner", "role"]
+    expected = (
+        long.set_index([*fields, "item_id"])["value"]
+        .unstack("item_id")
+        .reindex(columns=instrument.item_ids)
+        .reset_index()
+        .sort_values(["partnership", "wave_start", "partner", "respondent_id"], ignore_index=True)
+    )
+    expected.columns.name = None
+    wide = responses.answers_wide(filled, instrument, where)
+    assert len(wide) == len(long.groupby(fields))
+    pd.testing.assert_frame_equal(wide, expected, check_dtype=False)

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-# A preview reads only the answers of its first rows' respondents (see answers_wide.sql).
-FIRST_ROWS_ONLY = "SEMI JOIN first_rows USING (partnership, wave, respondent_id)"
+# A preview gathers only the answers of its first rows (see answers_wide.sql).
+FIRST_ROWS_ONLY = "\n    SEMI JOIN first_rows USING (upload_id, source_row)"
 # The text fields of a row of answers_wide.sql (the others are a date and the answers).
 WIDE_TEXT_FIELDS = ("partnership", "wave", "respondent_id", "partner", "role")
 # A text column with an apostrophe before a value that starts with one of $formula_starts.
@@ -27,16 +27,20 @@ NEUTRALISED = (
 
 
 def _answers_wide_sql(
-    instrument: Instrument, where: ScoreFilter, limit: int | None
+    db: Database, instrument: Instrument, where: ScoreFilter, limit: int | None
 ) -> tuple[str, dict]:
+    """The query, each item column picking the answers under that item's number (bound
+    as $item_<pos>; none for an item never answered)."""
     params = {**where.params_without_scale(), "limit": limit}
+    numbers = dict(db.query_rows("SELECT item_id, item FROM answer_items"))
     columns = []
     for pos, item_id in enumerate(instrument.item_ids):
-        params[f"item_{pos}"] = item_id
+        params[f"item_{pos}"] = numbers.get(item_id)
         columns.append(
-            f"any_value(value) FILTER (WHERE item_id = $item_{pos}) AS {quote_identifier(item_id)}"
+            f"max(CASE WHEN item = $item_{pos}::INTEGER THEN value END) "
+            f"AS {quote_identifier(item_id)}"
         )
-    first = "" if limit is None else f"\n{FIRST_ROWS_ONLY}"
+    first = "" if limit is None else FIRST_ROWS_ONLY
     sql = sql_text("answers_wide.sql").format(
         item_columns=",\n       ".join(columns), only_first_rows=first
     )
@@ -48,7 +52,7 @@ def answers_wide(
 ) -> pd.DataFrame:
     """The stored answers as one row per respondent and wave, one column per item
     (the first `limit` rows only, when given)."""
-    return db.query_df(*_answers_wide_sql(instrument, where, limit))
+    return db.query_df(*_answers_wide_sql(db, instrument, where, limit))
 
 
 def answers_wide_csv(
@@ -56,7 +60,7 @@ def answers_wide_csv(
 ) -> bytes:
     """`answers_wide` (every row) as CSV made by DuckDB, each text that starts with one
     of `formula_starts` (a spreadsheet would run it as a formula) given an apostrophe."""
-    sql, params = _answers_wide_sql(instrument, where, None)
+    sql, params = _answers_wide_sql(db, instrument, where, None)
     safe = ", ".join(NEUTRALISED.format(column=name) for name in WIDE_TEXT_FIELDS)
     params["formula_starts"] = list(formula_starts)
     return db.query_csv(f"SELECT * REPLACE ({safe}) FROM ({sql})", params)
