@@ -23,37 +23,42 @@ ANTI JOIN respondent_keys AS k USING (partnership, respondent_id);
 -- the mean of a respondent's answered items of a factor, reverse-worded items flipped
 -- ($scale_sum = scale min + max); a respondent who answered fewer than half of the
 -- factor's items gets no score for it. The items scored are the lists $item_ids,
--- $item_factors and $item_reverse (one element per item). Each respondent's number
--- (`keys`, run first) goes with the scores. They are stored in wave order, so that a
+-- $item_factors and $item_reverse (one element per item). Read from the answer tables
+-- themselves (see answer_tables.py): the answers are grouped per response row and factor
+-- on integers, and only the scores are joined to the rows' fields and to each
+-- respondent's number (`keys`, run first). They are stored in wave order, so that a
 -- reading of some waves skips the blocks of the others (after making them all again,
 -- too).
 INSERT INTO respondent_factor_scores (upload_id, partnership, wave, wave_start,
                                       respondent_id, person, partner, role, factor, score,
                                       n_answered)
-WITH scored_items AS (
-    SELECT unnest($item_ids) AS item_id, unnest($item_factors) AS factor,
-           unnest($item_reverse) AS reverse
+WITH listed AS (
+    SELECT item_id, factor, reverse, count(*) OVER (PARTITION BY factor) AS n_items
+    FROM (SELECT unnest($item_ids) AS item_id, unnest($item_factors) AS factor,
+                 unnest($item_reverse) AS reverse)
 ),
-scores AS MATERIALIZED (  -- joined to the numbers after grouping, not before
+scored_items AS (  -- the items answered in this store, under their numbers
+    SELECT n.item, l.factor, l.reverse, l.n_items
+    FROM listed AS l
+    JOIN answer_items AS n USING (item_id)
+),
+scores AS MATERIALIZED (
     SELECT
-        a.upload_id, a.partnership, a.wave, a.wave_start, a.respondent_id, a.partner,
-        a.role, i.factor,
+        a.upload_id, a.source_row, i.factor,
         avg(CASE WHEN i.reverse THEN $scale_sum - a.value ELSE a.value END) AS score,
         count(a.value) AS n_answered
-    FROM answers AS a
-    JOIN scored_items AS i USING (item_id)
-    JOIN (SELECT factor, count(*) AS n_items FROM scored_items GROUP BY factor) AS f
-      USING (factor)
+    FROM item_answers AS a
+    JOIN scored_items AS i USING (item)
     WHERE $ids IS NULL OR list_contains($ids, a.upload_id)
-    GROUP BY a.upload_id, a.partnership, a.wave, a.wave_start, a.respondent_id, a.partner,
-             a.role, i.factor
-    HAVING 2 * count(a.value) >= any_value(f.n_items)
+    GROUP BY a.upload_id, a.source_row, i.factor
+    HAVING 2 * count(a.value) >= any_value(i.n_items)
 )
-SELECT s.upload_id, s.partnership, s.wave, s.wave_start, s.respondent_id, p.person,
-       s.partner, s.role, s.factor, s.score, s.n_answered
+SELECT s.upload_id, r.partnership, r.wave, r.wave_start, r.respondent_id, p.person,
+       r.partner, r.role, s.factor, s.score, s.n_answered
 FROM scores AS s
-JOIN respondent_keys AS p USING (partnership, respondent_id)
-ORDER BY s.wave_start;
+JOIN response_rows AS r USING (upload_id, source_row)
+JOIN respondent_keys AS p ON p.partnership = r.partnership AND p.respondent_id = r.respondent_id
+ORDER BY r.wave_start;
 
 -- name: drop
 DELETE FROM respondent_factor_scores WHERE $ids IS NULL OR list_contains($ids, upload_id);
