@@ -207,7 +207,7 @@ def reliability(db: Database, instrument: Instrument, where: ScoreFilter | None 
     positions = range(1, max((len(f.items) for f in instrument.factors), default=0) + 1)
     sql = sql_text("reliability.sql").format(
         positions="".join(
-            f", max(v.value) FILTER (WHERE i.item_pos = {p}) AS p{p}" for p in positions
+            f", max(CASE WHEN i.item_pos = {p} THEN v.value END) AS p{p}" for p in positions
         ),
         item_variances=" + ".join(f"coalesce(var_samp(p{p}), 0)" for p in positions) or "0",
     )
