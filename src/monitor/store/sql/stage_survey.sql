@@ -114,13 +114,19 @@ SELECT b.src_row, $respondent_header, b.respondent_id,
        'Keep one row per respondent and wave: remove the repeated row or correct its respondent_id'
 FROM base AS b
 JOIN wave_map AS w USING (wave_raw)
-JOIN (
+JOIN (  -- the rows listed only for the respondents repeated (listing them all is slow)
     SELECT b.partnership, w.wave, b.respondent_id,
            string_agg(b.src_row::VARCHAR, ', ' ORDER BY b.src_row) AS rows
     FROM base AS b JOIN wave_map AS w USING (wave_raw)
-    WHERE b.respondent_id <> ''
+    SEMI JOIN (
+        SELECT b.partnership, w.wave, b.respondent_id
+        FROM base AS b JOIN wave_map AS w USING (wave_raw)
+        WHERE b.respondent_id <> ''
+        GROUP BY ALL
+        HAVING count(*) > 1
+    ) AS r ON r.partnership = b.partnership AND r.wave = w.wave
+          AND r.respondent_id = b.respondent_id
     GROUP BY ALL
-    HAVING count(*) > 1
 ) AS d ON d.partnership = b.partnership AND d.wave = w.wave AND d.respondent_id = b.respondent_id
 UNION ALL
 SELECT b.src_row, $respondent_header, b.respondent_id,
