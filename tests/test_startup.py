@@ -113,8 +113,9 @@ def test_the_runner_sees_heavy_modules(tmp_path, scored_db):
 
 
 def test_importing_a_csv_loads_no_spreadsheet_library_charts_or_pandas(tmp_path, files):
-    """A CSV import reads no workbook: neither openpyxl, a workbook reader nor the template
-    is loaded; and its checks and storing do without pandas (a third of a second to load)."""
+    """A CSV import reads no workbook: neither openpyxl, a workbook reader (nor the module
+    around them), the checks of an Invited sheet nor the template is loaded; and its checks
+    and storing do without pandas (a third of a second to load)."""
     survey = tmp_path / "survey.csv"
     rows = [["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"]]
     survey.write_bytes(
@@ -122,6 +123,7 @@ def test_importing_a_csv_loads_no_spreadsheet_library_charts_or_pandas(tmp_path,
     )
     db = tmp_path / "import.duckdb"
     heavy = (*HEAVY, "fastexcel", "python_calamine_plus", "pandas")
+    heavy += ("monitor.ingest.workbooks", "monitor.ingest.invited")
     result = run_cli(tmp_path, "import", str(survey), "--db", str(db), heavy=heavy)
     assert result == {"code": 0, "loaded": []}
 

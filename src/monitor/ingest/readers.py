@@ -11,6 +11,7 @@ import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -18,8 +19,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from monitor.errors import MonitorError, Problem, UnreadableFileError
-from monitor.ingest import workbooks
 from monitor.ingest.safety import OLE_MAGIC, ZIP_MAGIC, Limits, check_bytes, check_shape
+
+if TYPE_CHECKING:  # a CSV file is read without the workbook reader
+    from monitor.ingest import workbooks
 
 EXCEL_TYPES = {".xlsx", ".xlsm", ".xls"}
 CSV_TYPES = {".csv", ".txt", ".tsv"}
@@ -148,8 +151,18 @@ class _Ragged:
 
 
 def _parse_csv(text: bytes, delimiter: str, max_columns: int) -> tuple[pa.Table, list[_Ragged]]:
-    """Every record as string cells (Arrow's parser, on one thread so that each ragged
-    record comes with its number); ragged records are left out and listed."""
+    """Every record as string cells (Arrow's parser); ragged records are left out and
+    listed. Parsed on all cores first; a file with a ragged record is parsed again on one
+    thread, where each ragged record comes with its number."""
+    table, ragged = _parse_csv_on(text, delimiter, max_columns, threads=True)
+    if ragged:
+        table, ragged = _parse_csv_on(text, delimiter, max_columns, threads=False)
+    return table, ragged
+
+
+def _parse_csv_on(
+    text: bytes, delimiter: str, max_columns: int, *, threads: bool
+) -> tuple[pa.Table, list[_Ragged]]:
     ragged: list[_Ragged] = []
 
     def set_aside(row: pacsv.InvalidRow) -> str:
@@ -157,9 +170,9 @@ def _parse_csv(text: bytes, delimiter: str, max_columns: int) -> tuple[pa.Table,
         return "skip"
 
     names = [f"f{i}" for i in range(max_columns + 1)]
-    return pacsv.read_csv(
+    table = pacsv.read_csv(
         pa.py_buffer(text),
-        read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=False),
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=threads),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
             quote_char='"',
@@ -173,7 +186,8 @@ def _parse_csv(text: bytes, delimiter: str, max_columns: int) -> tuple[pa.Table,
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
-    ), ragged
+    )
+    return table, ragged
 
 
 def _has_text(record: str, delimiter: str) -> bool:
@@ -263,6 +277,8 @@ def _choose_sheet(names: list[str]) -> str:
 
 
 def _open_workbook(data: bytes, file_name: str) -> workbooks.Workbook:
+    from monitor.ingest import workbooks
+
     try:
         return workbooks.open_workbook(data)
     except BaseException as exc:
@@ -272,6 +288,8 @@ def _open_workbook(data: bytes, file_name: str) -> workbooks.Workbook:
 def _sheet_text(
     book: workbooks.Workbook, sheet: str, file_name: str, limits: Limits
 ) -> workbooks.SheetText | None:
+    from monitor.ingest import workbooks
+
     try:
         return workbooks.read_text(book, sheet, file_name, limits)
     except MonitorError:
@@ -281,6 +299,8 @@ def _sheet_text(
 
 
 def _unreadable_workbook(file_name: str, exc: BaseException) -> BaseException:
+    from monitor.ingest import workbooks
+
     if workbooks.is_fatal(exc):
         return exc
     reason = (str(exc).splitlines() or [type(exc).__name__])[0]

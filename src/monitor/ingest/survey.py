@@ -30,7 +30,6 @@ from monitor.ingest.columns import (
     normalise_header,
 )
 from monitor.ingest.files import read_new_file
-from monitor.ingest.invited import read_counts
 from monitor.ingest.mapping import (
     COMMENT,
     DATE,
@@ -47,7 +46,14 @@ from monitor.instrument import Instrument, load_instrument
 from monitor.settings import load_settings
 from monitor.sheets import INVITED_SHEET
 from monitor.store import Database, invited, lookups, responses, uploads
-from monitor.store.staging import ROW_COLUMN, StagedAnswers, SurveySpec, WaveRows, stage_survey
+from monitor.store.staging import (
+    ROW_COLUMN,
+    StagedAnswers,
+    StageResult,
+    SurveySpec,
+    WaveRows,
+    stage_survey,
+)
 from monitor.waves import parse_start, parse_wave
 
 if TYPE_CHECKING:
@@ -455,12 +461,8 @@ def prepare_survey(
             Problem("the file has column names but no response rows", "Add the responses")
         )
         staged.total_problems += 1
-    counts, invited_problems = read_counts(
-        db,
-        read_named_sheet(data, file_name, INVITED_SHEET, limits),
-        staged.partnerships,
-        staged.waves,
-        staged.answers.respondents if staged.answers is not None else None,
+    counts, invited_problems = _invited_counts(
+        db, read_named_sheet(data, file_name, INVITED_SHEET, limits), staged
     )
     problems += invited_problems
     if problems or sheet.problems or staged.problems:
@@ -484,6 +486,19 @@ def prepare_survey(
         adds_to=_stored_waves(db, staged.partnerships, staged.waves),
         invited=counts,
     )
+
+
+def _invited_counts(
+    db: Database, rows: list[list[str]], staged: StageResult
+) -> tuple[dict[str, dict[str, int]], list[Problem]]:
+    """The counts of the file's Invited sheet and their problems (none without the sheet:
+    its checks are not even loaded, as for every CSV file)."""
+    if not rows:
+        return {}, []
+    from monitor.ingest.invited import read_counts
+
+    respondents = staged.answers.respondents if staged.answers is not None else None
+    return read_counts(db, rows, staged.partnerships, staged.waves, respondents)
 
 
 def _stored_waves(db: Database, partnerships: list[str], waves: list[str]) -> list[str]:
