@@ -3,8 +3,10 @@
 
 A respondent's fields are stored once per file row (`response_rows`), each answer as
 upload, row, item number and value (`item_answers`), the item ids once (`answer_items`).
-Every reading goes through the view; every writing of answers comes here. A PostgreSQL
-store keeps its `answers` as one table: its replicas split them when they copy them.
+Every writing of answers comes here. Readings go through the view, except those of every
+answer (the wide table, reliability, the kept scores), which group the answers on their
+row's two numbers before joining the row's fields. A PostgreSQL store keeps its `answers`
+as one table: its replicas split them when they copy them.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 -- as its upload, row, item number and value in `item_answers`; item ids are numbered in
 -- `answer_items`. Writing 3M answers of ten columns each cost most of a large import; four
 -- numbers each write in a fraction of that. The view `answers` joins them back into the
--- long form every reading uses (see answer_tables.py, which also writes and deletes them).
+-- long form (see answer_tables.py, which also writes and deletes them).
 
 CREATE TABLE answer_items (
     item    INTEGER NOT NULL,          -- the number used in item_answers
