@@ -27,9 +27,9 @@ from monitor.ingest.safety import ZIP_MAGIC, Limits, check_shape
 BATCH_ROWS = 8192  # rows per Arrow batch (also the scan batch staging wants)
 # Excel keeps times and durations as days after this moment (day 0 of its calendar).
 EXCEL_DAY_ZERO = datetime(1899, 12, 31)
-_PLAIN = frozenset({str, int})
+_PLAIN = frozenset({str, int})  # values whose `str` is already their text
 # What the row-by-row reader says of a sheet whose rows are not stored in order.
-OUT_OF_ORDER = "not stored in row order"  # values whose `str` is already their text
+OUT_OF_ORDER = "not stored in row order"
 
 
 @dataclass

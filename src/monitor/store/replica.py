@@ -153,7 +153,6 @@ class ReplicaDatabase(Database):
                 writer.delete_rows(table, None)
             writer.drop_scores(None)
         elif gone:
-            for table in ROW_TABLES:
+            for table in (*ROW_TABLES, "uploads"):
                 writer.delete_rows(table, gone)
-            writer.delete_rows("uploads", gone)
             writer.drop_scores(gone)

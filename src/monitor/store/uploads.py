@@ -159,10 +159,9 @@ def remove_upload(db: Database, upload_id: int, removed_by: str | None = None) -
             raise NotFoundError(
                 f"There is no upload #{upload_id}. List uploads to see their numbers."
             )
-        for table in ROW_TABLES:
+        for table in (*ROW_TABLES, "uploads"):
             w.delete_rows(table, [upload_id])
         w.drop_scores([upload_id])
-        w.execute("DELETE FROM uploads WHERE upload_id = $id", {"id": upload_id})
         row = rows[0]
         details = f"{row[2]}: {row[3]} rows removed"
         record_audit(w, "remove", removed_by, upload_id, row[1], details)
