@@ -135,6 +135,19 @@ def test_reads_inside_a_write_use_its_connection(store):
     db.close()
 
 
+def test_a_write_goes_into_the_file_at_its_commit(store):
+    """Its connection closes right after, so the changes are not logged first (a
+    write-ahead log would only be copied into the file at the close)."""
+    db = Database(store)
+    with db._access.writing() as cur:
+        cur.execute("BEGIN TRANSACTION")
+        cur.execute("INSERT INTO settings VALUES ('min_group_size', '6', now(), 'ana')")
+        cur.execute("COMMIT")
+        assert not Path(f"{store}.wal").exists()
+    assert config.stored_settings(Database(store)) == {"min_group_size": "6"}
+    db.close()
+
+
 def test_a_late_idle_closer_leaves_a_writers_connection_alone(store, monkeypatch):
     """The thread that closes an idle read connection can start late, after a write has
     put its own connection in place (seen under load: "Connection already closed" in the

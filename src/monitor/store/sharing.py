@@ -47,6 +47,11 @@ POLL_SECONDS = 0.05  # how often a waiting reader or an idle connection looks ag
 FIRST_RETRY, LAST_RETRY = 0.02, 0.5  # back-off between attempts to open a locked file
 RACY_SECONDS = 2.0  # a `files_stamp` younger than this is not trusted to show a change
 _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+# A write's connection is closed when its one transaction ends, and closing checkpoints
+# (the file then holds the write). Checkpointing at the commit instead spares writing the
+# changes into the write-ahead log first, only to copy them into the file at the close
+# (100k response rows: 0.16 s logged then checkpointed, 0.11 s checkpointed at once).
+WRITE_CONFIG = {"checkpoint_threshold": "0b"}
 
 
 def wait_seconds() -> float:
@@ -73,12 +78,14 @@ class Locked(Exception):
         self.holder = holder
 
 
-def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str, read_only: bool = False, config: dict | None = None
+) -> duckdb.DuckDBPyConnection:
     """A new connection to `path`; `Locked` when another one holds the file."""
     if path != ":memory:" and not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(path, read_only=read_only)
+        return duckdb.connect(path, read_only=read_only, config=config or {})
     except duckdb.IOException as exc:
         text = str(exc)
         if "Could not set lock" in text:
@@ -303,7 +310,8 @@ class SharedFile:
                     self._cond.wait(min(POLL_SECONDS, remaining))  # its turn first
                     continue
                 try:
-                    self._con = connect(self.path, read_only=read_only)
+                    config = None if read_only else WRITE_CONFIG
+                    self._con = connect(self.path, read_only=read_only, config=config)
                     break
                 except Locked as exc:
                     holder = exc.holder
