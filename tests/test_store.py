@@ -75,6 +75,22 @@ def test_a_database_that_recorded_only_its_newest_migration_lists_them_all(tmp_p
     reopened.close()
 
 
+@pytest.mark.parametrize("older", [1, 5, max(MIGRATIONS) - 1])
+def test_an_older_store_is_brought_up_to_date_and_lists_each_migration(
+    tmp_path, monkeypatch, older
+):
+    path = tmp_path / "older.duckdb"
+    monkeypatch.setattr(database, "MIGRATIONS", {v: MIGRATIONS[v] for v in range(1, older + 1)})
+    Database(path).close()
+    monkeypatch.setattr(database, "MIGRATIONS", MIGRATIONS)
+    reopened = Database(path)
+    assert reopened.applied == list(range(older + 1, max(MIGRATIONS) + 1))
+    listed = reopened.query_rows("SELECT version FROM schema_migrations ORDER BY 1")
+    assert listed == [(v,) for v in sorted(MIGRATIONS)]
+    assert reopened.query_rows("SELECT value FROM meta") == [(str(max(MIGRATIONS)),)]
+    reopened.close()
+
+
 def test_migrations_are_applied_all_or_none(tmp_path, monkeypatch):
     """All missing migrations go in one transaction: one that fails leaves the store as it
     was, and the next opening applies them all."""

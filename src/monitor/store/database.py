@@ -258,11 +258,10 @@ class Database:
             listed = self._listed(cur)
             applied = self._applied(listed, self._meta_version(cur))
             todo = pending(applied, MIGRATIONS, self.path)
-            for version in sorted(applied - listed):  # an older database listed none
-                self._record_migration(cur, version)
             for version in todo:
                 self._apply(cur, version)
-                self._record_migration(cur, version)
+            # an older database listed none of those it had: they are listed too
+            self._record_migrations(cur, sorted(applied - listed) + todo)
         return todo
 
     def _apply(self, cur: duckdb.DuckDBPyConnection, version: int) -> None:
@@ -276,13 +275,16 @@ class Database:
                 "Nothing was changed."
             ) from exc
 
-    def _record_migration(self, cur: duckdb.DuckDBPyConnection, version: int) -> None:
-        statements = sql_statements("migrations.sql")
-        params = {"version": version, "at": datetime.now().replace(microsecond=0)}
-        cur.execute(statements["record"], params)
+    def _record_migrations(self, cur: duckdb.DuckDBPyConnection, versions: list[int]) -> None:
+        """List `versions` as applied, in one statement (each costs a few milliseconds:
+        ten of them one by one were a third of making a new store)."""
+        if not versions:
+            return
+        params = {"versions": versions, "at": datetime.now().replace(microsecond=0)}
+        cur.execute(sql_statements("migrations.sql")["record_all"], params)
         cur.execute(
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)",
-            {"v": str(max(version, self._meta_version(cur)))},
+            {"v": str(max(*versions, self._meta_version(cur)))},
         )
 
     @staticmethod

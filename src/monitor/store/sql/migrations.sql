@@ -10,3 +10,10 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 INSERT INTO schema_migrations (version, applied_at)
 SELECT $version, $at
 WHERE NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $version);
+
+-- name: record_all
+-- Several at once ($versions): a DuckDB store applies what it lacks in one transaction.
+INSERT INTO schema_migrations (version, applied_at)
+SELECT version, $at
+FROM (SELECT unnest($versions::INTEGER[]) AS version)
+WHERE version NOT IN (SELECT version FROM schema_migrations);
