@@ -19,6 +19,9 @@ COPY --chown=monitor:monitor pyproject.toml requirements.txt README.md ./
 COPY --chown=monitor:monitor src ./src
 RUN pip install -r requirements.txt
 COPY --chown=monitor:monitor . .
+# PYTHONDONTWRITEBYTECODE keeps Python from caching what it compiles, so without this
+# every command run in the container would compile the package again (about 0.2 s).
+RUN python -m compileall -q src/monitor
 
 USER monitor
 VOLUME ["/data"]

@@ -24,6 +24,7 @@ from pathlib import Path
 from unittest import mock
 
 import numpy as np
+from child_bytecode import MODES, child_env, describe, package_folder
 from openpyxl import Workbook
 
 import monitor
@@ -275,16 +276,12 @@ with open("/proc/self/status") as _status, open(_os.environ["PEAK_FILE"], "w") a
 """
 
 
-def run_child(code: str, *args: str) -> dict[str, float]:
-    """Wall time, CPU time (user + system) and peak RSS of one new Python process."""
-    src = str(Path(monitor.__file__).resolve().parents[1])
+def run_child(code: str, *args: str, package: tuple[str, str]) -> dict[str, float]:
+    """Wall time, CPU time (user + system) and peak RSS of one new Python process, which
+    imports the package in `package` (its folder and bytecode mode, see child_bytecode.py)."""
     handle, peak_file = tempfile.mkstemp(prefix="monitor-peak-")
     os.close(handle)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
-        "PEAK_FILE": peak_file,
-    }
+    env = child_env(*package, PEAK_FILE=peak_file)
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", code + PEAK_FOOTER, *args], env=env,
@@ -302,18 +299,20 @@ def run_child(code: str, *args: str) -> dict[str, float]:
 
 
 def bench_whole(
-    paths: dict[str, Path], n_rows: int, rounds: int, anchors: list[str]
+    paths: dict[str, Path], n_rows: int, rounds: int, anchors: list[str], package: tuple[str, str]
 ) -> dict[str, dict]:
     """Each round runs every import and anchor once, in turn (A/B interleaved)."""
     runs: dict[str, list[dict[str, float]]] = {}
     for _ in range(rounds):
         for kind, path in paths.items():
             name = f"import {kind}"
-            runs.setdefault(name, []).append(run_child(IMPORT_CHILD, str(path), str(n_rows)))
+            run = run_child(IMPORT_CHILD, str(path), str(n_rows), package=package)
+            runs.setdefault(name, []).append(run)
             print(f"  {name}: {runs[name][-1]['wall']:.2f} s", flush=True)
             for anchor in anchors:
                 if ANCHORS[anchor][0] == kind:
-                    runs.setdefault(anchor, []).append(run_child(ANCHORS[anchor][1], str(path)))
+                    run = run_child(ANCHORS[anchor][1], str(path), package=package)
+                    runs.setdefault(anchor, []).append(run)
                     print(f"  {anchor}: {runs[anchor][-1]['wall']:.2f} s", flush=True)
     return {
         name: {
@@ -403,6 +402,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-pandas", action="store_true", help="leave out the slow pandas+openpyxl anchor"
     )
+    parser.add_argument(
+        "--bytecode",
+        choices=MODES,
+        default="compiled",
+        help="the package compiled first (as installed) or by every process (child_bytecode.py)",
+    )
     args = parser.parse_args(argv)
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
 
@@ -410,7 +415,9 @@ def main(argv: list[str] | None = None) -> int:
     anchors = [a for a in ANCHORS if not (args.no_pandas and a == "pandas+openpyxl")]
     load_before = os.getloadavg()[0]
     print("whole processes, interleaved:", flush=True)
-    whole = bench_whole(paths, args.rows, args.repeats, anchors)
+    print(describe(args.bytecode), flush=True)
+    with package_folder(args.bytecode) as folder:
+        whole = bench_whole(paths, args.rows, args.repeats, anchors, (folder, args.bytecode))
     checks = whole_checks(whole, args.rows)
     report: dict[str, object] = {
         "rows": args.rows,
@@ -418,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         "repeats": args.repeats,
         "files": {k: {"name": p.name, "bytes": p.stat().st_size} for k, p in paths.items()},
         "generated_this_run": generated,
+        "bytecode": args.bytecode,
         "whole_process": whole,
         "whole_checks": checks,
     }
@@ -452,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.whole_only:
         print_table(report)
     print_whole(whole, checks, load)
+    print(describe(args.bytecode))
     print(f"\nresults written to {out_file}")
     return 0 if met else 1
 

@@ -16,16 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import monitor
+from child_bytecode import MODES, child_env, describe, package_folder
 
 REPEATS = 7
 # Whole-process targets in seconds (the anchor takes about 0.15 s on an idle machine).
 TARGETS = {"--help": 0.3, "scores": 0.6}
-
-
-def _env() -> dict[str, str]:
-    src = str(Path(monitor.__file__).resolve().parents[1])
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
 
 
 def run_seconds(argv: list[str], env: dict[str, str]) -> float:
@@ -52,16 +47,25 @@ def commands(db: Path) -> dict[str, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=REPEATS, help="rounds (7)")
+    parser.add_argument(
+        "--bytecode",
+        choices=MODES,
+        default="compiled",
+        help="the package compiled first (as installed) or by every process (child_bytecode.py)",
+    )
     args = parser.parse_args(argv)
-    env = _env()
-    with tempfile.TemporaryDirectory(prefix="monitor-bench-") as folder:
+    print(describe(args.bytecode))
+    with (
+        package_folder(args.bytecode) as package,
+        tempfile.TemporaryDirectory(prefix="monitor-bench-") as folder,
+    ):
         db = Path(folder) / "sample.duckdb"
-        subprocess.run(
+        subprocess.run(  # by the package as installed (a copy has no sample data beside it)
             [sys.executable, "-m", "monitor", "demo", "--db", str(db)],
-            env=env,
             capture_output=True,
             check=True,
         )
+        env = child_env(package, args.bytecode)
         runs = commands(db)
         times: dict[str, list[float]] = {name: [] for name in runs}
         load_before = os.getloadavg()[0]
