@@ -15,6 +15,7 @@ from datetime import date
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from monitor.errors import Problem
 from monitor.store import answer_tables
@@ -96,7 +97,7 @@ class StagedAnswers:
         _make_wave_map(con, self.wave_map)
         con.register("base", self.base)
         con.register("answer_values", self.answer_values)
-        _define_answers(con, self.spec, look_up=False)
+        _define_answers(con, self.spec, cells=None)
 
     @contextmanager
     def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -203,14 +204,27 @@ def _define_lookups(
         _run(con, _statement(name), params)
 
 
-def _define_answers(con: duckdb.DuckDBPyConnection, spec: SurveySpec, *, look_up: bool) -> None:
+def _define_answers(
+    con: duckdb.DuckDBPyConnection, spec: SurveySpec, *, cells: list[str] | None
+) -> None:
     """The answer cells of the response rows (`base`, there already) as `raw_long`, and
-    the answers they give as `answers_long`. With `look_up` (checking a file), its distinct
-    answer texts are looked up here (`answer_values`); storing it registers those made."""
+    the answers they give as `answers_long`. Checking a file, its distinct answer texts
+    (`cells`) are looked up here (`answer_values`); storing it registers those made."""
     _run(con, _raw_long_sql(spec), {})
-    if look_up:
-        _run(con, _statement("answer_values"), {})
+    if cells is not None:
+        _run(con, _statement("answer_values"), {"cells": cells})
     _run(con, _statement("answers_long"), {})
+
+
+def _distinct_cells(raw: pa.Table, spec: SurveySpec) -> list[str]:
+    """Each distinct text of the item columns once, and '' (a blank). Found by Arrow
+    column by column: a DISTINCT over every answer cell in DuckDB took three times as long
+    (100k rows of 30 items: 0.10 s, here 0.035 s). Blank rows are not left out; their
+    cells are blank, and a text looked up but never used changes nothing."""
+    cells = {""}
+    for header in spec.items:
+        cells.update(v for v in pc.unique(raw[header]).to_pylist() if v is not None)
+    return sorted(cells)
 
 
 def _make_wave_map(con: duckdb.DuckDBPyConnection, rows: WaveRows) -> None:
@@ -249,7 +263,7 @@ def stage_survey(
         _define_lookups(con, raw, spec, codes)
         base = con.sql(_base_sql(spec, columns)).to_arrow_table()  # kept for storing
         con.register("base", base)
-        _define_answers(con, spec, look_up=True)
+        _define_answers(con, spec, cells=_distinct_cells(raw, spec))
         raw_waves = [r[0] for r in con.execute("SELECT DISTINCT wave_raw FROM base").fetchall()]
         waves = wave_map(raw_waves)
         _make_wave_map(con, waves)

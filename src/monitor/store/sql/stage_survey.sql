@@ -29,9 +29,9 @@ CREATE TEMP TABLE file_defaults AS
 SELECT $default_wave::VARCHAR AS wave, $default_partnership::VARCHAR AS partnership;
 
 -- name: answer_values
--- Each distinct cell text of the item columns once, normalised and looked up.
--- A file has few distinct answers, so this is far cheaper than normalising every cell.
--- Made when the file is checked; storing it uses them again.
+-- Each distinct cell text of the item columns ($cells, '' for a blank) once, normalised and
+-- looked up. A file has few distinct answers, so this is far cheaper than normalising every
+-- cell. Made when the file is checked; storing it uses them again.
 CREATE TEMP TABLE answer_values AS
 WITH normalised AS (
     SELECT
@@ -39,7 +39,7 @@ WITH normalised AS (
         lower(trim(regexp_replace(
             replace(replace(cell, chr(8217), ''''), chr(160), ' '),
             '\s+', ' ', 'g'))) AS norm
-    FROM (SELECT DISTINCT coalesce(raw_value, '') AS cell FROM raw_long)
+    FROM (SELECT unnest($cells::VARCHAR[]) AS cell)
 )
 SELECT
     n.cell,
