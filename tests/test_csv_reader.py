@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.ingest.readers import read_csv
-from monitor.ingest.safety import longest_line
+from monitor.ingest.safety import line_longer_than, longest_line
 
 
 def reference(text: str, delimiter: str) -> tuple[list[str], list[list[str]], list[int]]:
@@ -82,3 +82,14 @@ def test_any_quoted_table(rows, end):
 @pytest.mark.parametrize("chunk", [1, 3, 1 << 22])
 def test_longest_line(data, chunk):
     assert longest_line(data, chunk) == max(map(len, data.splitlines()), default=0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.binary(max_size=60).map(lambda b: b.replace(b"\x00", b"\n"))
+    | st.lists(st.sampled_from([b"x", b"yy", b"\n", b"\r", b"\r\n"]), max_size=40).map(b"".join),
+    limit=st.integers(min_value=1, max_value=12),
+)
+def test_a_line_longer_than_the_limit_is_found_by_searching_stretches(data, limit):
+    longest = max(map(len, data.splitlines()), default=0)
+    assert line_longer_than(data, limit) == (longest if longest > limit else 0)

@@ -47,7 +47,7 @@ def extension(file_name: str) -> str:
 
 def _check_kind(data: bytes, file_name: str) -> str:
     ext = extension(file_name)
-    if not data.strip():
+    if not data or data.isspace():  # (strip() would copy the whole file)
         raise UnreadableFileError(f"{file_name} is empty. Export the survey again and upload it.")
     if ext not in EXCEL_TYPES | CSV_TYPES:
         raise UnreadableFileError(
