@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
 import pyarrow as pa
@@ -112,6 +113,36 @@ def test_scan_batches_are_slices_of_the_table():
     assert [b.num_rows for b in batched.to_batches()] == [20]
     small = pa.Table.from_batches(table.to_batches(max_chunksize=7))
     assert staging.in_scan_batches(small).equals(table)
+
+
+def test_each_staging_connection_has_its_own_tables():
+    with staging.private_connection() as one, staging.private_connection() as two:
+        one.execute("CREATE TEMP TABLE t AS SELECT 1 AS a")
+        two.execute("CREATE TEMP TABLE t AS SELECT 2 AS a")
+        assert one.execute("SELECT a FROM t").fetchall() == [(1,)]
+        assert two.execute("SELECT a FROM t").fetchall() == [(2,)]
+    with staging.private_connection() as three:
+        assert three.execute("SELECT count(*) FROM duckdb_tables()").fetchall() == [(0,)]
+
+
+def test_files_checked_at_once_in_threads_keep_their_own_answers_and_problems(db, files):
+    """Sessions check files side by side: each staging has its own connection."""
+    wrong = [ROWS[0], ["R1", "Police", "2025-Q1", 9, "maybe", 2]]
+    other = [ROWS[0], *[[f"S{i}", "Health", "2025-Q2", 3, 3, 1] for i in range(40)]]
+    inputs = [("a.csv", files.csv(ROWS)), ("b.csv", files.csv(other)), ("c.csv", files.csv(wrong))]
+
+    def check(name_and_data):
+        name, data = name_and_data
+        try:
+            return prepare_survey(db, io.BytesIO(data), name).staged.table().to_pylist()
+        except ValidationError as exc:
+            return located(exc.problems)
+
+    alone = [check(given) for given in inputs]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(check, inputs * 6))
+    assert together == alone * 6
+    assert len(alone[1]) == 40 * 3 and len(alone[2]) == 2
 
 
 def test_cp1252_bytes_are_decoded(load, stored):

@@ -8,6 +8,7 @@ file's cells when they are stored.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -101,7 +102,7 @@ class StagedAnswers:
 
     @contextmanager
     def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with duckdb.connect(":memory:") as con:
+        with private_connection() as con:
             self._define(con)
             yield con
 
@@ -114,6 +115,26 @@ class StageResult:
     rows: int = 0
     partnerships: list[str] = field(default_factory=list)
     waves: list[str] = field(default_factory=list)
+
+
+_scratch: duckdb.DuckDBPyConnection | None = None  # made by the first staging
+_scratch_lock = threading.Lock()
+
+
+@contextmanager
+def private_connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection of its own to this process's scratch database (in memory): what it
+    registers and the temporary tables and views it makes are seen by it alone and go
+    when it closes. Starting a new in-memory database for each file cost 35 ms of CPU."""
+    global _scratch
+    with _scratch_lock:
+        if _scratch is None:
+            _scratch = duckdb.connect(":memory:")
+        con = _scratch.cursor()
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def in_scan_batches(table: pa.Table) -> pa.Table:
@@ -259,7 +280,7 @@ def stage_survey(
         "wave_header": spec.wave or "wave",
     }
     columns = [c for c in raw.column_names if c != ROW_COLUMN]
-    with duckdb.connect(":memory:") as con:
+    with private_connection() as con:
         _define_lookups(con, raw, spec, codes)
         base = con.sql(_base_sql(spec, columns)).to_arrow_table()  # kept for storing
         con.register("base", base)
