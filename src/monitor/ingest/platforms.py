@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from monitor import arrow_kernels as kernels
 from monitor.errors import UnreadableFileError
 from monitor.ingest.readers import Sheet
 
@@ -424,6 +424,6 @@ def blank_missing_codes(layout: Layout, positions: list[int]) -> Sheet:
     codes = pa.array(list(layout.missing_codes), pa.string())
     for pos in positions:
         column = cells.column(pos)
-        blanked = pc.if_else(pc.is_in(pc.utf8_trim_whitespace(column), codes), "", column)
+        blanked = kernels.blank_where_in(column, codes)
         cells = cells.set_column(pos, cells.column_names[pos], blanked)
     return replace(layout.sheet, cells=cells)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from monitor import arrow_kernels as kernels
 from monitor.errors import MonitorError, Problem, UnreadableFileError
 from monitor.ingest.safety import OLE_MAGIC, ZIP_MAGIC, Limits, check_bytes, check_shape
 
@@ -195,12 +195,6 @@ def _has_text(record: str, delimiter: str) -> bool:
     return any(cell.strip() for cell in cells)
 
 
-def filled(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Whether each cell of a text column holds more than spaces. (Without a Python value
-    in the computation: pyarrow would load pandas to look at it, a third of a second.)"""
-    return pc.cast(pc.utf8_length(pc.utf8_trim_whitespace(column)), pa.bool_())
-
-
 def _blank_for_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """A string column with its empty cells ("null") as "" (blank). When every null slot
     already spans no characters, as readers write them, the validity bitmap is simply
@@ -212,13 +206,13 @@ def _chunk_blank_for_null(chunk: pa.Array) -> pa.Array:
     if chunk.null_count == 0:
         return chunk
     if chunk.type != pa.string():
-        return pc.fill_null(chunk.cast(pa.string()), "")
+        return kernels.fill_null(kernels.cast(chunk, pa.string()), "")
     _, offsets, text = chunk.buffers()
     ends = np.frombuffer(offsets, dtype=np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
     empty = np.diff(ends) == 0
-    nulls = ~np.asarray(chunk.is_valid())
+    nulls = ~np.asarray(kernels.is_valid(chunk))
     if not empty[nulls].all():
-        return pc.fill_null(chunk, "")
+        return kernels.fill_null(chunk, "")
     return pa.StringArray.from_buffers(len(chunk), offsets, text, null_count=0, offset=chunk.offset)
 
 
@@ -227,7 +221,7 @@ def _with_blank_rows(table: pa.Table, at: list[int]) -> pa.Table:
     keep = np.ones(table.num_rows + len(at), dtype=bool)
     keep[at] = False
     indices = pa.array(np.cumsum(keep) - 1, mask=~keep)
-    taken = table.take(indices)
+    taken = kernels.take_rows(table, indices)
     return pa.table({n: _blank_for_null(taken[n]) for n in table.column_names})
 
 
@@ -255,7 +249,7 @@ def read_csv(data: bytes, file_name: str, limits: Limits | None = None) -> Sheet
     for record in ragged:
         if record.cells > limits.max_columns:
             check_shape(record.number, record.cells, file_name, limits)
-    longest = max((pc.max(pc.binary_length(c)).as_py() or 0 for c in table.columns), default=0)
+    longest = max((kernels.longest_text(c) for c in table.columns), default=0)
     if longest > MAX_CELL_CHARS:
         raise _not_csv(file_name, f"a cell is longer than {MAX_CELL_CHARS:,} characters")
     width = table.num_columns

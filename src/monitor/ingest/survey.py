@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from monitor import arrow_kernels as kernels
 from monitor.errors import (
     PartnershipNeededError,
     Problem,
@@ -40,7 +40,7 @@ from monitor.ingest.mapping import (
     save_mapping,
 )
 from monitor.ingest.platforms import Layout, blank_missing_codes, detect_layout
-from monitor.ingest.readers import Sheet, filled, read_named_sheet, read_sheet
+from monitor.ingest.readers import Sheet, read_named_sheet, read_sheet
 from monitor.ingest.safety import Limits
 from monitor.instrument import Instrument, load_instrument
 from monitor.settings import load_settings
@@ -145,7 +145,7 @@ def adds_note(adds_to: list[str]) -> str:
 
 def _has_data(cells: pa.Table, pos: int) -> bool:
     column = cells.column(pos)
-    return bool(pc.any(filled(column)).as_py())
+    return kernels.any_true(kernels.filled(column))
 
 
 def _locate_columns(sheet: Sheet, instrument: Instrument) -> tuple[dict, dict, list]:
@@ -257,11 +257,11 @@ def _raw_table(sheet: Sheet, positions: dict[str, int], prefilled: list[str]) ->
         return table
     keep = None
     for name in own:  # until every row is known to hold something (often the first column)
-        held = filled(table[name])
-        keep = held if keep is None else pc.or_(keep, held)
-        if keep.null_count == 0 and pc.all(keep).as_py():
+        held = kernels.filled(table[name])
+        keep = held if keep is None else kernels.either(keep, held)
+        if kernels.all_true(keep):
             return table
-    return table.filter(keep)
+    return kernels.filter_rows(table, keep)
 
 
 def _file_wave_starts(sheet: Sheet, fields: dict[str, int]) -> dict[str, object]:

@@ -16,8 +16,8 @@ from datetime import date
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from monitor import arrow_kernels as kernels
 from monitor.errors import Problem
 from monitor.store import answer_tables
 from monitor.store.database import quote_identifier, sql_statements
@@ -244,7 +244,7 @@ def _distinct_cells(raw: pa.Table, spec: SurveySpec) -> list[str]:
     cells are blank, and a text looked up but never used changes nothing."""
     cells = {""}
     for header in spec.items:
-        cells.update(v for v in pc.unique(raw[header]).to_pylist() if v is not None)
+        cells.update(v for v in kernels.distinct(raw[header]) if v is not None)
     return sorted(cells)
 
 

@@ -4,8 +4,7 @@ states the conversion."""
 
 from __future__ import annotations
 
-import pyarrow.compute as pc
-
+from monitor import arrow_kernels as kernels
 from monitor.ingest.mapping.targets import ColumnMapping
 from monitor.ingest.platforms import Layout
 from monitor.instrument import Instrument, normalise_answer
@@ -83,7 +82,7 @@ def propose_scale(
         return {}, ""
     values: set[str] = set()
     for pos in positions:
-        values.update(v for v in pc.unique(sheet.cells.column(pos)).to_pylist() if v)
+        values.update(v for v in kernels.distinct(sheet.cells.column(pos)) if v)
     codes = instrument.answer_codes()
     unknown = {normalise_answer(v) for v in values} - set(codes) - set(layout.missing_codes)
     if not unknown:
