@@ -1,10 +1,10 @@
 """The few Arrow compute functions the import uses, called by name.
 
 Importing `pyarrow.compute` makes a Python wrapper, with its documentation, for each of
-Arrow's several hundred functions: 80 ms of CPU, about a twentieth of a 100,000-row CSV
-import's whole process. The functions themselves are run by `call_function` of its
-compiled core, `pyarrow._compute` (7 ms to load), which `pyarrow.compute` hands on as a
-documented function of its own; a pyarrow that moved it falls back to the documented one.
+Arrow's several hundred functions: about 80 ms of CPU in every process that loads it. The
+functions themselves are run by `call_function` of its compiled core, `pyarrow._compute`
+(7 ms to load), which `pyarrow.compute` hands on as a documented function of its own; a
+pyarrow that moved it falls back to the documented one.
 
 Methods of Arrow arrays and tables such as `cast`, `fill_null`, `filter` and `take` load
 `pyarrow.compute` themselves, so the modules a survey import goes through call these
