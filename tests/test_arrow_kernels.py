@@ -27,6 +27,7 @@ def test_text_kernels(texts):
     trimmed_length = pc.utf8_length(pc.utf8_trim_whitespace(texts))
     assert kernels.filled(texts).equals(pc.cast(trimmed_length, pa.bool_()))
     assert kernels.fill_null(texts, "").equals(pc.fill_null(texts, ""))
+    assert kernels.byte_lengths(texts).equals(pc.binary_length(texts))
     assert kernels.longest_text(texts) == (pc.max(pc.binary_length(texts)).as_py() or 0)
     assert kernels.distinct(texts) == pc.unique(texts).to_pylist()
     assert kernels.is_valid(texts).equals(pc.is_valid(texts))

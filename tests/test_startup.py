@@ -131,13 +131,14 @@ def test_importing_a_csv_loads_no_spreadsheet_library_charts_or_pandas(tmp_path,
 
 def test_importing_a_workbook_streams_it_without_the_whole_sheet_reader(tmp_path, files):
     """The check above can fail: an .xlsx import loads its row-by-row reader; the reader
-    of whole sheets (fastexcel, for .xls files) and pandas stay unloaded."""
+    of whole sheets (fastexcel, for .xls files), pandas and `pyarrow.compute` stay
+    unloaded."""
     survey = tmp_path / "survey.xlsx"
     rows = [["respondent_id", "partner", "wave", "trust_1", "trust_2", "trust_3"]]
     survey.write_bytes(
         files.xlsx(rows + [[f"R{i}", "Police", "2025-Q1", 4, 2, 3] for i in range(6)])
     )
     db = tmp_path / "import.duckdb"
-    heavy = ("fastexcel", "python_calamine_plus", "pandas")
+    heavy = ("fastexcel", "python_calamine_plus", "pandas", "pyarrow.compute")
     result = run_cli(tmp_path, "import", str(survey), "--db", str(db), heavy=heavy)
     assert result == {"code": 0, "loaded": ["python_calamine_plus"]}

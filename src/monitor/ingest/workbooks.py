@@ -20,8 +20,8 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from monitor import arrow_kernels as kernels
 from monitor.ingest.safety import ZIP_MAGIC, Limits, check_shape
 
 BATCH_ROWS = 8192  # rows per Arrow batch (also the scan batch staging wants)
@@ -130,7 +130,7 @@ def _lengths(column: pa.ChunkedArray) -> np.ndarray:
     would load pandas, a third of a second)."""
     parts = [
         np.frombuffer(c.buffers()[1], np.int32)[c.offset : c.offset + len(c)]
-        for c in pc.binary_length(column).chunks
+        for c in kernels.byte_lengths(column).chunks
     ]
     return np.concatenate(parts) if parts else np.zeros(0, np.int32)
 
