@@ -59,7 +59,6 @@ class StagedAnswers:
 
     raw: pa.Table
     spec: SurveySpec
-    codes: dict[str, float | None]
     wave_map: WaveRows
     respondents: pa.Table  # source_row, partnership, wave, respondent_id, partner, role
     num_rows: int  # answers (given or blank)
@@ -94,7 +93,7 @@ class StagedAnswers:
 
     def _define(self, con: duckdb.DuckDBPyConnection) -> None:
         """The staging views on `con`, from what the checks made (not made again)."""
-        _define_lookups(con, self.raw, self.spec, self.codes)
+        _define_lookups(con, self.raw, self.spec)
         _make_wave_map(con, self.wave_map)
         con.register("base", self.base)
         con.register("answer_values", self.answer_values)
@@ -207,22 +206,28 @@ def _problem(row: tuple) -> Problem:
 
 
 def _define_lookups(
-    con: duckdb.DuckDBPyConnection, raw: pa.Table, spec: SurveySpec, codes: dict[str, float | None]
+    con: duckdb.DuckDBPyConnection,
+    raw: pa.Table,
+    spec: SurveySpec,
+    codes: dict[str, float | None] | None = None,
 ) -> None:
-    """Register the file's cells on `con` and make the look-ups of items, answer labels
-    and file defaults. They are made in DuckDB from lists: making Arrow arrays from Python
-    values would load pandas, a third of a second of an import's start."""
+    """Register the file's cells on `con` and make the look-up of its item columns and,
+    checking a file (`codes` given), those of answer labels and file defaults (storing it
+    needs neither: the answers and rows they gave are registered). They are made in DuckDB
+    from lists: making Arrow arrays from Python values would load pandas, a third of a
+    second of an import's start."""
     params = {
         "default_wave": spec.default_wave,
         "default_partnership": spec.default_partnership,
         "headers": list(spec.items),
         "item_ids": list(spec.items.values()),
-        "codes": list(codes),
-        "code_values": list(codes.values()),
     }
     con.register("raw", in_scan_batches(raw))
-    for name in ("item_columns", "answer_codes", "file_defaults"):
-        _run(con, _statement(name), params)
+    _run(con, _statement("item_columns"), params)
+    if codes is not None:
+        params.update(codes=list(codes), code_values=list(codes.values()))
+        for name in ("answer_codes", "file_defaults"):
+            _run(con, _statement(name), params)
 
 
 def _define_answers(
@@ -307,7 +312,6 @@ def stage_survey(
             staged = StagedAnswers(
                 raw,
                 spec,
-                codes,
                 waves,
                 respondents=con.sql(_statement("respondents")).to_arrow_table(),
                 num_rows=rows * len(spec.items),

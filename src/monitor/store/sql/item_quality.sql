@@ -2,27 +2,30 @@
 -- ("Don't know", "N/A", blank or no cell at all).
 -- Needs `instrument_items(item_id, factor, factor_pos, reverse)` registered.
 -- Parameters: the filters of respondent_scores.sql.
-WITH filtered AS (
-    SELECT partnership, wave, item_id, value
-    FROM answers
-    WHERE ($partnership IS NULL OR partnership = $partnership)
-      AND ($partners IS NULL OR list_contains($partners, partner))
-      AND ($wave_from IS NULL OR wave_start >= $wave_from)
-      AND ($wave_to IS NULL OR wave_start <= $wave_to)
-),
-people AS (  -- from the respondents' rows: one per respondent and wave, no answers read
-    SELECT partnership, wave, min(wave_start) AS wave_start,
-           count(DISTINCT respondent_id) AS respondents
+-- Read from the answer tables themselves (see answer_tables.py): the response rows the
+-- filters keep give the respondents, and their answers are counted per item number.
+WITH chosen AS (  -- the response rows the filters keep
+    SELECT upload_id, source_row, partnership, wave, wave_start, respondent_id
     FROM response_rows
     WHERE ($partnership IS NULL OR partnership = $partnership)
       AND ($partners IS NULL OR list_contains($partners, partner))
       AND ($wave_from IS NULL OR wave_start >= $wave_from)
       AND ($wave_to IS NULL OR wave_start <= $wave_to)
-    GROUP BY ALL
+),
+people AS (  -- no answers read
+    SELECT partnership, wave, min(wave_start) AS wave_start,
+           count(DISTINCT respondent_id) AS respondents
+    FROM chosen GROUP BY ALL
 ),
 answered AS (
-    SELECT partnership, wave, item_id, count(value) AS answered
-    FROM filtered GROUP BY ALL
+    SELECT a.partnership, a.wave, n.item_id, a.answered
+    FROM (
+        SELECT c.partnership, c.wave, a.item, count(a.value) AS answered
+        FROM item_answers AS a
+        JOIN chosen AS c USING (upload_id, source_row)
+        GROUP BY ALL
+    ) AS a
+    JOIN answer_items AS n USING (item)
 )
 SELECT
     p.partnership, p.wave, p.wave_start, i.factor, i.item_id, p.respondents,
