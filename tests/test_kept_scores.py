@@ -90,6 +90,46 @@ def assert_respondents_numbered(db) -> None:
         assert db.query_rows(sql) == [], what
 
 
+PAIR_KEYS = ["partnership", "factor", "wave_a", "partner_a", "wave_b", "partner_b"]
+PAIR_SUMS = [
+    "n", "sum_a", "sum_b", "sum_aa", "sum_bb", "sum_ab", "min_a", "max_a", "min_b", "max_b"
+]  # fmt: skip
+KEPT_PAIRS = (
+    f"SELECT {', '.join(PAIR_KEYS)}, sum(n) AS n, sum(sum_a) AS sum_a, sum(sum_b) AS sum_b, "
+    "sum(sum_aa) AS sum_aa, sum(sum_bb) AS sum_bb, sum(sum_ab) AS sum_ab, min(min_a) AS min_a, "
+    "max(max_a) AS max_a, min(min_b) AS min_b, max(max_b) AS max_b "
+    "FROM wave_pair_sums GROUP BY ALL ORDER BY ALL"
+)
+
+
+def pair_sums(scored: pd.DataFrame) -> pd.DataFrame:
+    """Every respondent's scores of two waves (same partnership, respondent_id and factor)
+    matched with pandas and summed per partnership, factor, waves and agencies."""
+    pairs = scored.merge(
+        scored, on=["partnership", "respondent_id", "factor"], suffixes=("_a", "_b")
+    )
+    pairs = pairs[pairs["wave_a"] != pairs["wave_b"]]
+    pairs = pairs.assign(
+        aa=pairs["score_a"] ** 2, bb=pairs["score_b"] ** 2, ab=pairs["score_a"] * pairs["score_b"]
+    )
+    summed = pairs.groupby(PAIR_KEYS).agg(
+        n=("score_a", "size"), sum_a=("score_a", "sum"), sum_b=("score_b", "sum"),
+        sum_aa=("aa", "sum"), sum_bb=("bb", "sum"), sum_ab=("ab", "sum"),
+        min_a=("score_a", "min"), max_a=("score_a", "max"),
+        min_b=("score_b", "min"), max_b=("score_b", "max"),
+    )  # fmt: skip
+    return summed.reset_index().sort_values(PAIR_KEYS, ignore_index=True)
+
+
+def assert_pair_sums_equal_scores(db, want: pd.DataFrame) -> None:
+    """The sums kept for the repeat respondents of every two waves are those of their
+    scores (`want`, computed from the answers)."""
+    got, summed = db.query_df(KEPT_PAIRS), pair_sums(want)
+    assert len(got) == len(summed)
+    assert got[PAIR_KEYS].astype(str).equals(summed[PAIR_KEYS].astype(str))
+    assert np.allclose(got[PAIR_SUMS].to_numpy(float), summed[PAIR_SUMS].to_numpy(float))
+
+
 def assert_kept_equal_computed(db, instrument) -> None:
     assert_counts_equal_answers(db)
     got, want = kept(db, instrument), expected(db, instrument)
@@ -98,6 +138,7 @@ def assert_kept_equal_computed(db, instrument) -> None:
     assert np.allclose(got["score"], want["score"])
     assert (got["n_answered"].to_numpy() == want["n_answered"].to_numpy()).all()
     assert_respondents_numbered(db)
+    assert_pair_sums_equal_scores(db, want)
     groups = (
         want.groupby(["partnership", "wave", "factor"])["score"]
         .agg(n="count", mean="mean")
@@ -223,3 +264,41 @@ def test_kept_scores_are_stored_in_wave_order(db, instrument):
     scoring.respondent_scores(db, reversed_first_item(instrument))  # all made again
     again = [row[0] for row in db.query_rows(stored_order)]
     assert again == sorted(again) and len(set(again)) == 3
+
+
+def test_repeat_respondents_are_summed_within_and_across_uploads(db, instrument):
+    """A file of two waves stored after another wave was read: its own two waves are
+    matched once, and each with the earlier upload's; removing either upload removes
+    the sums involving it."""
+    q1 = generated_csv(instrument, "2025-Q1", 40, 15)
+    first = import_survey(db, io.BytesIO(q1), "q1.csv")
+    assert_kept_equal_computed(db, instrument)  # the instrument is noted from here on
+    header, *q2 = generated_csv(instrument, "2025-Q2", 30, 16).decode().splitlines()
+    q3 = generated_csv(instrument, "2025-Q3", 35, 17).decode().splitlines()[1:]
+    both = import_survey(db, io.BytesIO("\n".join([header, *q2, *q3, ""]).encode()), "q23.csv")
+    waves = "SELECT DISTINCT wave_a, wave_b FROM wave_pair_sums ORDER BY ALL"
+    assert len(db.query_rows(waves)) == 6  # three waves, each pair both ways round
+    assert_kept_equal_computed(db, instrument)
+    uploads.remove_upload(db, first.upload_id)
+    assert db.query_rows(waves) == [("2025-Q2", "2025-Q3"), ("2025-Q3", "2025-Q2")]
+    assert_kept_equal_computed(db, instrument)
+    uploads.remove_upload(db, both.upload_id)
+    assert db.query_rows("SELECT count(*) FROM wave_pair_sums") == [(0,)]
+
+
+def test_an_older_store_sums_its_repeat_respondents_when_migrated(tmp_path, instrument):
+    path = tmp_path / "older.duckdb"
+    db = open_database(path)
+    for wave, seed in (("2025-Q1", 18), ("2025-Q2", 19)):
+        import_survey(db, io.BytesIO(generated_csv(instrument, wave, 25, seed)), f"{wave}.csv")
+    assert_kept_equal_computed(db, instrument)
+    close_all()
+    with duckdb.connect(str(path)) as con:  # as a store of schema version 10 was
+        con.execute("DROP TABLE wave_pair_sums")
+        con.execute("DELETE FROM schema_migrations WHERE version = 11")
+        con.execute("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
+    db = open_database(path)
+    assert db.applied == [11]
+    assert db.query_rows("SELECT count(*) FROM wave_pair_sums") == [(0,)]
+    assert_kept_equal_computed(db, instrument)  # the first reading makes them, with sums
+    close_all()

@@ -124,3 +124,20 @@ def test_the_same_code_in_two_partnerships_is_two_people(db, load, instrument):
     assert set(every["partnership"]) == {"P", "Q"} and len(found)
     for row in found.itertuples():
         _same(row, _expected(every, row.before, row.factor, None))
+
+
+@pytest.mark.parametrize("by_agency", [False, True], ids=["person", "agency"])
+def test_some_agencies_only(db, load, instrument, by_agency):
+    """With agencies chosen, a repeat respondent counts only when both of their answers
+    were given for a chosen agency (some moved agency between the waves)."""
+    rng = np.random.default_rng(21)
+    load(_survey(instrument, rng, 120), partnership="P")
+    chosen = AGENCIES[:2]
+    found = respondents.wave_overlap(
+        db, instrument, list(WAVES[:-1]), WAVES[-1], partners=chosen, by_agency=by_agency
+    )
+    every = scores.respondent_scores(db, partnership="P", instrument=instrument)
+    every = every[every["partner"].isin(chosen)]
+    assert len(found) and set(found["n_paired"]) != {0}
+    for row in found.itertuples():
+        _same(row, _expected(every, row.before, row.factor, row.partner if by_agency else None))

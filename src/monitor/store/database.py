@@ -46,6 +46,7 @@ MIGRATIONS: dict[int, str] = {
     8: "migration_008.sql",
     9: "migration_009.sql",
     10: "migration_010.sql",
+    11: "migration_011.sql",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

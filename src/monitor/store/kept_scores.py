@@ -3,9 +3,13 @@ respondents counted per partnership, wave and agency (table respondent_counts).
 
 Each respondent (partnership and respondent_id) of the uploads scored has a number (table
 respondent_keys, made with their scores and removed when none of their scores is left),
-so that their scores of two waves are matched on one integer.
+so that their scores of two waves are matched on one integer. The scores of the
+respondents who answered two waves are summed per two uploads, waves, agencies and factor
+(table wave_pair_sums: n, sums, sums of squares and of products, least and greatest),
+so that the change test reads their correlation from a few rows (`respondents.wave_overlap`)
+instead of matching every respondent of the two waves again.
 
-A survey upload's scores and counts are made in the transaction that stores it and
+A survey upload's scores, sums and counts are made in the transaction that stores it and
 removed with it; group scores then read one row per respondent and factor, and the lists
 of waves and agencies a few rows. The counts do not depend on the instrument; the
 instrument the scores were made with is noted in `meta` with its fingerprint: reading
@@ -59,7 +63,8 @@ def keep(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
 
 def make_scores(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
     """Make the scores (not the counts) of `upload_ids` (every upload: None) with the
-    instrument noted, inside the caller's transaction; none while none is noted."""
+    instrument noted, and the sums of their repeat respondents' scores, inside the
+    caller's transaction; none while none is noted."""
     description = noted(cur).get("scores_instrument")
     if description is None:
         return
@@ -72,6 +77,7 @@ def make_scores(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) ->
     cur.execute(
         statements()["build"], {"scale_sum": scoring["scale_sum"], "ids": upload_ids, **params}
     )
+    cur.execute(statements()["pairs"], {"ids": upload_ids, "item_factors": factors})
 
 
 def drop(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
@@ -82,7 +88,8 @@ def drop(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
 
 
 def drop_scores(cur: duckdb.DuckDBPyConnection, upload_ids: list[int] | None) -> None:
-    """Remove the scores (not the counts) of `upload_ids` (all: None), and the numbers of
-    the respondents left without any."""
+    """Remove the scores (not the counts) of `upload_ids` (all: None), the sums of repeat
+    respondents involving them, and the numbers of the respondents left without any."""
+    cur.execute(statements()["drop_pairs"], {"ids": upload_ids})
     cur.execute(statements()["drop"], {"ids": upload_ids})
     cur.execute(statements()["drop_keys"])

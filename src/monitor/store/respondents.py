@@ -37,9 +37,9 @@ def wave_overlap(
     agency = {
         "agency": ", partner",
         "later_agency": ", l.partner",
-        "earlier_agency": ", e.partner",
+        "pair_agency": ", partner_a AS partner",
         "group_agency": ", g.partner",
-        "same_agency": " AND e.partner = l.partner",
+        "same_agency": "\n      AND partner_a = partner_b",
     }
     from monitor.statistics import MIN_PAIRS_FOR_CORRELATION  # numpy: only when used
 

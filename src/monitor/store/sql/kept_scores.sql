@@ -1,6 +1,7 @@
 -- Kept respondent factor scores (table respondent_factor_scores, see migration_006.sql
--- and migration_009.sql), the respondents' numbers (respondent_keys, migration_009.sql)
--- and respondent counts (table respondent_counts, see migration_008.sql).
+-- and migration_009.sql), the respondents' numbers (respondent_keys, migration_009.sql),
+-- the sums of repeat respondents' scores (wave_pair_sums, migration_011.sql) and
+-- respondent counts (table respondent_counts, see migration_008.sql).
 -- Each statement is introduced by a line `-- name: <statement name>`.
 
 -- name: keys
@@ -59,6 +60,73 @@ FROM scores AS s
 JOIN response_rows AS r USING (upload_id, source_row)
 JOIN respondent_keys AS p ON p.partnership = r.partnership AND p.respondent_id = r.respondent_id
 ORDER BY r.wave_start;
+
+-- name: pairs
+-- The sums of the repeat respondents' scores (table wave_pair_sums, migration_011.sql) that
+-- involve the uploads in $ids (every upload when $ids is NULL), after `build`: each kept
+-- score of those uploads is matched with the same respondent's score of the same factor in
+-- every other wave, of any upload. Two scores of uploads in $ids are matched once (from the
+-- earlier wave label), and every sum is stored both ways round. Only the scores of those
+-- uploads' respondents are read, and they are matched and summed on integers: factors by
+-- their number among $item_factors, and each partnership, wave and agency (a side) by a
+-- number of its own; the texts are put back on the few sums.
+INSERT INTO wave_pair_sums
+WITH factor_numbers AS (
+    SELECT factor, row_number() OVER (ORDER BY factor) AS factor_no
+    FROM (SELECT DISTINCT unnest($item_factors) AS factor)
+),
+new_people AS (  -- the respondents of those uploads
+    SELECT DISTINCT person FROM respondent_factor_scores
+    WHERE $ids IS NOT NULL AND list_contains($ids, upload_id)
+),
+chosen AS MATERIALIZED (  -- every score of those respondents
+    SELECT * FROM respondent_factor_scores
+    WHERE $ids IS NULL OR person IN (SELECT person FROM new_people)
+),
+sides AS MATERIALIZED (
+    SELECT partnership, wave, wave_start, partner,
+           row_number() OVER (ORDER BY partnership, wave, wave_start, partner) AS side
+    FROM (SELECT DISTINCT partnership, wave, wave_start, partner FROM chosen)
+),
+numbered AS MATERIALIZED (
+    SELECT k.upload_id, f.factor_no, s.side, k.person, k.wave, k.score,
+           $ids IS NULL OR list_contains($ids, k.upload_id) AS new
+    FROM chosen AS k
+    JOIN factor_numbers AS f USING (factor)
+    JOIN sides AS s USING (partnership, wave, wave_start, partner)
+),
+sums AS MATERIALIZED (
+    SELECT a.upload_id AS upload_a, b.upload_id AS upload_b, a.factor_no, a.side AS side_a,
+           b.side AS side_b, count(*) AS n, sum(a.score) AS sum_a, sum(b.score) AS sum_b,
+           sum(a.score * a.score) AS sum_aa, sum(b.score * b.score) AS sum_bb,
+           sum(a.score * b.score) AS sum_ab, min(a.score) AS min_a, max(a.score) AS max_a,
+           min(b.score) AS min_b, max(b.score) AS max_b
+    FROM numbered AS a
+    JOIN numbered AS b
+      ON b.person = a.person AND b.factor_no = a.factor_no AND b.wave <> a.wave
+    WHERE a.new AND NOT (b.new AND b.wave < a.wave)
+    GROUP BY ALL
+),
+named AS (
+    SELECT p.upload_a, p.upload_b, a.partnership, f.factor, a.wave AS wave_a,
+           a.wave_start AS wave_start_a, a.partner AS partner_a, b.wave AS wave_b,
+           b.wave_start AS wave_start_b, b.partner AS partner_b, p.n, p.sum_a, p.sum_b,
+           p.sum_aa, p.sum_bb, p.sum_ab, p.min_a, p.max_a, p.min_b, p.max_b
+    FROM sums AS p
+    JOIN factor_numbers AS f USING (factor_no)
+    JOIN sides AS a ON a.side = p.side_a
+    JOIN sides AS b ON b.side = p.side_b
+)
+SELECT * FROM named
+UNION ALL
+SELECT upload_b, upload_a, partnership, factor, wave_b, wave_start_b, partner_b, wave_a,
+       wave_start_a, partner_a, n, sum_b, sum_a, sum_bb, sum_aa, sum_ab, min_b, max_b, min_a,
+       max_a
+FROM named;
+
+-- name: drop_pairs
+DELETE FROM wave_pair_sums
+WHERE $ids IS NULL OR list_contains($ids, upload_a) OR list_contains($ids, upload_b);
 
 -- name: drop
 DELETE FROM respondent_factor_scores WHERE $ids IS NULL OR list_contains($ids, upload_id);
