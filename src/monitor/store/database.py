@@ -282,7 +282,7 @@ class Database:
         if not versions:
             return
         params = {"versions": versions, "at": datetime.now().replace(microsecond=0)}
-        cur.execute(sql_statements("migrations.sql")["record_all"], params)
+        cur.execute(sql_statements("migrations.sql")["record"], params)
         cur.execute(
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)",
             {"v": str(max(*versions, self._meta_version(cur)))},

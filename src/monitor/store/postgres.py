@@ -134,7 +134,8 @@ class PostgresStore:
                 for version in todo:
                     with con.transaction():
                         con.execute(sql_text(MIGRATIONS[version]))
-                        params = {"version": version, "at": datetime.now().replace(microsecond=0)}
+                        at = datetime.now().replace(microsecond=0)
+                        params = {"versions": [version], "at": at}
                         con.execute(to_psycopg(statements["record"]), params)
             finally:
                 con.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))

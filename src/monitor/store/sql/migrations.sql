@@ -7,13 +7,9 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 );
 
 -- name: record
-INSERT INTO schema_migrations (version, applied_at)
-SELECT $version, $at
-WHERE NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $version);
-
--- name: record_all
--- Several at once ($versions): a DuckDB store applies what it lacks in one transaction.
+-- The versions in $versions, those not listed yet. A DuckDB store applies what it lacks in
+-- one transaction and lists them at once; PostgreSQL lists each with its own migration.
 INSERT INTO schema_migrations (version, applied_at)
 SELECT version, $at
-FROM (SELECT unnest($versions::INTEGER[]) AS version)
+FROM (SELECT unnest($versions::INTEGER[]) AS version) AS given
 WHERE version NOT IN (SELECT version FROM schema_migrations);
