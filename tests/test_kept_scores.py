@@ -193,17 +193,27 @@ def test_a_new_replica_makes_its_own_kept_scores(pg_url, shared_dbs, instrument)
         other.close()
 
 
-def test_an_older_store_counts_its_respondents_when_migrated(tmp_path, instrument):
+def reopened_as_older(tmp_path, instrument, version: int, undo: list[str], seeds, sizes=(25, 25)):
+    """A store of two waves (scores made), closed, turned back into schema `version` by
+    the statements `undo` with migration `version` + 1 forgotten, and opened again (which
+    applies that migration)."""
     path = tmp_path / "older.duckdb"
     db = open_database(path)
-    import_survey(db, io.BytesIO(generated_csv(instrument, "2025-Q1", 30, 5)), "q1.csv")
-    import_survey(db, io.BytesIO(generated_csv(instrument, "2025-Q2", 20, 6)), "q2.csv")
+    for wave, seed, n in zip(("2025-Q1", "2025-Q2"), seeds, sizes, strict=True):
+        import_survey(db, io.BytesIO(generated_csv(instrument, wave, n, seed)), f"{wave}.csv")
+    assert_kept_equal_computed(db, instrument)
     close_all()
-    with duckdb.connect(str(path)) as con:  # as a store of schema version 7 was
-        con.execute("DROP TABLE respondent_counts")
-        con.execute("DELETE FROM schema_migrations WHERE version = 8")
-        con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
-    db = open_database(path)
+    with duckdb.connect(str(path)) as con:
+        for statement in undo:
+            con.execute(statement)
+        con.execute("DELETE FROM schema_migrations WHERE version = ?", [version + 1])
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+    return open_database(path)
+
+
+def test_an_older_store_counts_its_respondents_when_migrated(tmp_path, instrument):
+    undo = ["DROP TABLE respondent_counts"]
+    db = reopened_as_older(tmp_path, instrument, 7, undo, seeds=(5, 6), sizes=(30, 20))
     assert db.query_rows("SELECT count(*) FROM respondent_counts")[0][0] == 8
     assert_counts_equal_answers(db)
     close_all()
@@ -230,18 +240,8 @@ def test_a_respondent_keeps_one_number_across_waves_and_partnerships(db, instrum
 
 
 def test_an_older_store_numbers_its_respondents_when_migrated(tmp_path, instrument):
-    path = tmp_path / "older.duckdb"
-    db = open_database(path)
-    for wave, seed in (("2025-Q1", 10), ("2025-Q2", 11)):
-        import_survey(db, io.BytesIO(generated_csv(instrument, wave, 25, seed)), f"{wave}.csv")
-    assert_kept_equal_computed(db, instrument)
-    close_all()
-    with duckdb.connect(str(path)) as con:  # as a store of schema version 8 was
-        con.execute("DROP TABLE respondent_keys")
-        con.execute(f"ALTER TABLE {KEPT_TABLE} DROP COLUMN person")
-        con.execute("DELETE FROM schema_migrations WHERE version = 9")
-        con.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
-    db = open_database(path)
+    undo = ["DROP TABLE respondent_keys", f"ALTER TABLE {KEPT_TABLE} DROP COLUMN person"]
+    db = reopened_as_older(tmp_path, instrument, 8, undo, seeds=(10, 11))
     assert db.applied == [9]
     made_again = mock.patch.object(kept_scores, "make_scores", side_effect=AssertionError)
     with made_again:  # the scores kept are numbered by the migration, not made again
@@ -287,17 +287,7 @@ def test_repeat_respondents_are_summed_within_and_across_uploads(db, instrument)
 
 
 def test_an_older_store_sums_its_repeat_respondents_when_migrated(tmp_path, instrument):
-    path = tmp_path / "older.duckdb"
-    db = open_database(path)
-    for wave, seed in (("2025-Q1", 18), ("2025-Q2", 19)):
-        import_survey(db, io.BytesIO(generated_csv(instrument, wave, 25, seed)), f"{wave}.csv")
-    assert_kept_equal_computed(db, instrument)
-    close_all()
-    with duckdb.connect(str(path)) as con:  # as a store of schema version 10 was
-        con.execute("DROP TABLE wave_pair_sums")
-        con.execute("DELETE FROM schema_migrations WHERE version = 11")
-        con.execute("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
-    db = open_database(path)
+    db = reopened_as_older(tmp_path, instrument, 10, ["DROP TABLE wave_pair_sums"], (18, 19))
     assert db.applied == [11]
     assert db.query_rows("SELECT count(*) FROM wave_pair_sums") == [(0,)]
     assert_kept_equal_computed(db, instrument)  # the first reading makes them, with sums
